@@ -1,0 +1,12 @@
+//! normlife: an agent-based simulation of the international norm life cycle
+//! (Finnemore & Sikkink 1998) — emergence, tipping point and cascade, internalization —
+//! with advocacy coalition agents whose constellation decides whether norm collisions are
+//! articulated and activated. See `docs/ARCHITECTURE.md` for the map of the modules.
+
+pub mod engine;
+pub mod error;
+pub mod mechanisms;
+pub mod model;
+pub mod observe;
+pub mod rng;
+pub mod scenario;

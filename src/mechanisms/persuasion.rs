@@ -1,0 +1,113 @@
+//! Emergence: norm entrepreneurs persuade. Each active advocacy coalition spends resources
+//! lobbying non-adopters, chosen by its targeting strategy (critical states first, a region
+//! first, the weightiest first, or at random; member states always first). The hazard a
+//! visit adds rises with the coalition's power, the resonance between its frame and the
+//! state's values, the state's domestic movement and the coalition's organizational
+//! platform (F&S 1998: entrepreneurs work from organizational platforms; "little normative
+//! change occurs without significant domestic movements").
+
+use crate::model::{Coalition, Model, Strategy, World};
+use crate::rng::{self, Keys};
+
+/// Resonance of a coalition's frame with a state's values: 1 − mean |difference| / 2,
+/// in [0, 1] for values in [-1, 1]; 1 when the scenario has no value dimensions.
+#[inline]
+pub fn resonance(frame: &[f64], values: &[f64]) -> f64 {
+    if frame.is_empty() {
+        return 1.0;
+    }
+    let d: f64 = frame.iter().zip(values).map(|(a, b)| (a - b).abs()).sum();
+    (1.0 - d / (2.0 * frame.len() as f64)).clamp(0.0, 1.0)
+}
+
+/// Hazard added by one lobbying visit.
+#[inline]
+pub fn visit_hazard(m: &Model, c: &Coalition, res: f64, movement: f32) -> f64 {
+    let floor = m.persuasion_floor;
+    m.persuasion_efficacy
+        * c.power
+        * res
+        * (floor + (1.0 - floor) * movement as f64)
+        * (1.0 + c.platform)
+        * m.dt
+}
+
+/// Plans this step's lobbying: adds hazards to `w.pers`, records touched cells, spends
+/// resources. Reads only the start-of-step adoption state.
+pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
+    let n = w.n;
+    for (ci, c) in m.coalitions.iter().enumerate() {
+        if step < c.start_step {
+            continue;
+        }
+        if step > c.start_step {
+            w.resources[ci] += c.income * m.dt;
+        }
+        let ckey = rng::id_key(&c.id);
+        for &nk in &c.norms {
+            let affordable = if c.cost_per_target > 0.0 {
+                (w.resources[ci] / c.cost_per_target).floor() as usize
+            } else {
+                usize::MAX
+            };
+            let quota = c.targets_per_step.min(affordable);
+            if quota == 0 {
+                continue;
+            }
+            let base = nk * n;
+            let mut chosen = 0usize;
+            // Fixed order (members first, then by strategy).
+            for oi in 0..w.order[ci].len() {
+                if chosen == quota {
+                    break;
+                }
+                let i = w.order[ci][oi] as usize;
+                if !w.adopted[base + i] {
+                    lobby(m, w, c, base, i);
+                    chosen += 1;
+                }
+            }
+            if c.strategy == Strategy::Random && chosen < quota {
+                // Random non-adopters: keyed draws, so the choice does not depend on the
+                // order of the state arrays' iteration beyond the index space.
+                let mut attempts = 0u64;
+                while chosen < quota && attempts < 8 * quota as u64 + 16 {
+                    let u = rng::draw(keys.target, ckey, attempts.wrapping_add((nk as u64) << 32));
+                    attempts += 1;
+                    let i = ((u * n as f64) as usize).min(n - 1);
+                    if w.adopted[base + i] || w.scratch_idx.contains(&(i as u32)) {
+                        continue;
+                    }
+                    w.scratch_idx.push(i as u32);
+                    lobby(m, w, c, base, i);
+                    chosen += 1;
+                }
+                w.scratch_idx.clear();
+            }
+            w.resources[ci] -= chosen as f64 * c.cost_per_target;
+        }
+    }
+}
+
+fn lobby(m: &Model, w: &mut World, c: &Coalition, base: usize, i: usize) {
+    let d = w.d;
+    let res = resonance(&c.values, &w.values[i * d..i * d + d]);
+    let h = visit_hazard(m, c, res, w.movement[base + i]);
+    let x = base + i;
+    if w.pers[x] == 0.0 {
+        w.touched.push(x as u32);
+    }
+    w.pers[x] += h as f32;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn resonance_bounds() {
+        assert_eq!(resonance(&[], &[]), 1.0);
+        assert_eq!(resonance(&[1.0, 1.0], &[1.0, 1.0]), 1.0);
+        assert_eq!(resonance(&[1.0], &[-1.0]), 0.0);
+        assert!((resonance(&[0.5], &[0.0]) - 0.75).abs() < 1e-12);
+    }
+}

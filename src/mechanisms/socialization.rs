@@ -1,0 +1,85 @@
+//! Cascade: socialization by peer pressure (F&S 1998, stage 2). Pressure comes from three
+//! scopes — the whole system, the state's region ("regional contagion") and its network
+//! ties — each the share of adopters blended from two motives F&S name: *conformity*
+//! (social proof: the head count of peers who adopted) and *esteem* (adoption by
+//! prominent states: the share of normative weight). *Legitimation* need multiplies the
+//! pressure a state feels ("states that are insecure about their international status …
+//! embrace new international norms most eagerly"). The response turns pressure into a
+//! hazard: Granovetter's deterministic threshold, a logistic around the threshold, or a
+//! linear hazard (the Bass model's imitation term).
+
+use crate::model::{Response, Socialization};
+
+/// Share of a scope, blended from conformity (head count) and esteem (weight).
+#[inline(always)]
+pub fn blend(s: &Socialization, count_share: f64, weight_share: f64) -> f64 {
+    s.conformity * count_share + s.esteem * weight_share
+}
+
+/// Safe share: 0 when the scope is empty.
+#[inline(always)]
+pub fn share(part: f64, total: f64) -> f64 {
+    if total > 0.0 {
+        part / total
+    } else {
+        0.0
+    }
+}
+
+/// Hazard of adoption in one step for effective pressure `p` against threshold `theta`.
+#[inline(always)]
+pub fn hazard(s: &Socialization, dt: f64, p: f64, theta: f64) -> f64 {
+    match s.response {
+        Response::Threshold => {
+            if p >= theta {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        Response::Logistic => s.rate * dt / (1.0 + (-s.steepness * (p - theta)).exp()),
+        Response::Linear => s.rate * dt * (p - theta).max(0.0),
+    }
+}
+
+/// Count thresholds (Granovetter's "join iff at least θ others have"): exact integer
+/// comparison, so a chain of thresholds 0, 1, 2, … never breaks on rounding. With a
+/// legitimation multiplier the count is scaled first.
+#[inline(always)]
+pub fn count_hazard(s: &Socialization, dt: f64, count: u64, mult: f64, theta: f64) -> f64 {
+    if mult == 1.0 && s.response == Response::Threshold {
+        return if count >= theta as u64 { 1.0 } else { 0.0 };
+    }
+    hazard(s, dt, count as f64 * mult, theta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ThresholdUnit;
+    fn soc(r: Response) -> Socialization {
+        Socialization {
+            scope: [1.0, 0.0, 0.0],
+            response: r,
+            unit: ThresholdUnit::Share,
+            steepness: 10.0,
+            rate: 0.4,
+            legitimation: 0.0,
+            conformity: 1.0,
+            esteem: 0.0,
+            critical_bonus: 0.0,
+        }
+    }
+    #[test]
+    fn responses() {
+        let s = soc(Response::Threshold);
+        assert_eq!(hazard(&s, 1.0, 0.3, 0.3), 1.0);
+        assert_eq!(hazard(&s, 1.0, 0.299, 0.3), 0.0);
+        let s = soc(Response::Logistic);
+        assert!((hazard(&s, 1.0, 0.3, 0.3) - 0.2).abs() < 1e-12);
+        let s = soc(Response::Linear);
+        assert!((hazard(&s, 0.5, 0.5, 0.0) - 0.1).abs() < 1e-12);
+        assert_eq!(count_hazard(&soc(Response::Threshold), 1.0, 2, 1.0, 2.0), 1.0);
+        assert_eq!(count_hazard(&soc(Response::Threshold), 1.0, 1, 1.0, 2.0), 0.0);
+    }
+}

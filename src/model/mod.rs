@@ -1,0 +1,186 @@
+//! The model: plain, validated parameter types (ids resolved to indices) and the `World`
+//! of flat arrays that the engine steps. No IO, no clock, no serde here.
+
+pub mod network;
+pub mod world;
+
+pub use crate::scenario::distribution::Dist;
+pub use crate::scenario::schema::{NetworkKind, Response, Strategy, ThresholdUnit};
+pub use world::World;
+
+/// Causes of a change of a state's adoption, as recorded per adoption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Cause {
+    None = 0,
+    Initial = 1,
+    Domestic = 2,
+    Persuasion = 3,
+    Socialization = 4,
+}
+
+impl Cause {
+    pub fn name(self) -> &'static str {
+        match self {
+            Cause::None => "",
+            Cause::Initial => "initial",
+            Cause::Domestic => "domestic",
+            Cause::Persuasion => "persuasion",
+            Cause::Socialization => "socialization",
+        }
+    }
+    pub fn from_u8(x: u8) -> Cause {
+        match x {
+            1 => Cause::Initial,
+            2 => Cause::Domestic,
+            3 => Cause::Persuasion,
+            4 => Cause::Socialization,
+            _ => Cause::None,
+        }
+    }
+}
+
+/// A state listed one by one in the scenario file.
+#[derive(Debug, Clone)]
+pub struct ListedState {
+    pub id: String,
+    pub name: String,
+    pub region: usize,
+    pub weight: f64,
+    pub threshold: f64,
+    pub legitimation_need: f64,
+    /// Domestic movement per norm (index by norm).
+    pub movement: Vec<f64>,
+    pub values: Vec<f64>,
+    pub critical: Vec<bool>,
+}
+
+/// How to generate further states.
+#[derive(Debug, Clone)]
+pub struct Population {
+    pub n: usize,
+    pub id_prefix: String,
+    /// Region indices available and their cumulative shares.
+    pub regions: Vec<usize>,
+    pub region_cum: Vec<f64>,
+    pub weight: Dist,
+    pub threshold: Dist,
+    pub legitimation_need: Dist,
+    pub domestic_movement: Dist,
+    pub values: Dist,
+    pub critical_count: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Norm {
+    pub id: String,
+    pub name: String,
+    pub problem: String,
+    pub value: String,
+    pub behaviour: String,
+    pub dominant: bool,
+    pub initial_adopters: Vec<usize>,
+    pub initial_random: usize,
+    pub initial_share: f64,
+    pub initial_internalization: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Coalition {
+    pub id: String,
+    pub name: String,
+    pub norms: Vec<usize>,
+    pub power: f64,
+    pub values: Vec<f64>,
+    pub platform: f64,
+    pub strategy: Strategy,
+    pub target_region: Option<usize>,
+    pub targets_per_step: usize,
+    pub resources: f64,
+    pub cost_per_target: f64,
+    pub income: f64,
+    pub start_step: u32,
+    /// Member states (listed-state indices): lobbied first.
+    pub members: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Socialization {
+    /// Weights of the system, region and network scopes, normalised to sum to 1.
+    pub scope: [f64; 3],
+    pub response: Response,
+    pub unit: ThresholdUnit,
+    pub steepness: f64,
+    pub rate: f64,
+    pub legitimation: f64,
+    /// Conformity and esteem, normalised to sum to 1.
+    pub conformity: f64,
+    pub esteem: f64,
+    pub critical_bonus: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct NetworkParams {
+    pub kind: NetworkKind,
+    pub mean_degree: f64,
+    pub k: usize,
+    pub rewire: f64,
+    pub m: usize,
+    /// Edges as pairs of state ids (edge-list), read at resolution.
+    pub edges: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Observation {
+    pub regime_window: usize,
+    pub regime_min: u64,
+    pub stage_window: usize,
+    pub stage_growth: f64,
+    pub milestones: Vec<f64>,
+    pub log_adoptions_max: usize,
+}
+
+/// A validated scenario, ready to build worlds from.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub name: String,
+    pub description: String,
+    pub steps: u32,
+    pub seed: u64,
+    pub start_year: Option<f64>,
+    pub dt: f64,
+    pub tipping_share: f64,
+    pub value_dims: Vec<String>,
+    pub regions: Vec<String>,
+    pub listed: Vec<ListedState>,
+    pub population: Option<Population>,
+    pub norms: Vec<Norm>,
+    pub coalitions: Vec<Coalition>,
+    pub domestic_rate: f64,
+    pub domestic_growth: f64,
+    pub persuasion_efficacy: f64,
+    pub persuasion_floor: f64,
+    pub persuasion_mobilisation: f64,
+    pub socialization: Socialization,
+    pub network: Option<NetworkParams>,
+    pub habit: f64,
+    pub law: f64,
+    pub compliance_speed: f64,
+    pub decay: f64,
+    pub backslide_rate: f64,
+    pub backslide_max_internalization: f64,
+    pub observation: Observation,
+}
+
+impl Model {
+    pub fn n_states(&self) -> usize {
+        self.listed.len() + self.population.as_ref().map_or(0, |p| p.n)
+    }
+    /// Calendar time of a step (years if the scenario has a time axis, else steps × Δt).
+    pub fn time_of(&self, step: f64) -> f64 {
+        self.start_year.unwrap_or(0.0) + step * self.dt
+    }
+    pub fn has_years(&self) -> bool {
+        self.start_year.is_some()
+    }
+}

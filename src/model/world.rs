@@ -1,0 +1,368 @@
+//! The `World`: the dynamic state of one run in flat arrays. Per-state attributes are
+//! one array each; per state × norm quantities are norm-major (`k * n + i`), so the
+//! step loop over one norm walks contiguous memory.
+
+use super::network::{self, Csr};
+use super::{Cause, Model, NetworkKind};
+use crate::rng::{self, Purpose};
+use rand::seq::index::sample;
+
+pub struct World {
+    pub n: usize,
+    pub k: usize,
+    /// Number of listed states (indices below it are listed, the rest generated).
+    pub listed: usize,
+    pub id_prefix: String,
+    // --- per state ---
+    pub key: Vec<u64>,
+    pub weight: Vec<f64>,
+    pub region: Vec<u16>,
+    pub threshold: Vec<f64>,
+    pub legit: Vec<f64>,
+    /// Values, state-major (`i * d + dim`).
+    pub values: Vec<f64>,
+    pub d: usize,
+    // --- per norm × state ---
+    pub adopted: Vec<bool>,
+    pub adopted_step: Vec<i32>,
+    pub cause: Vec<u8>,
+    pub movement: Vec<f32>,
+    pub internalization: Vec<f32>,
+    pub compliance: Vec<f32>,
+    pub critical: Vec<bool>,
+    /// Esteem weight of a state's adoption for a norm: weight × (1 + critical bonus).
+    pub ew: Vec<f64>,
+    // --- aggregates per norm (start of step) ---
+    pub count_sys: Vec<i64>,
+    pub ew_sys: Vec<f64>,
+    pub ew_total: Vec<f64>,
+    pub w_total: f64,
+    /// Per norm × region.
+    pub n_reg: Vec<i64>,
+    pub count_reg: Vec<i64>,
+    pub ew_reg: Vec<f64>,
+    pub ew_reg_total: Vec<f64>,
+    pub n_regions: usize,
+    // --- network ---
+    pub net: Option<Csr>,
+    /// Per norm × state: adopters among neighbours, and their esteem weight.
+    pub nb_count: Vec<u32>,
+    pub nb_ew: Vec<f64>,
+    pub nb_ew_total: Vec<f64>,
+    // --- coalitions ---
+    pub resources: Vec<f64>,
+    /// Targeting order per coalition (state indices), fixed at set-up.
+    pub order: Vec<Vec<u32>>,
+    // --- scratch, allocated once ---
+    pub pers: Vec<f32>,
+    pub touched: Vec<u32>,
+    pub changes: Vec<(u32, u16, bool)>,
+    pub scratch_idx: Vec<u32>,
+    pub region_share: Vec<f64>,
+    pub step: u32,
+}
+
+impl World {
+    /// Builds the world of one run: listed states, generated states, network and initial
+    /// adopters, all drawn from the run's seed.
+    pub fn new(m: &Model, run_seed: u64) -> World {
+        let listed = m.listed.len();
+        let n = m.n_states();
+        let k = m.norms.len();
+        let d = m.value_dims.len();
+        let nr = m.regions.len();
+        let mut w = World {
+            n,
+            k,
+            listed,
+            id_prefix: m
+                .population
+                .as_ref()
+                .map_or(String::new(), |p| p.id_prefix.clone()),
+            key: Vec::with_capacity(n),
+            weight: Vec::with_capacity(n),
+            region: Vec::with_capacity(n),
+            threshold: Vec::with_capacity(n),
+            legit: Vec::with_capacity(n),
+            values: Vec::with_capacity(n * d),
+            d,
+            adopted: vec![false; n * k],
+            adopted_step: vec![-1; n * k],
+            cause: vec![0; n * k],
+            movement: vec![0.0; n * k],
+            internalization: vec![0.0; n * k],
+            compliance: vec![0.0; n * k],
+            critical: vec![false; n * k],
+            ew: vec![0.0; n * k],
+            count_sys: vec![0; k],
+            ew_sys: vec![0.0; k],
+            ew_total: vec![0.0; k],
+            w_total: 0.0,
+            n_reg: vec![0; k * nr],
+            count_reg: vec![0; k * nr],
+            ew_reg: vec![0.0; k * nr],
+            ew_reg_total: vec![0.0; k * nr],
+            n_regions: nr,
+            net: None,
+            nb_count: Vec::new(),
+            nb_ew: Vec::new(),
+            nb_ew_total: Vec::new(),
+            resources: m.coalitions.iter().map(|c| c.resources).collect(),
+            order: Vec::new(),
+            pers: vec![0.0; n * k],
+            touched: Vec::with_capacity(1024),
+            changes: Vec::with_capacity(n.min(1 << 20)),
+            scratch_idx: Vec::with_capacity(n),
+            region_share: vec![0.0; nr],
+            step: 0,
+        };
+        for (i, s) in m.listed.iter().enumerate() {
+            w.key.push(rng::id_key(&s.id));
+            w.weight.push(s.weight);
+            w.region.push(s.region as u16);
+            w.threshold.push(s.threshold);
+            w.legit.push(s.legitimation_need);
+            w.values.extend_from_slice(&s.values);
+            for kk in 0..k {
+                w.movement[kk * n + i] = s.movement[kk] as f32;
+                w.critical[kk * n + i] = s.critical[kk];
+            }
+        }
+        if let Some(p) = &m.population {
+            let mut prng = rng::stream(run_seed, Purpose::Population);
+            let g = p.n;
+            let mut buf = Vec::with_capacity(g);
+            let mut id = String::new();
+            for j in 0..g {
+                id.clear();
+                use std::fmt::Write;
+                let _ = write!(id, "{}{}", p.id_prefix, j + 1);
+                w.key.push(rng::id_key(&id));
+            }
+            p.weight.sample_n(g, &mut prng, &mut buf);
+            w.weight.extend_from_slice(&buf);
+            p.threshold.sample_n(g, &mut prng, &mut buf);
+            w.threshold.extend_from_slice(&buf);
+            p.legitimation_need.sample_n(g, &mut prng, &mut buf);
+            w.legit.extend(buf.iter().map(|x| x.clamp(0.0, 1.0)));
+            for kk in 0..k {
+                p.domestic_movement.sample_n(g, &mut prng, &mut buf);
+                for (j, x) in buf.iter().enumerate() {
+                    w.movement[kk * n + listed + j] = x.clamp(0.0, 1.0) as f32;
+                }
+            }
+            if d > 0 {
+                let mut vals = vec![0.0; g * d];
+                for dim in 0..d {
+                    p.values.sample_n(g, &mut prng, &mut buf);
+                    for j in 0..g {
+                        vals[j * d + dim] = buf[j].clamp(-1.0, 1.0);
+                    }
+                }
+                w.values.extend_from_slice(&vals);
+            }
+            use rand::Rng;
+            for _ in 0..g {
+                let u: f64 = prng.gen();
+                let r = p.region_cum.partition_point(|&c| c <= u).min(p.regions.len() - 1);
+                w.region.push(p.regions[r] as u16);
+            }
+            if p.critical_count > 0 {
+                let mut idx: Vec<usize> = (listed..n).collect();
+                idx.sort_by(|&a, &b| w.weight[b].total_cmp(&w.weight[a]).then(a.cmp(&b)));
+                for &i in idx.iter().take(p.critical_count) {
+                    for kk in 0..k {
+                        w.critical[kk * n + i] = true;
+                    }
+                }
+            }
+        }
+        w.w_total = w.weight.iter().sum();
+        let s = &m.socialization;
+        for kk in 0..k {
+            for i in 0..n {
+                let bonus = if w.critical[kk * n + i] {
+                    1.0 + s.critical_bonus
+                } else {
+                    1.0
+                };
+                w.ew[kk * n + i] = w.weight[i] * bonus;
+            }
+            let mut tot = 0.0;
+            for i in 0..n {
+                let e = w.ew[kk * n + i];
+                tot += e;
+                let r = kk * nr + w.region[i] as usize;
+                w.n_reg[r] += 1;
+                w.ew_reg_total[r] += e;
+            }
+            w.ew_total[kk] = tot;
+        }
+        w.build_network(m, run_seed);
+        w.build_orders(m);
+        w.seed_adopters(m, run_seed);
+        w
+    }
+
+    fn build_network(&mut self, m: &Model, run_seed: u64) {
+        let Some(np) = &m.network else { return };
+        let n = self.n;
+        let mut nrng = rng::stream(run_seed, Purpose::Network);
+        let g = match np.kind {
+            NetworkKind::ErdosRenyi => network::erdos_renyi(n, np.mean_degree / n as f64, &mut nrng),
+            NetworkKind::Ring => network::ring(n, np.k),
+            NetworkKind::WattsStrogatz => network::watts_strogatz(n, np.k, np.rewire, &mut nrng),
+            NetworkKind::BarabasiAlbert => network::barabasi_albert(n, np.m, &mut nrng),
+            NetworkKind::EdgeList => {
+                let index = self.index_by_id(m);
+                let edges: Vec<(u32, u32)> = np
+                    .edges
+                    .iter()
+                    .map(|(a, b)| (index[a.as_str()] as u32, index[b.as_str()] as u32))
+                    .collect();
+                Csr::from_edges(n, &edges)
+            }
+        };
+        self.nb_count = vec![0; n * self.k];
+        self.nb_ew = vec![0.0; n * self.k];
+        self.nb_ew_total = vec![0.0; n * self.k];
+        for kk in 0..self.k {
+            for i in 0..n {
+                let mut t = 0.0;
+                for &j in g.neighbours_of(i) {
+                    t += self.ew[kk * n + j as usize];
+                }
+                self.nb_ew_total[kk * n + i] = t;
+            }
+        }
+        self.net = Some(g);
+    }
+
+    fn index_by_id(&self, m: &Model) -> std::collections::HashMap<String, usize> {
+        (0..self.n).map(|i| (self.state_id(m, i), i)).collect()
+    }
+
+    /// Coalition targeting orders: members first, then by the coalition's strategy.
+    fn build_orders(&mut self, m: &Model) {
+        use super::Strategy::*;
+        for c in &m.coalitions {
+            let mut idx: Vec<u32> = (0..self.n as u32).collect();
+            let nk = c.norms.first().copied().unwrap_or(0);
+            let member = |i: u32| c.members.contains(&(i as usize));
+            let crit = |i: u32| self.critical[nk * self.n + i as usize];
+            let wt = |i: u32| self.weight[i as usize];
+            match c.strategy {
+                CriticalFirst => idx.sort_by(|&a, &b| {
+                    member(b)
+                        .cmp(&member(a))
+                        .then(crit(b).cmp(&crit(a)))
+                        .then(wt(b).total_cmp(&wt(a)))
+                        .then(a.cmp(&b))
+                }),
+                WeightFirst => idx.sort_by(|&a, &b| {
+                    member(b)
+                        .cmp(&member(a))
+                        .then(wt(b).total_cmp(&wt(a)))
+                        .then(a.cmp(&b))
+                }),
+                RegionFirst => {
+                    let r = c.target_region.unwrap_or(0) as u16;
+                    let inr = |i: u32| self.region[i as usize] == r;
+                    idx.sort_by(|&a, &b| {
+                        member(b)
+                            .cmp(&member(a))
+                            .then(inr(b).cmp(&inr(a)))
+                            .then(wt(b).total_cmp(&wt(a)))
+                            .then(a.cmp(&b))
+                    })
+                }
+                // Random targeting draws fresh targets every step; the order holds members only.
+                Random => idx.retain(|&i| member(i)),
+            }
+            self.order.push(idx);
+        }
+    }
+
+    fn seed_adopters(&mut self, m: &Model, run_seed: u64) {
+        let n = self.n;
+        let mut srng = rng::stream(run_seed, Purpose::Seeding);
+        for (kk, norm) in m.norms.iter().enumerate() {
+            for &i in &norm.initial_adopters {
+                self.adopt_initial(kk, i, norm.initial_internalization);
+            }
+            let extra = norm.initial_random + (norm.initial_share * n as f64).round() as usize;
+            let free: Vec<usize> = (0..n).filter(|&i| !self.adopted[kk * n + i]).collect();
+            let extra = extra.min(free.len());
+            if extra > 0 {
+                for j in sample(&mut srng, free.len(), extra).into_iter() {
+                    self.adopt_initial(kk, free[j], norm.initial_internalization);
+                }
+            }
+        }
+        self.recount();
+    }
+
+    fn adopt_initial(&mut self, kk: usize, i: usize, internalization: f64) {
+        let x = kk * self.n + i;
+        self.adopted[x] = true;
+        self.adopted_step[x] = 0;
+        self.cause[x] = Cause::Initial as u8;
+        self.internalization[x] = internalization as f32;
+        self.compliance[x] = internalization as f32;
+    }
+
+    /// Recomputes every aggregate from the arrays (set-up; tests compare it with the
+    /// incrementally maintained aggregates).
+    pub fn recount(&mut self) {
+        let (n, nr) = (self.n, self.n_regions);
+        for kk in 0..self.k {
+            let (mut c, mut e) = (0i64, 0.0);
+            for r in 0..nr {
+                self.count_reg[kk * nr + r] = 0;
+                self.ew_reg[kk * nr + r] = 0.0;
+            }
+            for i in 0..n {
+                if self.adopted[kk * n + i] {
+                    c += 1;
+                    let ew = self.ew[kk * n + i];
+                    e += ew;
+                    let r = kk * nr + self.region[i] as usize;
+                    self.count_reg[r] += 1;
+                    self.ew_reg[r] += ew;
+                }
+            }
+            self.count_sys[kk] = c;
+            self.ew_sys[kk] = e;
+            if let Some(g) = &self.net {
+                for i in 0..n {
+                    let (mut cnt, mut s) = (0u32, 0.0);
+                    for &j in g.neighbours_of(i) {
+                        if self.adopted[kk * n + j as usize] {
+                            cnt += 1;
+                            s += self.ew[kk * n + j as usize];
+                        }
+                    }
+                    self.nb_count[kk * n + i] = cnt;
+                    self.nb_ew[kk * n + i] = s;
+                }
+            }
+        }
+    }
+
+    /// Id of state `i` (generated ids are formatted on demand, not stored).
+    pub fn state_id(&self, m: &Model, i: usize) -> String {
+        if i < self.listed {
+            m.listed[i].id.clone()
+        } else {
+            format!("{}{}", self.id_prefix, i - self.listed + 1)
+        }
+    }
+
+    pub fn state_name(&self, m: &Model, i: usize) -> String {
+        if i < self.listed {
+            m.listed[i].name.clone()
+        } else {
+            self.state_id(m, i)
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! Observation: measures per step (adopters, shares, compliance, internalization,
+//! adoptions by cause, stage), the event log, and the tipping measures. The observer gets
+//! a read-only view of the world after each step; nothing here changes the dynamics.
+
+pub mod stages;
+pub mod tipping;
+
+use crate::engine::Termination;
+use crate::model::{Cause, Model, World};
+use stages::Stage;
+
+/// Per-norm tallies of one step, filled by the engine.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StepStats {
+    pub adopters: i64,
+    pub w_adopted: f64,
+    pub w_compliance: f64,
+    pub w_internalization: f64,
+    /// New adoptions by `Cause` (index = cause as u8).
+    pub new: [u64; 5],
+    pub backslides: u64,
+    pub new_cluster: u64,
+}
+
+/// One row of `timeseries.csv`.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub step: u32,
+    pub norm: usize,
+    pub adopters: i64,
+    pub counted_share: f64,
+    pub weighted_share: f64,
+    pub compliance: f64,
+    pub internalization: f64,
+    pub new_domestic: u64,
+    pub new_persuasion: u64,
+    pub new_socialization: u64,
+    pub new_cluster: u64,
+    pub backslides: u64,
+    pub stage: Stage,
+}
+
+/// One row of `events.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub step: u32,
+    pub kind: &'static str,
+    pub norm: Option<usize>,
+    /// State index, resolved to its id when the run finishes.
+    pub state: Option<u32>,
+    pub actor: String,
+    pub forum: String,
+    pub detail: String,
+}
+
+impl Event {
+    pub fn new(step: u32, kind: &'static str, norm: usize, state: usize, detail: &str) -> Event {
+        Event {
+            step,
+            kind,
+            norm: Some(norm),
+            state: Some(state as u32),
+            actor: String::new(),
+            forum: String::new(),
+            detail: detail.to_string(),
+        }
+    }
+    pub fn norm_event(step: u32, kind: &'static str, norm: usize, detail: String) -> Event {
+        Event {
+            step,
+            kind,
+            norm: Some(norm),
+            state: None,
+            actor: String::new(),
+            forum: String::new(),
+            detail,
+        }
+    }
+}
+
+/// A measured point of the curve: the step and the shares there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mark {
+    pub step: u32,
+    pub counted_share: f64,
+    pub weighted_share: f64,
+}
+
+/// What a run says about one norm.
+#[derive(Debug, Clone)]
+pub struct NormOutcome {
+    pub tipping: Option<Mark>,
+    /// First step the *counted* share reached the tipping share.
+    pub tipping_counted: Option<Mark>,
+    pub regime_change: Option<Mark>,
+    pub fastest: Option<Mark>,
+    /// Refined time (in steps) of fastest adoption.
+    pub fastest_refined: Option<f64>,
+    pub entry_into_force_step: Option<u32>,
+    pub final_adopters: i64,
+    pub final_counted_share: f64,
+    pub final_weighted_share: f64,
+    pub final_compliance: f64,
+    pub final_internalization: f64,
+    pub final_stage: Stage,
+    /// Adoptions before the regime change (or all, if none) by cause.
+    pub before_regime: [u64; 5],
+    /// Adoptions from the regime change on, by cause.
+    pub after_regime: [u64; 5],
+    /// The first adopters during the run (step, state name, cause), up to five.
+    pub first_adopters: Vec<(u32, String, Cause)>,
+    /// Critical states: (name, step of adoption at the end, if adopted).
+    pub critical: Vec<(String, Option<u32>)>,
+}
+
+/// Everything one run produced.
+#[derive(Debug, Clone)]
+pub struct RunResult {
+    pub run: u64,
+    pub rows: Vec<Row>,
+    pub events: Vec<Event>,
+    pub norms: Vec<NormOutcome>,
+    pub termination: Termination,
+}
+
+pub struct Observer {
+    run: u64,
+    n: usize,
+    w_total: f64,
+    rows: Vec<Row>,
+    /// Per norm: weighted share series.
+    share: Vec<Vec<f64>>,
+    tipped: Vec<bool>,
+    milestone_next: Vec<usize>,
+    pub events: Vec<Event>,
+}
+
+impl Observer {
+    /// Starts observing and records step 0 (the initial condition).
+    pub fn new(m: &Model, w: &World, run: u64) -> Observer {
+        let k = m.norms.len();
+        let steps = m.steps as usize;
+        let mut o = Observer {
+            run,
+            n: w.n,
+            w_total: w.w_total,
+            rows: Vec::with_capacity((steps + 1) * k),
+            share: vec![Vec::with_capacity(steps + 1); k],
+            tipped: vec![false; k],
+            milestone_next: vec![0; k],
+            events: Vec::new(),
+        };
+        let n = w.n;
+        let stats: Vec<StepStats> = (0..k)
+            .map(|kk| {
+                let mut st = StepStats::default();
+                for i in 0..n {
+                    let x = kk * n + i;
+                    if w.adopted[x] {
+                        st.adopters += 1;
+                        st.w_adopted += w.weight[i];
+                    }
+                    st.w_compliance += w.weight[i] * w.compliance[x] as f64;
+                    st.w_internalization += w.weight[i] * w.internalization[x] as f64;
+                }
+                st
+            })
+            .collect();
+        for (kk, st) in stats.iter().enumerate() {
+            let ws = st.w_adopted / o.w_total;
+            o.tipped[kk] = ws >= m.tipping_share;
+            // Milestones already passed at the start are not crossings.
+            o.milestone_next[kk] = m.observation.milestones.partition_point(|&x| x <= ws);
+        }
+        o.observe(m, w, 0, &stats);
+        o
+    }
+
+    /// Records step `t`.
+    pub fn observe(&mut self, m: &Model, _w: &World, t: u32, stats: &[StepStats]) {
+        let ob = &m.observation;
+        for (kk, st) in stats.iter().enumerate() {
+            let ws = st.w_adopted / self.w_total;
+            self.share[kk].push(ws);
+            if t > 0 && !self.tipped[kk] && ws >= m.tipping_share {
+                self.tipped[kk] = true;
+                self.events.push(Event::norm_event(
+                    t,
+                    "tipping_point",
+                    kk,
+                    format!(
+                        "weighted share {:.3}, counted share {:.3}",
+                        ws,
+                        st.adopters as f64 / self.n as f64
+                    ),
+                ));
+            }
+            while t > 0
+                && self.milestone_next[kk] < ob.milestones.len()
+                && ws >= ob.milestones[self.milestone_next[kk]]
+            {
+                let level = ob.milestones[self.milestone_next[kk]];
+                self.events.push(Event::norm_event(
+                    t,
+                    "threshold_crossed",
+                    kk,
+                    format!("weighted share reached {level}"),
+                ));
+                self.milestone_next[kk] += 1;
+            }
+            let stage = stages::classify(
+                &self.share[kk],
+                self.tipped[kk],
+                ob.stage_window,
+                ob.stage_growth,
+            );
+            if t > 0 {
+                let prev = self.rows[self.rows.len() - stats.len()].stage;
+                if prev != stage {
+                    self.events.push(Event::norm_event(
+                        t,
+                        "stage_changed",
+                        kk,
+                        format!("{} -> {}", prev.name(), stage.name()),
+                    ));
+                }
+            }
+            self.rows.push(Row {
+                step: t,
+                norm: kk,
+                adopters: st.adopters,
+                counted_share: st.adopters as f64 / self.n as f64,
+                weighted_share: ws,
+                compliance: st.w_compliance / self.w_total,
+                internalization: st.w_internalization / self.w_total,
+                new_domestic: st.new[Cause::Domestic as usize],
+                new_persuasion: st.new[Cause::Persuasion as usize],
+                new_socialization: st.new[Cause::Socialization as usize],
+                new_cluster: st.new_cluster,
+                backslides: st.backslides,
+                stage,
+            });
+        }
+    }
+
+    /// Computes the whole-run measures and returns the run's result.
+    pub fn finish(mut self, m: &Model, w: &World, termination: Termination) -> RunResult {
+        let k = m.norms.len();
+        let mut norms = Vec::with_capacity(k);
+        for kk in 0..k {
+            let rows: Vec<&Row> = self.rows.iter().filter(|r| r.norm == kk).collect();
+            let mark = |t: usize| Mark {
+                step: t as u32,
+                counted_share: rows[t].counted_share,
+                weighted_share: rows[t].weighted_share,
+            };
+            let ws: Vec<f64> = rows.iter().map(|r| r.weighted_share).collect();
+            let cs: Vec<f64> = rows.iter().map(|r| r.counted_share).collect();
+            let tipping = tipping::first_crossing(&ws, m.tipping_share).map(mark);
+            let tipping_counted = tipping::first_crossing(&cs, m.tipping_share).map(mark);
+            let soc: Vec<u64> = rows.iter().map(|r| r.new_socialization).collect();
+            let other: Vec<u64> = rows
+                .iter()
+                .map(|r| r.new_domestic + r.new_persuasion)
+                .collect();
+            let ob = &m.observation;
+            let rc = tipping::regime_change(&soc, &other, ob.regime_window, ob.regime_min);
+            let regime_change = rc.map(mark);
+            if let Some(t) = rc {
+                self.events.push(Event::norm_event(
+                    t as u32,
+                    "regime_change",
+                    kk,
+                    format!(
+                        "socialization-caused adoptions now outnumber domestic and persuasion ones; counted share {:.3}, weighted share {:.3}",
+                        rows[t].counted_share, rows[t].weighted_share
+                    ),
+                ));
+            }
+            let counts: Vec<f64> = rows.iter().map(|r| r.adopters as f64).collect();
+            let fast = tipping::fastest(&counts);
+            if let Some((t, refined)) = fast {
+                self.events.push(Event::norm_event(
+                    t as u32,
+                    "fastest_adoption",
+                    kk,
+                    format!(
+                        "{:.1} adoptions per step (central difference); refined time {:.3}",
+                        (counts[t + 1] - counts[t - 1]) / 2.0,
+                        m.time_of(refined)
+                    ),
+                ));
+            }
+            let mut before = [0u64; 5];
+            let mut after = [0u64; 5];
+            for r in &rows {
+                let tgt = match rc {
+                    Some(t) if r.step as usize >= t => &mut after,
+                    _ => &mut before,
+                };
+                tgt[Cause::Domestic as usize] += r.new_domestic;
+                tgt[Cause::Persuasion as usize] += r.new_persuasion;
+                tgt[Cause::Socialization as usize] += r.new_socialization;
+            }
+            let last = rows[rows.len() - 1];
+            // First adopters during the run, and critical states.
+            let n = w.n;
+            let mut firsts: Vec<(u32, usize)> = (0..n)
+                .filter(|&i| w.adopted[kk * n + i] && w.adopted_step[kk * n + i] > 0)
+                .map(|i| (w.adopted_step[kk * n + i] as u32, i))
+                .collect();
+            firsts.sort();
+            let first_adopters = firsts
+                .iter()
+                .take(5)
+                .map(|&(t, i)| (t, w.state_name(m, i), Cause::from_u8(w.cause[kk * n + i])))
+                .collect();
+            let critical = (0..n)
+                .filter(|&i| w.critical[kk * n + i])
+                .map(|i| {
+                    let x = kk * n + i;
+                    (
+                        w.state_name(m, i),
+                        if w.adopted[x] {
+                            Some(w.adopted_step[x].max(0) as u32)
+                        } else {
+                            None
+                        },
+                    )
+                })
+                .collect();
+            norms.push(NormOutcome {
+                tipping,
+                tipping_counted,
+                regime_change,
+                fastest: fast.map(|(t, _)| mark(t)),
+                fastest_refined: fast.map(|(_, r)| r),
+                entry_into_force_step: None,
+                final_adopters: last.adopters,
+                final_counted_share: last.counted_share,
+                final_weighted_share: last.weighted_share,
+                final_compliance: last.compliance,
+                final_internalization: last.internalization,
+                final_stage: last.stage,
+                before_regime: before,
+                after_regime: after,
+                first_adopters,
+                critical,
+            });
+        }
+        for e in self.events.iter_mut() {
+            if let Some(i) = e.state {
+                e.actor = w.state_id(m, i as usize);
+            }
+        }
+        // Stable: within a step, events keep the order in which they were recorded.
+        self.events.sort_by_key(|e| e.step);
+        RunResult {
+            run: self.run,
+            rows: self.rows,
+            events: self.events,
+            norms,
+            termination,
+        }
+    }
+}

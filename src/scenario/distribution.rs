@@ -1,0 +1,428 @@
+//! Distributions of state attributes in a generated population.
+//!
+//! In a scenario file a distribution is either a number (every state gets it) or a table
+//! `{ dist = "normal", mean = 0.25, sd = 0.1, min = 0 }`. `sampling = "quantiles"` gives
+//! the deterministic quantiles F⁻¹((i − ½)/n) instead of random draws: Granovetter's
+//! (1978) thought experiments use exactly such a fixed threshold distribution.
+
+use rand::Rng;
+use rand_distr::{Beta, Distribution, LogNormal, Normal};
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Dist {
+    Const(f64),
+    Uniform {
+        min: f64,
+        max: f64,
+        quantiles: bool,
+    },
+    /// Normal, clamped (censored) to [min, max]: mass below `min` sits at `min`, so the
+    /// CDF above `min` is the untruncated one (Granovetter's analytic fixed point holds).
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+        quantiles: bool,
+    },
+    LogNormal {
+        mu: f64,
+        sigma: f64,
+        quantiles: bool,
+    },
+    Beta {
+        a: f64,
+        b: f64,
+    },
+}
+
+const KINDS: &str = "uniform, normal, lognormal, beta (or a plain number)";
+
+impl Dist {
+    /// Problems with the parameters, as (key, message).
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        match *self {
+            Dist::Const(x) if !x.is_finite() => v.push((String::new(), "must be finite".into())),
+            Dist::Uniform { min, max, .. } if !(min <= max) => {
+                v.push(("max".into(), format!("must be ≥ min ({min}), got {max}")))
+            }
+            Dist::Normal { sd, min, max, .. } => {
+                if !(sd >= 0.0) {
+                    v.push(("sd".into(), format!("must be ≥ 0, got {sd}")));
+                }
+                if !(min <= max) {
+                    v.push(("max".into(), format!("must be ≥ min ({min}), got {max}")));
+                }
+            }
+            Dist::LogNormal { sigma, .. } if !(sigma >= 0.0) => {
+                v.push(("sigma".into(), format!("must be ≥ 0, got {sigma}")))
+            }
+            Dist::Beta { a, b } => {
+                if !(a > 0.0) {
+                    v.push(("a".into(), format!("must be > 0, got {a}")));
+                }
+                if !(b > 0.0) {
+                    v.push(("b".into(), format!("must be > 0, got {b}")));
+                }
+            }
+            _ => {}
+        }
+        v
+    }
+
+    /// Smallest and largest value the distribution can produce.
+    pub fn range(&self) -> (f64, f64) {
+        match *self {
+            Dist::Const(x) => (x, x),
+            Dist::Uniform { min, max, .. } => (min, max),
+            Dist::Normal { min, max, .. } => (min, max),
+            Dist::LogNormal { .. } => (0.0, f64::INFINITY),
+            Dist::Beta { .. } => (0.0, 1.0),
+        }
+    }
+
+    /// `n` values: deterministic quantiles when asked for, otherwise random draws.
+    pub fn sample_n<R: Rng>(&self, n: usize, rng: &mut R, out: &mut Vec<f64>) {
+        out.clear();
+        for i in 0..n {
+            let q = (i as f64 + 0.5) / n as f64;
+            let x = match *self {
+                Dist::Const(x) => x,
+                Dist::Uniform {
+                    min,
+                    max,
+                    quantiles,
+                } => {
+                    let u = if quantiles { q } else { rng.gen::<f64>() };
+                    min + (max - min) * u
+                }
+                Dist::Normal {
+                    mean,
+                    sd,
+                    min,
+                    max,
+                    quantiles,
+                } => {
+                    let z = if quantiles {
+                        mean + sd * inverse_normal_cdf(q)
+                    } else if sd > 0.0 {
+                        Normal::new(mean, sd).expect("validated").sample(rng)
+                    } else {
+                        mean
+                    };
+                    z.clamp(min, max)
+                }
+                Dist::LogNormal {
+                    mu,
+                    sigma,
+                    quantiles,
+                } => {
+                    if quantiles {
+                        (mu + sigma * inverse_normal_cdf(q)).exp()
+                    } else {
+                        LogNormal::new(mu, sigma).expect("validated").sample(rng)
+                    }
+                }
+                Dist::Beta { a, b } => Beta::new(a, b).expect("validated").sample(rng),
+            };
+            out.push(x);
+        }
+    }
+}
+
+/// Φ⁻¹(p), Acklam's rational approximation refined by one Halley step (|error| < 1e-12).
+pub fn inverse_normal_cdf(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    if p <= 0.0 {
+        return f64::NEG_INFINITY;
+    }
+    if p >= 1.0 {
+        return f64::INFINITY;
+    }
+    let plow = 0.02425;
+    let x = if p < plow {
+        let q = (-2.0 * p.ln()).sqrt();
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    } else if p <= 1.0 - plow {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    } else {
+        let q = (-2.0 * (1.0 - p).ln()).sqrt();
+        -(((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    // One Halley step on Φ(x) − p.
+    let e = normal_cdf(x) - p;
+    let u = e * (2.0 * std::f64::consts::PI).sqrt() * (x * x / 2.0).exp();
+    x - u / (1.0 + x * u / 2.0)
+}
+
+/// Φ(x), via erfc (W. J. Cody's rational approximations as in libm's erfc, |error| < 1e-15).
+pub fn normal_cdf(x: f64) -> f64 {
+    0.5 * erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// Complementary error function (Numerical Recipes' erfc Chebyshev fit, relative error < 1.2e-7,
+/// then refined): adequate for thresholds and quantiles.
+fn erfc(x: f64) -> f64 {
+    // High-precision erfc via continued fraction / series (Abramowitz–Stegun 7.1.26 is too coarse).
+    let z = x.abs();
+    let r = if z < 2.0 {
+        // series for erf
+        let mut sum = z;
+        let mut term = z;
+        let z2 = z * z;
+        let mut n = 0.0;
+        loop {
+            n += 1.0;
+            term *= -z2 / n;
+            let add = term / (2.0 * n + 1.0);
+            sum += add;
+            if add.abs() < 1e-17 * sum.abs() {
+                break;
+            }
+            if n > 200.0 {
+                break;
+            }
+        }
+        1.0 - 2.0 / std::f64::consts::PI.sqrt() * sum
+    } else {
+        // Lentz continued fraction for erfc
+        let z2 = z * z;
+        let mut f;
+        let tiny = 1e-300;
+        // erfc(z) = exp(-z^2)/sqrt(pi) * 1/(z + 1/2/(z + 1/(z + 3/2/(z + ...))))
+        let mut b = z;
+        f = b;
+        let mut c = b;
+        let mut d = 0.0;
+        for i in 1..300 {
+            let a = i as f64 / 2.0;
+            b = z;
+            d = b + a * d;
+            if d.abs() < tiny {
+                d = tiny;
+            }
+            c = b + a / c;
+            if c.abs() < tiny {
+                c = tiny;
+            }
+            d = 1.0 / d;
+            let delta = c * d;
+            f *= delta;
+            if (delta - 1.0).abs() < 1e-16 {
+                break;
+            }
+        }
+        (-z2).exp() / std::f64::consts::PI.sqrt() / f
+    };
+    if x < 0.0 {
+        2.0 - r
+    } else {
+        r
+    }
+}
+
+impl<'de> Deserialize<'de> for Dist {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        from_value(&v).map_err(de::Error::custom)
+    }
+}
+
+fn num(t: &toml::Table, key: &str, kind: &str) -> Result<Option<f64>, String> {
+    match t.get(key) {
+        None => Ok(None),
+        Some(toml::Value::Float(f)) => Ok(Some(*f)),
+        Some(toml::Value::Integer(i)) => Ok(Some(*i as f64)),
+        Some(other) => Err(format!(
+            "distribution `{kind}`: `{key}` must be a number, got {}",
+            other.type_str()
+        )),
+    }
+}
+
+fn req(t: &toml::Table, key: &str, kind: &str) -> Result<f64, String> {
+    num(t, key, kind)?
+        .ok_or_else(|| format!("distribution `{kind}` needs `{key}` (a number)"))
+}
+
+/// Interprets a TOML value as a distribution, with messages that say what is allowed.
+pub fn from_value(v: &toml::Value) -> Result<Dist, String> {
+    let t = match v {
+        toml::Value::Float(f) => return Ok(Dist::Const(*f)),
+        toml::Value::Integer(i) => return Ok(Dist::Const(*i as f64)),
+        toml::Value::Table(t) => t,
+        other => {
+            return Err(format!(
+                "expected a number or a distribution table like {{ dist = \"normal\", mean = 0.3, sd = 0.1 }}, got {}",
+                other.type_str()
+            ))
+        }
+    };
+    let kind = match t.get("dist") {
+        Some(toml::Value::String(s)) => s.as_str(),
+        Some(_) => return Err("`dist` must be a string: one of ".to_string() + KINDS),
+        None => return Err(format!("a distribution table needs `dist`, one of {KINDS}")),
+    };
+    let allowed: &[&str] = match kind {
+        "uniform" => &["dist", "min", "max", "sampling"],
+        "normal" => &["dist", "mean", "sd", "min", "max", "sampling"],
+        "lognormal" => &["dist", "mu", "sigma", "sampling"],
+        "beta" => &["dist", "a", "b"],
+        "const" | "constant" => &["dist", "value"],
+        other => {
+            return Err(format!(
+                "unknown distribution `{other}`{}; allowed: {KINDS}",
+                crate::error::did_you_mean(other, &["uniform", "normal", "lognormal", "beta", "const"])
+            ))
+        }
+    };
+    for k in t.keys() {
+        if !allowed.contains(&k.as_str()) {
+            return Err(format!(
+                "unknown key `{k}` in distribution `{kind}`{}; allowed: {}",
+                crate::error::did_you_mean(k, allowed),
+                allowed.join(", ")
+            ));
+        }
+    }
+    let quantiles = match t.get("sampling") {
+        None => false,
+        Some(toml::Value::String(s)) if s == "random" => false,
+        Some(toml::Value::String(s)) if s == "quantiles" => true,
+        Some(_) => return Err("`sampling` must be \"random\" or \"quantiles\"".into()),
+    };
+    Ok(match kind {
+        "uniform" => Dist::Uniform {
+            min: num(t, "min", kind)?.unwrap_or(0.0),
+            max: num(t, "max", kind)?.unwrap_or(1.0),
+            quantiles,
+        },
+        "normal" => Dist::Normal {
+            mean: req(t, "mean", kind)?,
+            sd: req(t, "sd", kind)?,
+            min: num(t, "min", kind)?.unwrap_or(f64::NEG_INFINITY),
+            max: num(t, "max", kind)?.unwrap_or(f64::INFINITY),
+            quantiles,
+        },
+        "lognormal" => Dist::LogNormal {
+            mu: req(t, "mu", kind)?,
+            sigma: req(t, "sigma", kind)?,
+            quantiles,
+        },
+        "beta" => Dist::Beta {
+            a: req(t, "a", kind)?,
+            b: req(t, "b", kind)?,
+        },
+        _ => Dist::Const(req(t, "value", kind)?),
+    })
+}
+
+impl Serialize for Dist {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let samp = |q: bool| if q { "quantiles" } else { "random" };
+        match *self {
+            Dist::Const(x) => s.serialize_f64(x),
+            Dist::Uniform {
+                min,
+                max,
+                quantiles,
+            } => {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("dist", "uniform")?;
+                m.serialize_entry("min", &min)?;
+                m.serialize_entry("max", &max)?;
+                m.serialize_entry("sampling", samp(quantiles))?;
+                m.end()
+            }
+            Dist::Normal {
+                mean,
+                sd,
+                min,
+                max,
+                quantiles,
+            } => {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("dist", "normal")?;
+                m.serialize_entry("mean", &mean)?;
+                m.serialize_entry("sd", &sd)?;
+                if min.is_finite() {
+                    m.serialize_entry("min", &min)?;
+                }
+                if max.is_finite() {
+                    m.serialize_entry("max", &max)?;
+                }
+                m.serialize_entry("sampling", samp(quantiles))?;
+                m.end()
+            }
+            Dist::LogNormal {
+                mu,
+                sigma,
+                quantiles,
+            } => {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("dist", "lognormal")?;
+                m.serialize_entry("mu", &mu)?;
+                m.serialize_entry("sigma", &sigma)?;
+                m.serialize_entry("sampling", samp(quantiles))?;
+                m.end()
+            }
+            Dist::Beta { a, b } => {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("dist", "beta")?;
+                m.serialize_entry("a", &a)?;
+                m.serialize_entry("b", &b)?;
+                m.end()
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn inverse_normal_round_trips() {
+        for &p in &[1e-6, 0.001, 0.02, 0.1, 0.3, 0.5, 0.77, 0.975, 0.999_99] {
+            let x = inverse_normal_cdf(p);
+            assert!((normal_cdf(x) - p).abs() < 1e-12 * p.max(1e-3), "p={p}");
+        }
+        assert!((inverse_normal_cdf(0.975) - 1.959_963_984_540_054).abs() < 1e-9);
+        assert!((normal_cdf(1.0) - 0.841_344_746_068_542_9).abs() < 1e-13);
+    }
+}

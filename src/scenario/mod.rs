@@ -1,0 +1,227 @@
+//! Scenarios: the TOML schema (`schema`), distributions of generated attributes
+//! (`distribution`), `--set` overrides (`overrides`), locating keys in the file
+//! (`locate`) and validation plus resolution into a `model::Model` (`resolve`).
+//!
+//! Loading is: read → parse TOML (syntax errors located by line/column) → apply overrides
+//! → deserialize (unknown keys rejected with the nearest valid name, wrong types located)
+//! → validate every value and reference, reporting *every* problem, not the first.
+
+pub mod distribution;
+pub mod locate;
+pub mod overrides;
+pub mod resolve;
+pub mod schema;
+
+use crate::error::{did_you_mean, Error, Problem, Result};
+use crate::model::Model;
+use schema::ScenarioFile;
+use std::path::{Path, PathBuf};
+
+/// A scenario as loaded: its source text (for locating problems), the parsed file with
+/// overrides applied, and the validated model.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub path: PathBuf,
+    pub text: String,
+    pub table: toml::Table,
+    pub file: ScenarioFile,
+    pub model: Model,
+    pub overrides: Vec<String>,
+}
+
+/// Loads, overrides and validates a scenario file.
+pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::input(
+            &path.display().to_string(),
+            "",
+            format!("cannot read the scenario file: {e}"),
+        )
+    })?;
+    from_text(path, &text, overrides)
+}
+
+/// As `load`, from text already read (`path` names it in messages and anchors relative
+/// paths such as an edge-list file).
+pub fn from_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenario> {
+    let src = path.display().to_string();
+    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let (line, column) = e
+            .span()
+            .map(|s| locate::line_col(text, s.start))
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        Error::Input(vec![Problem {
+            source: src.clone(),
+            line,
+            column,
+            key: String::new(),
+            message: format!("TOML syntax error: {}", e.message().trim()),
+        }])
+    })?;
+    let mut set_paths = Vec::new();
+    for arg in overrides {
+        let (p, v) = overrides::split(arg).map_err(|m| Error::input("--set", "", m))?;
+        overrides::apply(&mut table, p, overrides::parse_value(v))
+            .map_err(|m| Error::input(&format!("--set {arg}"), p, m))?;
+        set_paths.push((p.to_string(), arg.clone()));
+    }
+    let file = deserialize(&src, text, &table, &set_paths)?;
+    let model = resolve::resolve(&file, path).map_err(|probs| {
+        Error::Input(
+            probs
+                .into_iter()
+                .map(|(key, message)| locate_problem(&src, text, &set_paths, key, message))
+                .collect(),
+        )
+    })?;
+    Ok(Scenario {
+        path: path.to_path_buf(),
+        text: text.to_string(),
+        table,
+        file,
+        model,
+        overrides: overrides.to_vec(),
+    })
+}
+
+/// Attaches a source and a line/column to a problem found at `key`.
+fn locate_problem(
+    src: &str,
+    text: &str,
+    set_paths: &[(String, String)],
+    key: String,
+    message: String,
+) -> Problem {
+    if let Some((_, arg)) = set_paths
+        .iter()
+        .rev()
+        .find(|(p, _)| key == *p || key.starts_with(&format!("{p}.")) || p.starts_with(&format!("{key}.")))
+    {
+        return Problem {
+            source: format!("--set {arg}"),
+            line: None,
+            column: None,
+            key,
+            message,
+        };
+    }
+    let lc = locate::locate(text, &key);
+    Problem {
+        source: src.to_string(),
+        line: lc.map(|x| x.0),
+        column: lc.map(|x| x.1),
+        key,
+        message,
+    }
+}
+
+fn deserialize(
+    src: &str,
+    text: &str,
+    table: &toml::Table,
+    set_paths: &[(String, String)],
+) -> Result<ScenarioFile> {
+    let value = toml::Value::Table(table.clone());
+    match serde_path_to_error::deserialize::<_, ScenarioFile>(value) {
+        Ok(f) => Ok(f),
+        Err(e) => {
+            let key = id_path(table, e.path());
+            let message = friendly(&e.inner().to_string());
+            // Unknown keys point at the key itself, others at the value.
+            let key = match unknown_key(&e.inner().to_string()) {
+                Some(k) if key.is_empty() || key == "?" => k,
+                Some(k) => format!("{key}.{k}"),
+                None => key,
+            };
+            Err(Error::Input(vec![locate_problem(
+                src, text, set_paths, key, message,
+            )]))
+        }
+    }
+}
+
+/// The name in "unknown field `x`".
+fn unknown_key(msg: &str) -> Option<String> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    Some(rest[..rest.find('`')?].to_string())
+}
+
+/// Rewrites serde's messages in the user's terms, with a nearest-name suggestion.
+fn friendly(msg: &str) -> String {
+    let msg = msg.trim();
+    if let Some(given) = unknown_key(msg) {
+        let allowed: Vec<String> = msg
+            .split_once("expected ")
+            .map(|(_, r)| {
+                r.split(',')
+                    .map(|s| {
+                        s.trim()
+                            .trim_start_matches("one of ")
+                            .trim_start_matches("or ")
+                            .trim_matches('`')
+                            .to_string()
+                    })
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        return format!(
+            "unknown key `{given}`{}; allowed: {}",
+            did_you_mean(&given, &allowed),
+            allowed.join(", ")
+        );
+    }
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        if let Some((given, tail)) = rest.split_once('`') {
+            let allowed: Vec<String> = tail
+                .split_once("expected ")
+                .map(|(_, r)| {
+                    r.split(',')
+                        .map(|s| s.trim().trim_start_matches("one of ").trim_start_matches("or ").trim_matches('`').to_string())
+                        .filter(|s| !s.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            return format!(
+                "unknown value `{given}`{}; allowed: {}",
+                did_you_mean(given, &allowed),
+                allowed.join(", ")
+            );
+        }
+    }
+    if let Some(f) = msg.strip_prefix("missing field `") {
+        return format!("missing required key `{}`", f.trim_end_matches('`'));
+    }
+    msg.replace("invalid type: ", "wrong type: got ")
+}
+
+/// Turns serde's path (`coalitions[1].power`) into the id path (`coalitions.icbl.power`).
+fn id_path(table: &toml::Table, p: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out: Vec<String> = Vec::new();
+    let mut cur: Option<&toml::Value> = None;
+    let root = toml::Value::Table(table.clone());
+    let root_ref = &root;
+    for seg in p.iter() {
+        match seg {
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                cur = match cur {
+                    None => root_ref.get(key.as_str()),
+                    Some(v) => v.get(key.as_str()),
+                };
+                out.push(key.clone());
+            }
+            Segment::Seq { index } => {
+                let elem = cur.and_then(|v| v.get(*index));
+                match elem.and_then(|e| e.get("id")).and_then(|v| v.as_str()) {
+                    Some(id) => out.push(id.to_string()),
+                    None => out.push(format!("{index}")),
+                }
+                cur = elem;
+            }
+            Segment::Unknown => {}
+        }
+    }
+    out.join(".")
+}
+

@@ -1,0 +1,603 @@
+//! Validation and resolution: checks every value and reference of a deserialized
+//! scenario, collecting *all* problems as (key path, message), and turns ids into indices
+//! to build the `Model` the engine runs on.
+
+use super::schema::*;
+use crate::error::did_you_mean;
+use crate::model::{self, Model};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+type Problems = Vec<(String, String)>;
+
+struct V {
+    p: Problems,
+}
+
+impl V {
+    fn push(&mut self, key: impl Into<String>, msg: impl Into<String>) {
+        self.p.push((key.into(), msg.into()));
+    }
+    fn unit(&mut self, key: &str, x: f64) {
+        if !(0.0..=1.0).contains(&x) {
+            self.push(key, format!("must be a probability or share in [0, 1], got {x}"));
+        }
+    }
+    fn nonneg(&mut self, key: &str, x: f64) {
+        if !(x >= 0.0 && x.is_finite()) {
+            self.push(key, format!("must be a finite number ≥ 0, got {x}"));
+        }
+    }
+    fn positive(&mut self, key: &str, x: f64) {
+        if !(x > 0.0 && x.is_finite()) {
+            self.push(key, format!("must be a finite number > 0, got {x}"));
+        }
+    }
+    fn values(&mut self, key: &str, v: &[f64], d: usize) -> Vec<f64> {
+        if v.is_empty() {
+            return vec![0.0; d];
+        }
+        if v.len() != d {
+            self.push(
+                key,
+                format!(
+                    "has {} entries but the scenario declares {d} value dimensions (scenario.value_dimensions)",
+                    v.len()
+                ),
+            );
+            return vec![0.0; d];
+        }
+        for &x in v {
+            if !(-1.0..=1.0).contains(&x) {
+                self.push(key, format!("values must lie in [-1, 1], got {x}"));
+                break;
+            }
+        }
+        v.to_vec()
+    }
+    fn dist(&mut self, key: &str, d: &model::Dist, lo: f64, hi: f64) {
+        for (k, msg) in d.problems() {
+            self.push(if k.is_empty() { key.to_string() } else { format!("{key}.{k}") }, msg);
+        }
+        let (a, b) = d.range();
+        if a < lo || b > hi {
+            self.push(
+                key,
+                format!("values must lie in [{lo}, {hi}]; this distribution can give [{a}, {b}] (set min/max)"),
+            );
+        }
+    }
+}
+
+/// Looks up ids, reporting unknown ones with the nearest valid id.
+fn lookup(v: &mut V, key: &str, what: &str, id: &str, index: &BTreeMap<String, usize>) -> Option<usize> {
+    match index.get(id) {
+        Some(&i) => Some(i),
+        None => {
+            let valid: Vec<&String> = index.keys().collect();
+            let list: Vec<&str> = valid.iter().take(12).map(|s| s.as_str()).collect();
+            v.push(
+                key,
+                format!(
+                    "unknown {what} `{id}`{}; known: {}{}",
+                    did_you_mean(id, &valid),
+                    list.join(", "),
+                    if valid.len() > 12 { ", …" } else { "" }
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn ids<'a>(v: &mut V, table: &str, it: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for (i, id) in it.enumerate() {
+        if id.is_empty() {
+            v.push(format!("{table}.{i}.id"), "must not be empty");
+        } else if id.contains('.') || id.contains(',') || id.contains(char::is_whitespace) {
+            v.push(format!("{table}.{id}.id"), "must not contain dots, commas or spaces (ids are used in --set paths and CSV files)");
+        }
+        if m.insert(id.to_string(), i).is_some() {
+            v.push(format!("{table}.{id}.id"), format!("duplicate id `{id}`: ids in `{table}` must be unique"));
+        }
+    }
+    m
+}
+
+/// Validates and resolves. `path` anchors relative file names (edge lists).
+pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
+    let mut v = V { p: Vec::new() };
+    let meta = &f.scenario;
+    if meta.name.trim().is_empty() {
+        v.push("scenario.name", "must not be empty");
+    }
+    if meta.steps <= 0 {
+        v.push("scenario.steps", format!("must be a whole number ≥ 1, got {}", meta.steps));
+    } else if meta.steps > 10_000_000 {
+        v.push("scenario.steps", format!("at most 10,000,000 steps, got {}", meta.steps));
+    }
+    v.positive("scenario.step_years", meta.step_years);
+    if !(meta.tipping_share > 0.0 && meta.tipping_share <= 1.0) {
+        v.push("scenario.tipping_share", format!("must be in (0, 1], got {}", meta.tipping_share));
+    }
+    let d = meta.value_dimensions.len();
+    let steps = meta.steps.max(1) as u32;
+
+    // Norms first: states refer to them.
+    if f.norms.is_empty() {
+        v.push("norms", "the scenario declares no norm: add at least one [[norms]] table with an `id`");
+    }
+    let norm_ix = ids(&mut v, "norms", f.norms.iter().map(|n| n.id.as_str()));
+    let k = f.norms.len();
+
+    // Regions: those of the population, then any named by listed states.
+    let mut regions: Vec<String> = Vec::new();
+    if let Some(p) = &f.population {
+        for r in &p.regions {
+            if regions.contains(r) {
+                v.push("population.regions", format!("region `{r}` is listed twice"));
+            } else {
+                regions.push(r.clone());
+            }
+        }
+    }
+    for s in &f.states {
+        if !regions.contains(&s.region) {
+            regions.push(s.region.clone());
+        }
+    }
+    if regions.is_empty() {
+        regions.push("world".into());
+    }
+    if regions.len() > u16::MAX as usize {
+        v.push("states", "too many regions (at most 65535)");
+    }
+    let region_ix: BTreeMap<String, usize> = regions.iter().cloned().enumerate().map(|(i, r)| (r, i)).collect();
+
+    // Listed states.
+    let state_ix = ids(&mut v, "states", f.states.iter().map(|s| s.id.as_str()));
+    let unit = f.socialization.threshold_unit;
+    let mut listed = Vec::with_capacity(f.states.len());
+    for s in &f.states {
+        let key = |k: &str| format!("states.{}.{k}", s.id);
+        v.positive(&key("weight"), s.weight);
+        check_threshold(&mut v, &key("threshold"), s.threshold, unit);
+        v.unit(&key("legitimation_need"), s.legitimation_need);
+        let mut movement = vec![0.0; k];
+        for (nid, &x) in &s.domestic {
+            let kk = format!("states.{}.domestic.{nid}", s.id);
+            if let Some(n) = lookup(&mut v, &kk, "norm", nid, &norm_ix) {
+                v.unit(&kk, x);
+                movement[n] = x;
+            }
+        }
+        let mut critical = vec![false; k];
+        for nid in &s.critical_for {
+            if let Some(n) = lookup(&mut v, &key("critical_for"), "norm", nid, &norm_ix) {
+                critical[n] = true;
+            }
+        }
+        listed.push(model::ListedState {
+            id: s.id.clone(),
+            name: s.name.clone().unwrap_or_else(|| s.id.clone()),
+            region: region_ix[&s.region],
+            weight: s.weight,
+            threshold: s.threshold,
+            legitimation_need: s.legitimation_need,
+            movement,
+            values: v.values(&key("values"), &s.values, d),
+            critical,
+        });
+    }
+
+    // Generated population.
+    let population = f.population.as_ref().map(|p| {
+        if p.n <= 0 {
+            v.push("population.n", format!("must be a whole number ≥ 1, got {}", p.n));
+        } else if p.n > 100_000_000 {
+            v.push("population.n", format!("at most 100,000,000 states, got {}", p.n));
+        }
+        if p.id_prefix.is_empty() || p.id_prefix.contains('.') {
+            v.push("population.id_prefix", "must be a non-empty prefix without dots");
+        } else if f.states.iter().any(|s| {
+            s.id.strip_prefix(p.id_prefix.as_str())
+                .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()))
+        }) {
+            v.push(
+                "population.id_prefix",
+                format!("generated ids `{}1`, `{}2`, … would clash with a listed state's id; choose another prefix", p.id_prefix, p.id_prefix),
+            );
+        }
+        if p.regions.is_empty() {
+            v.push("population.regions", "must name at least one region");
+        }
+        let shares = if p.region_shares.is_empty() {
+            vec![1.0; p.regions.len().max(1)]
+        } else {
+            if p.region_shares.len() != p.regions.len() {
+                v.push(
+                    "population.region_shares",
+                    format!("has {} entries for {} regions", p.region_shares.len(), p.regions.len()),
+                );
+            }
+            if p.region_shares.iter().any(|&x| !(x >= 0.0)) || p.region_shares.iter().sum::<f64>() <= 0.0 {
+                v.push("population.region_shares", "shares must be ≥ 0 and not all 0");
+            }
+            p.region_shares.clone()
+        };
+        let tot: f64 = shares.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+        let mut acc = 0.0;
+        let region_cum: Vec<f64> = shares
+            .iter()
+            .map(|x| {
+                acc += x / tot;
+                acc
+            })
+            .collect();
+        v.dist("population.weight", &p.weight, f64::MIN_POSITIVE, f64::INFINITY);
+        let thr_hi = if unit == ThresholdUnit::Share { 1.0 } else { f64::INFINITY };
+        v.dist("population.threshold", &p.threshold, 0.0, thr_hi);
+        if unit == ThresholdUnit::Count && p.threshold != model::Dist::Const(p.threshold.range().0) {
+            v.push("population.threshold", "with threshold_unit = \"count\" generated thresholds must be one whole number; list states one by one for other counts");
+        }
+        v.dist("population.legitimation_need", &p.legitimation_need, 0.0, 1.0);
+        v.dist("population.domestic_movement", &p.domestic_movement, 0.0, 1.0);
+        v.dist("population.values", &p.values, -1.0, 1.0);
+        if p.critical_count < 0 || p.critical_count > p.n.max(0) {
+            v.push("population.critical_count", format!("must be between 0 and n ({}), got {}", p.n, p.critical_count));
+        }
+        model::Population {
+            n: p.n.max(0) as usize,
+            id_prefix: p.id_prefix.clone(),
+            regions: p.regions.iter().map(|r| region_ix.get(r).copied().unwrap_or(0)).collect(),
+            region_cum,
+            weight: p.weight.clone(),
+            threshold: p.threshold.clone(),
+            legitimation_need: p.legitimation_need.clone(),
+            domestic_movement: p.domestic_movement.clone(),
+            values: p.values.clone(),
+            critical_count: p.critical_count.max(0) as usize,
+        }
+    });
+    let n_states = listed.len() + population.as_ref().map_or(0, |p| p.n);
+    if f.states.is_empty() && f.population.is_none() {
+        v.push("states", "the scenario has no states: list [[states]] one by one or generate them with [population]");
+    }
+
+    // Norms.
+    let mut norms = Vec::with_capacity(k);
+    for n in &f.norms {
+        let key = |x: &str| format!("norms.{}.{x}", n.id);
+        let mut init = Vec::new();
+        let mut seen = BTreeSet::new();
+        for sid in &n.initial_adopters {
+            if let Some(i) = lookup(&mut v, &key("initial_adopters"), "state", sid, &state_ix) {
+                if !seen.insert(i) {
+                    v.push(key("initial_adopters"), format!("state `{sid}` is listed twice"));
+                }
+                init.push(i);
+            }
+        }
+        if n.initial_random < 0 || n.initial_random as usize > n_states {
+            v.push(key("initial_random"), format!("must be between 0 and the number of states ({n_states}), got {}", n.initial_random));
+        }
+        v.unit(&key("initial_share"), n.initial_share);
+        v.unit(&key("initial_internalization"), n.initial_internalization);
+        norms.push(model::Norm {
+            id: n.id.clone(),
+            name: n.name.clone().unwrap_or_else(|| n.id.clone()),
+            problem: n.problem.clone(),
+            value: n.value.clone(),
+            behaviour: n.behaviour.clone(),
+            dominant: n.dominant,
+            initial_adopters: init,
+            initial_random: n.initial_random.max(0) as usize,
+            initial_share: n.initial_share,
+            initial_internalization: n.initial_internalization,
+        });
+    }
+
+    // Coalitions.
+    let _coal_ix = ids(&mut v, "coalitions", f.coalitions.iter().map(|c| c.id.as_str()));
+    let mut coalitions = Vec::new();
+    for c in &f.coalitions {
+        let key = |x: &str| format!("coalitions.{}.{x}", c.id);
+        if c.norms.is_empty() {
+            v.push(key("norms"), "a coalition must promote at least one norm");
+        }
+        let cn: Vec<usize> = c
+            .norms
+            .iter()
+            .filter_map(|nid| lookup(&mut v, &key("norms"), "norm", nid, &norm_ix))
+            .collect();
+        v.unit(&key("power"), c.power);
+        v.nonneg(&key("platform"), c.platform);
+        v.nonneg(&key("resources"), c.resources);
+        v.nonneg(&key("cost_per_target"), c.cost_per_target);
+        v.nonneg(&key("income"), c.income);
+        if c.targets_per_step < 0 {
+            v.push(key("targets_per_step"), format!("must be ≥ 0, got {}", c.targets_per_step));
+        }
+        if c.start_step < 0 || c.start_step > meta.steps {
+            v.push(key("start_step"), format!("must be between 0 and scenario.steps ({}), got {}", meta.steps, c.start_step));
+        }
+        let target_region = match (&c.target_region, c.strategy) {
+            (Some(r), _) => lookup(&mut v, &key("target_region"), "region", r, &region_ix),
+            (None, Strategy::RegionFirst) => {
+                v.push(key("target_region"), format!("strategy \"region-first\" needs a target_region; regions: {}", regions.join(", ")));
+                None
+            }
+            _ => None,
+        };
+        let members = c
+            .members
+            .iter()
+            .filter_map(|sid| lookup(&mut v, &key("members"), "state", sid, &state_ix))
+            .collect();
+        coalitions.push(model::Coalition {
+            id: c.id.clone(),
+            name: c.name.clone().unwrap_or_else(|| c.id.clone()),
+            norms: cn,
+            power: c.power,
+            values: v.values(&key("values"), &c.values, d),
+            platform: c.platform,
+            strategy: c.strategy,
+            target_region,
+            targets_per_step: c.targets_per_step.max(0) as usize,
+            resources: c.resources,
+            cost_per_target: c.cost_per_target,
+            income: c.income,
+            start_step: c.start_step.clamp(0, u32::MAX as i64) as u32,
+            members,
+        });
+    }
+
+    // Mechanism parameters.
+    v.nonneg("domestic.rate", f.domestic.rate);
+    v.nonneg("domestic.growth", f.domestic.growth);
+    v.nonneg("persuasion.efficacy", f.persuasion.efficacy);
+    v.unit("persuasion.movement_floor", f.persuasion.movement_floor);
+    v.unit("persuasion.mobilisation", f.persuasion.mobilisation);
+    let s = &f.socialization;
+    v.nonneg("socialization.system", s.system);
+    v.nonneg("socialization.region", s.region);
+    v.nonneg("socialization.network", s.network);
+    let total = s.system + s.region + s.network;
+    if !(total > 0.0) {
+        v.push("socialization", "the scope weights system, region and network must not all be 0");
+    }
+    if s.network > 0.0 && f.network.is_none() {
+        v.push("socialization.network", "a network scope weight needs a [network] table (kind = \"erdos-renyi\", \"ring\", …)");
+    }
+    if unit == ThresholdUnit::Count {
+        let positive = [s.system, s.region, s.network].iter().filter(|&&x| x > 0.0).count();
+        if positive != 1 {
+            v.push("socialization.threshold_unit", "count thresholds compare with the adopters of one scope: give exactly one of system, region, network a weight > 0");
+        }
+    }
+    v.nonneg("socialization.steepness", s.steepness);
+    v.nonneg("socialization.rate", s.rate);
+    v.nonneg("socialization.legitimation", s.legitimation);
+    v.nonneg("socialization.conformity", s.conformity);
+    v.nonneg("socialization.esteem", s.esteem);
+    v.nonneg("socialization.critical_bonus", s.critical_bonus);
+    let ce = s.conformity + s.esteem;
+    if !(ce > 0.0) {
+        v.push("socialization.conformity", "conformity and esteem must not both be 0 (they blend the head-count and weighted shares of adopters)");
+    }
+    let socialization = model::Socialization {
+        scope: if total > 0.0 {
+            [s.system / total, s.region / total, s.network / total]
+        } else {
+            [1.0, 0.0, 0.0]
+        },
+        response: s.response,
+        unit,
+        steepness: s.steepness,
+        rate: s.rate,
+        legitimation: s.legitimation,
+        conformity: if ce > 0.0 { s.conformity / ce } else { 1.0 },
+        esteem: if ce > 0.0 { s.esteem / ce } else { 0.0 },
+        critical_bonus: s.critical_bonus,
+    };
+    let network = f.network.as_ref().map(|ns| resolve_network(&mut v, ns, n_states, &f.states, population.as_ref(), path));
+    let i = &f.internalization;
+    v.nonneg("internalization.habit", i.habit);
+    v.nonneg("internalization.law", i.law);
+    v.nonneg("internalization.compliance_speed", i.compliance_speed);
+    v.nonneg("internalization.decay", i.decay);
+    v.nonneg("backsliding.rate", f.backsliding.rate);
+    v.unit("backsliding.max_internalization", f.backsliding.max_internalization);
+    let o = &f.observation;
+    if o.regime_window < 1 {
+        v.push("observation.regime_window", format!("must be ≥ 1 step, got {}", o.regime_window));
+    }
+    if o.regime_min < 1 {
+        v.push("observation.regime_min", format!("must be ≥ 1, got {}", o.regime_min));
+    }
+    if o.stage_window < 1 {
+        v.push("observation.stage_window", format!("must be ≥ 1 step, got {}", o.stage_window));
+    }
+    v.unit("observation.stage_growth", o.stage_growth);
+    let mut milestones = o.milestones.clone();
+    for &x in &milestones {
+        if !(x > 0.0 && x <= 1.0) {
+            v.push("observation.milestones", format!("shares must be in (0, 1], got {x}"));
+        }
+    }
+    milestones.sort_by(f64::total_cmp);
+    milestones.dedup();
+    if o.log_adoptions_max < 0 {
+        v.push("observation.log_adoptions_max", "must be ≥ 0");
+    }
+
+    if !v.p.is_empty() {
+        return Err(v.p);
+    }
+    Ok(Model {
+        name: meta.name.clone(),
+        description: meta.description.clone(),
+        steps,
+        seed: meta.seed,
+        start_year: meta.start_year,
+        dt: meta.step_years,
+        tipping_share: meta.tipping_share,
+        value_dims: meta.value_dimensions.clone(),
+        regions,
+        listed,
+        population,
+        norms,
+        coalitions,
+        domestic_rate: f.domestic.rate,
+        domestic_growth: f.domestic.growth,
+        persuasion_efficacy: f.persuasion.efficacy,
+        persuasion_floor: f.persuasion.movement_floor,
+        persuasion_mobilisation: f.persuasion.mobilisation,
+        socialization,
+        network,
+        habit: i.habit,
+        law: i.law,
+        compliance_speed: i.compliance_speed,
+        decay: i.decay,
+        backslide_rate: f.backsliding.rate,
+        backslide_max_internalization: f.backsliding.max_internalization,
+        observation: model::Observation {
+            regime_window: o.regime_window.max(1) as usize,
+            regime_min: o.regime_min.max(1) as u64,
+            stage_window: o.stage_window.max(1) as usize,
+            stage_growth: o.stage_growth,
+            milestones,
+            log_adoptions_max: o.log_adoptions_max.max(0) as usize,
+        },
+    })
+}
+
+fn check_threshold(v: &mut V, key: &str, x: f64, unit: ThresholdUnit) {
+    match unit {
+        ThresholdUnit::Share => {
+            if !(0.0..=1.0).contains(&x) {
+                v.push(key, format!("a share threshold must be in [0, 1], got {x} (or set socialization.threshold_unit = \"count\")"));
+            }
+        }
+        ThresholdUnit::Count => {
+            if !(x >= 0.0 && x.fract() == 0.0 && x < 4e9) {
+                v.push(key, format!("a count threshold must be a whole number ≥ 0, got {x}"));
+            }
+        }
+    }
+}
+
+fn resolve_network(
+    v: &mut V,
+    ns: &NetworkSpec,
+    n: usize,
+    states: &[StateSpec],
+    pop: Option<&model::Population>,
+    path: &Path,
+) -> model::NetworkParams {
+    let mut out = model::NetworkParams {
+        kind: ns.kind,
+        mean_degree: 0.0,
+        k: 0,
+        rewire: 0.0,
+        m: 0,
+        edges: Vec::new(),
+    };
+    let need_int = |v: &mut V, key: &str, x: Option<i64>, lo: i64, hi: i64| -> usize {
+        match x {
+            None => {
+                v.push(key, format!("this network kind needs `{}`", key.rsplit('.').next().unwrap_or(key)));
+                0
+            }
+            Some(x) if x < lo || x > hi => {
+                v.push(key, format!("must be between {lo} and {hi}, got {x}"));
+                0
+            }
+            Some(x) => x as usize,
+        }
+    };
+    let nn = n as i64;
+    match ns.kind {
+        NetworkKind::ErdosRenyi => match ns.mean_degree {
+            None => v.push("network.mean_degree", "erdos-renyi needs `mean_degree` (z = p·n)"),
+            Some(z) if !(z > 0.0 && z < n as f64) => {
+                v.push("network.mean_degree", format!("must be > 0 and < the number of states ({n}), got {z}"))
+            }
+            Some(z) => out.mean_degree = z,
+        },
+        NetworkKind::Ring => out.k = need_int(v, "network.k", ns.k, 1, ((nn - 1) / 2).max(1)),
+        NetworkKind::WattsStrogatz => {
+            out.k = need_int(v, "network.k", ns.k, 1, ((nn - 1) / 2).max(1));
+            match ns.rewire {
+                Some(b) if (0.0..=1.0).contains(&b) => out.rewire = b,
+                Some(b) => v.push("network.rewire", format!("must be a probability in [0, 1], got {b}")),
+                None => v.push("network.rewire", "watts-strogatz needs `rewire` (probability β)"),
+            }
+        }
+        NetworkKind::BarabasiAlbert => out.m = need_int(v, "network.m", ns.m, 1, (nn - 1).max(1)),
+        NetworkKind::EdgeList => match &ns.file {
+            None => v.push("network.file", "edge-list needs `file`: a CSV of state id pairs"),
+            Some(file) => {
+                let p = path.parent().unwrap_or(Path::new(".")).join(file);
+                match read_edges(&p) {
+                    Err(msg) => v.push("network.file", msg),
+                    Ok(edges) => {
+                        let mut known: BTreeSet<String> = states.iter().map(|s| s.id.clone()).collect();
+                        let prefix = pop.map(|p| (p.id_prefix.clone(), p.n));
+                        for (line, a, b) in &edges {
+                            for id in [a, b] {
+                                let generated = prefix.as_ref().is_some_and(|(pre, pn)| {
+                                    id.strip_prefix(pre.as_str())
+                                        .and_then(|r| r.parse::<usize>().ok())
+                                        .is_some_and(|x| x >= 1 && x <= *pn)
+                                });
+                                if !generated && !known.contains(id) {
+                                    let valid: Vec<&String> = known.iter().collect();
+                                    v.push(
+                                        "network.file",
+                                        format!("{}:{line}: unknown state `{id}`{}", p.display(), did_you_mean(id, &valid)),
+                                    );
+                                    known.insert(id.clone()); // report each unknown id once
+                                }
+                            }
+                        }
+                        out.edges = edges.into_iter().map(|(_, a, b)| (a, b)).collect();
+                    }
+                }
+            }
+        },
+    }
+    out
+}
+
+/// Reads `source,target` rows (a header row is allowed), with located errors.
+fn read_edges(p: &Path) -> Result<Vec<(usize, String, String)>, String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_path(p)
+        .map_err(|e| format!("cannot read the edge list {}: {e}", p.display()))?;
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{}: {e}", p.display()))?;
+        let line = rec.position().map_or(i + 1, |x| x.line() as usize);
+        if rec.len() != 2 {
+            return Err(format!(
+                "{}:{line}: malformed row: expected 2 fields `source,target` (state ids), got {}",
+                p.display(),
+                rec.len()
+            ));
+        }
+        if i == 0 && (&rec[0] == "source" || &rec[0] == "from") {
+            continue;
+        }
+        if rec[0].is_empty() || rec[1].is_empty() {
+            return Err(format!("{}:{line}: malformed row: empty state id", p.display()));
+        }
+        out.push((line, rec[0].to_string(), rec[1].to_string()));
+    }
+    Ok(out)
+}

@@ -1,0 +1,502 @@
+//! The scenario file as the user writes it (TOML, serde). These are the raw, edge types:
+//! `resolve` turns them into the plain model types the engine runs on. Every table
+//! rejects unknown keys (`deny_unknown_fields`) so a typo is an error with a suggestion,
+//! never a silently ignored setting. `scenarios/README.md` documents every key.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+use super::distribution::Dist;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    pub scenario: Meta,
+    #[serde(default)]
+    pub population: Option<PopulationSpec>,
+    #[serde(default)]
+    pub states: Vec<StateSpec>,
+    #[serde(default)]
+    pub norms: Vec<NormSpec>,
+    #[serde(default)]
+    pub coalitions: Vec<CoalitionSpec>,
+    #[serde(default)]
+    pub domestic: DomesticSpec,
+    #[serde(default)]
+    pub persuasion: PersuasionSpec,
+    #[serde(default)]
+    pub socialization: SocializationSpec,
+    #[serde(default)]
+    pub network: Option<NetworkSpec>,
+    #[serde(default)]
+    pub internalization: InternalizationSpec,
+    #[serde(default)]
+    pub backsliding: BackslidingSpec,
+    #[serde(default)]
+    pub observation: ObservationSpec,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub steps: i64,
+    #[serde(default = "one_u64")]
+    pub seed: u64,
+    /// Calendar year of step 0; outputs then carry a `year` column.
+    #[serde(default)]
+    pub start_year: Option<f64>,
+    /// Length of one step in years (Δt): rates are per year, hazards per step = rate × Δt.
+    #[serde(default = "one")]
+    pub step_years: f64,
+    /// The share of states whose crossing is *observed* as the tipping point.
+    /// F&S 1998: tipping "rarely occurs before one-third of the total states".
+    #[serde(default = "one_third")]
+    pub tipping_share: f64,
+    /// Names of the value dimensions on which states and coalitions hold positions.
+    #[serde(default)]
+    pub value_dimensions: Vec<String>,
+}
+
+/// Generated states: `n` states with attributes drawn from distributions.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationSpec {
+    pub n: i64,
+    #[serde(default = "default_prefix")]
+    pub id_prefix: String,
+    #[serde(default = "default_regions")]
+    pub regions: Vec<String>,
+    /// Relative sizes of the regions (default: equal).
+    #[serde(default)]
+    pub region_shares: Vec<f64>,
+    #[serde(default = "dist_one")]
+    pub weight: Dist,
+    #[serde(default = "dist_half")]
+    pub threshold: Dist,
+    #[serde(default = "dist_zero")]
+    pub legitimation_need: Dist,
+    /// Strength of the domestic movement, drawn for every norm.
+    #[serde(default = "dist_zero")]
+    pub domestic_movement: Dist,
+    /// Position on every value dimension.
+    #[serde(default = "dist_zero")]
+    pub values: Dist,
+    /// The `critical_count` generated states of largest normative weight are critical
+    /// states for every norm (F&S: "states without which the achievement of the
+    /// substantive norm goal is compromised").
+    #[serde(default)]
+    pub critical_count: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default = "default_region")]
+    pub region: String,
+    #[serde(default = "one")]
+    pub weight: f64,
+    #[serde(default = "half")]
+    pub threshold: f64,
+    #[serde(default)]
+    pub legitimation_need: f64,
+    /// Domestic movement strength per norm id, in [0, 1].
+    #[serde(default)]
+    pub domestic: BTreeMap<String, f64>,
+    #[serde(default)]
+    pub values: Vec<f64>,
+    #[serde(default)]
+    pub critical_for: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Winston's triple: "If [problem], [value] suggests [behaviour]".
+    #[serde(default)]
+    pub problem: String,
+    #[serde(default)]
+    pub value: String,
+    #[serde(default)]
+    pub behaviour: String,
+    /// A dominant norm is the prevailing standard at the start (e.g. prohibition).
+    #[serde(default)]
+    pub dominant: bool,
+    /// States that have adopted at step 0, by id.
+    #[serde(default)]
+    pub initial_adopters: Vec<String>,
+    /// Number of further initial adopters chosen at random in each run.
+    #[serde(default)]
+    pub initial_random: i64,
+    /// Share of all states chosen at random as initial adopters in each run.
+    #[serde(default)]
+    pub initial_share: f64,
+    /// Internalization of the initial adopters.
+    #[serde(default)]
+    pub initial_internalization: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    CriticalFirst,
+    RegionFirst,
+    WeightFirst,
+    Random,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoalitionSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Norms the coalition promotes.
+    pub norms: Vec<String>,
+    /// Agenda-setting and framing capacity, in [0, 1].
+    pub power: f64,
+    /// Core values (frame) on the scenario's value dimensions, each in [-1, 1].
+    #[serde(default)]
+    pub values: Vec<f64>,
+    /// Organizational platform (an IO behind the coalition) multiplies reach by 1 + platform.
+    #[serde(default)]
+    pub platform: f64,
+    #[serde(default = "default_strategy")]
+    pub strategy: Strategy,
+    /// Region targeted first by the `region-first` strategy.
+    #[serde(default)]
+    pub target_region: Option<String>,
+    /// States lobbied per step (if resources allow).
+    #[serde(default = "five")]
+    pub targets_per_step: i64,
+    #[serde(default = "ten")]
+    pub resources: f64,
+    /// Resources spent per state lobbied.
+    #[serde(default = "one")]
+    pub cost_per_target: f64,
+    /// Resources gained per year.
+    #[serde(default)]
+    pub income: f64,
+    /// Step at which the coalition forms.
+    #[serde(default)]
+    pub start_step: i64,
+    /// Member states (they lobby with the coalition and are among its first adopters).
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DomesticSpec {
+    /// Hazard of adoption per year from a domestic movement of strength 1.
+    #[serde(default = "point_zero_two")]
+    pub rate: f64,
+    /// Logistic growth rate per year of domestic movements (0: fixed).
+    #[serde(default)]
+    pub growth: f64,
+}
+
+impl Default for DomesticSpec {
+    fn default() -> Self {
+        DomesticSpec {
+            rate: 0.02,
+            growth: 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PersuasionSpec {
+    /// Hazard per year of a lobbied state adopting, for power 1, full resonance and a
+    /// domestic movement of strength 1 with no platform.
+    #[serde(default = "point_three")]
+    pub efficacy: f64,
+    /// Share of the persuasion effect that does not need a domestic movement (F&S: before
+    /// the tipping point "little normative change occurs without significant domestic
+    /// movements").
+    #[serde(default = "point_two")]
+    pub movement_floor: f64,
+    /// How much an unsuccessful lobbying visit strengthens the domestic movement
+    /// (transnational support of domestic groups).
+    #[serde(default)]
+    pub mobilisation: f64,
+}
+
+impl Default for PersuasionSpec {
+    fn default() -> Self {
+        PersuasionSpec {
+            efficacy: 0.3,
+            movement_floor: 0.2,
+            mobilisation: 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Response {
+    Threshold,
+    Logistic,
+    Linear,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ThresholdUnit {
+    Share,
+    Count,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SocializationSpec {
+    /// Weight of system-wide peer pressure.
+    #[serde(default = "one")]
+    pub system: f64,
+    /// Weight of regional peer pressure ("regional contagion").
+    #[serde(default)]
+    pub region: f64,
+    /// Weight of pressure from network ties (needs `[network]`).
+    #[serde(default)]
+    pub network: f64,
+    #[serde(default = "default_response")]
+    pub response: Response,
+    /// Whether thresholds are shares of the scope (0..1) or counts of adopters.
+    #[serde(default = "default_unit")]
+    pub threshold_unit: ThresholdUnit,
+    /// Logistic steepness around the threshold.
+    #[serde(default = "twelve")]
+    pub steepness: f64,
+    /// Maximum hazard per year (logistic) or slope per year (linear).
+    #[serde(default = "half")]
+    pub rate: f64,
+    /// Legitimation: pressure is multiplied by 1 + legitimation × need.
+    #[serde(default)]
+    pub legitimation: f64,
+    /// Conformity: weight of the head-count share of adopters ("social proof").
+    #[serde(default = "one")]
+    pub conformity: f64,
+    /// Esteem: weight of the normative-weight share of adopters (prominent states count more).
+    #[serde(default)]
+    pub esteem: f64,
+    /// Extra normative weight of a critical state's adoption (×(1 + bonus)).
+    #[serde(default)]
+    pub critical_bonus: f64,
+}
+
+impl Default for SocializationSpec {
+    fn default() -> Self {
+        SocializationSpec {
+            system: 1.0,
+            region: 0.0,
+            network: 0.0,
+            response: Response::Threshold,
+            threshold_unit: ThresholdUnit::Share,
+            steepness: 12.0,
+            rate: 0.5,
+            legitimation: 0.0,
+            conformity: 1.0,
+            esteem: 0.0,
+            critical_bonus: 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NetworkKind {
+    ErdosRenyi,
+    WattsStrogatz,
+    BarabasiAlbert,
+    Ring,
+    EdgeList,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkSpec {
+    pub kind: NetworkKind,
+    /// Mean degree z (erdos-renyi).
+    #[serde(default)]
+    pub mean_degree: Option<f64>,
+    /// Neighbours on each side (ring, watts-strogatz).
+    #[serde(default)]
+    pub k: Option<i64>,
+    /// Rewiring probability (watts-strogatz).
+    #[serde(default)]
+    pub rewire: Option<f64>,
+    /// Edges per new node (barabasi-albert).
+    #[serde(default)]
+    pub m: Option<i64>,
+    /// CSV file of `source,target` state ids (edge-list), relative to the scenario file.
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct InternalizationSpec {
+    /// Growth per year of internalization from habit (time since adoption).
+    #[serde(default = "point_one")]
+    pub habit: f64,
+    /// Growth per year from law and institutions, scaled by the share of states that
+    /// have adopted (a widely adopted norm becomes "the prevailing standard").
+    #[serde(default = "point_one")]
+    pub law: f64,
+    /// Speed per year at which compliance follows internalization.
+    #[serde(default = "half")]
+    pub compliance_speed: f64,
+    /// Decay per year of internalization and compliance in states that have not adopted.
+    #[serde(default = "point_two")]
+    pub decay: f64,
+}
+
+impl Default for InternalizationSpec {
+    fn default() -> Self {
+        InternalizationSpec {
+            habit: 0.1,
+            law: 0.1,
+            compliance_speed: 0.5,
+            decay: 0.2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackslidingSpec {
+    /// Hazard per year of revoking adoption, for zero internalization under full
+    /// counter-pressure (every peer a non-adopter). 0: adoption is irreversible.
+    #[serde(default)]
+    pub rate: f64,
+    /// Internalization at and above which a state no longer backslides.
+    #[serde(default = "half")]
+    pub max_internalization: f64,
+}
+
+impl Default for BackslidingSpec {
+    fn default() -> Self {
+        BackslidingSpec {
+            rate: 0.0,
+            max_internalization: 0.5,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservationSpec {
+    /// Trailing window (steps) over which adoption causes are compared for the regime change.
+    #[serde(default = "five")]
+    pub regime_window: i64,
+    /// Socialization-caused adoptions needed in the window before a regime change counts.
+    #[serde(default = "three")]
+    pub regime_min: i64,
+    /// Window (steps) over which growth is measured for the stage (stalled / internalization).
+    #[serde(default = "ten_steps")]
+    pub stage_window: i64,
+    /// Growth of the weighted share over `stage_window` below which adoption has levelled off.
+    #[serde(default = "point_zero_two")]
+    pub stage_growth: f64,
+    /// Weighted shares whose crossing is logged as `threshold_crossed`.
+    #[serde(default = "default_milestones")]
+    pub milestones: Vec<f64>,
+    /// Log every adoption as an event when there are at most this many states.
+    #[serde(default = "five_hundred")]
+    pub log_adoptions_max: i64,
+}
+
+impl Default for ObservationSpec {
+    fn default() -> Self {
+        ObservationSpec {
+            regime_window: 5,
+            regime_min: 3,
+            stage_window: 10,
+            stage_growth: 0.02,
+            milestones: default_milestones(),
+            log_adoptions_max: 500,
+        }
+    }
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn half() -> f64 {
+    0.5
+}
+fn one_u64() -> u64 {
+    1
+}
+fn one_third() -> f64 {
+    1.0 / 3.0
+}
+fn point_one() -> f64 {
+    0.1
+}
+fn point_two() -> f64 {
+    0.2
+}
+fn point_three() -> f64 {
+    0.3
+}
+fn point_zero_two() -> f64 {
+    0.02
+}
+fn twelve() -> f64 {
+    12.0
+}
+fn three() -> i64 {
+    3
+}
+fn five() -> i64 {
+    5
+}
+fn ten() -> f64 {
+    10.0
+}
+fn ten_steps() -> i64 {
+    10
+}
+fn five_hundred() -> i64 {
+    500
+}
+fn default_prefix() -> String {
+    "s".into()
+}
+fn default_region() -> String {
+    "world".into()
+}
+fn default_regions() -> Vec<String> {
+    vec!["world".into()]
+}
+fn default_strategy() -> Strategy {
+    Strategy::WeightFirst
+}
+fn default_response() -> Response {
+    Response::Threshold
+}
+fn default_unit() -> ThresholdUnit {
+    ThresholdUnit::Share
+}
+fn default_milestones() -> Vec<f64> {
+    vec![0.1, 0.25, 0.5, 0.75, 0.9]
+}
+fn dist_one() -> Dist {
+    Dist::Const(1.0)
+}
+fn dist_half() -> Dist {
+    Dist::Const(0.5)
+}
+fn dist_zero() -> Dist {
+    Dist::Const(0.0)
+}
