@@ -3,10 +3,13 @@
 //! with advocacy coalition agents whose constellation decides whether norm collisions are
 //! articulated and activated. See `docs/ARCHITECTURE.md` for the map of the modules.
 
+pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod mechanisms;
 pub mod model;
 pub mod observe;
+pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod stats;

@@ -37,7 +37,17 @@ pub fn hazard(s: &Socialization, dt: f64, p: f64, theta: f64) -> f64 {
                 0.0
             }
         }
-        Response::Logistic => s.rate * dt / (1.0 + (-s.steepness * (p - theta)).exp()),
+        Response::Logistic => {
+            // Shifted and rescaled so that no pressure means no hazard: peer pressure
+            // from nobody moves nobody (a scenario with no entrepreneurs and no domestic
+            // movements stays at zero adopters).
+            if p <= 0.0 {
+                return 0.0;
+            }
+            let at = |x: f64| 1.0 / (1.0 + (-s.steepness * (x - theta)).exp());
+            let base = at(0.0);
+            s.rate * dt * ((at(p) - base) / (1.0 - base)).max(0.0)
+        }
         Response::Linear => s.rate * dt * (p - theta).max(0.0),
     }
 }
@@ -76,7 +86,9 @@ mod tests {
         assert_eq!(hazard(&s, 1.0, 0.3, 0.3), 1.0);
         assert_eq!(hazard(&s, 1.0, 0.299, 0.3), 0.0);
         let s = soc(Response::Logistic);
-        assert!((hazard(&s, 1.0, 0.3, 0.3) - 0.2).abs() < 1e-12);
+        let h = hazard(&s, 1.0, 0.3, 0.3);
+        assert!(h > 0.19 && h < 0.2, "{h}");
+        assert_eq!(hazard(&s, 1.0, 0.0, 0.3), 0.0);
         let s = soc(Response::Linear);
         assert!((hazard(&s, 0.5, 0.5, 0.0) - 0.1).abs() < 1e-12);
         assert_eq!(count_hazard(&soc(Response::Threshold), 1.0, 2, 1.0, 2.0), 1.0);

@@ -140,7 +140,7 @@ impl World {
                 w.key.push(rng::id_key(&id));
             }
             p.weight.sample_n(g, &mut prng, &mut buf);
-            w.weight.extend_from_slice(&buf);
+            w.weight.extend(buf.iter().map(|x| x.max(1e-9)));
             p.threshold.sample_n(g, &mut prng, &mut buf);
             w.threshold.extend_from_slice(&buf);
             p.legitimation_need.sample_n(g, &mut prng, &mut buf);

@@ -97,6 +97,8 @@ pub struct NormOutcome {
     /// Refined time (in steps) of fastest adoption.
     pub fastest_refined: Option<f64>,
     pub entry_into_force_step: Option<u32>,
+    /// Step a treaty backing the norm opened for signature, if any.
+    pub treaty_opened_step: Option<u32>,
     pub final_adopters: i64,
     pub final_counted_share: f64,
     pub final_weighted_share: f64,
@@ -113,6 +115,53 @@ pub struct NormOutcome {
     pub critical: Vec<(String, Option<u32>)>,
 }
 
+/// How an activated collision ended (`000` §4): a hierarchy set, left to states,
+/// shut down by the powerful side, or still on the agenda at the end of the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Resolved,
+    Compromised,
+    Suppressed,
+    Open,
+}
+
+impl Outcome {
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Resolved => "resolved",
+            Outcome::Compromised => "compromised",
+            Outcome::Suppressed => "suppressed",
+            Outcome::Open => "open",
+        }
+    }
+    pub const ALL: [Outcome; 4] = [
+        Outcome::Resolved,
+        Outcome::Compromised,
+        Outcome::Suppressed,
+        Outcome::Open,
+    ];
+}
+
+/// The life of one potential collision in one run.
+#[derive(Debug, Clone)]
+pub struct CollisionRecord {
+    pub id: String,
+    /// The two incompatible norms (indices).
+    pub norms: [usize; 2],
+    pub forum: String,
+    pub articulated_step: Option<u32>,
+    pub activated_step: Option<u32>,
+    pub ended_step: Option<u32>,
+    pub outcome: Outcome,
+    /// For `resolved`: the norm placed on top of the hierarchy.
+    pub winner: Option<usize>,
+    /// The coalition that articulated it (first time).
+    pub articulated_by: String,
+    pub peak_intensity: f64,
+    /// Intensity at every step 0..=steps (0 when not active).
+    pub intensity: Vec<f32>,
+}
+
 /// Everything one run produced.
 #[derive(Debug, Clone)]
 pub struct RunResult {
@@ -120,6 +169,7 @@ pub struct RunResult {
     pub rows: Vec<Row>,
     pub events: Vec<Event>,
     pub norms: Vec<NormOutcome>,
+    pub collisions: Vec<CollisionRecord>,
     pub termination: Termination,
 }
 
@@ -336,6 +386,7 @@ impl Observer {
                 fastest: fast.map(|(t, _)| mark(t)),
                 fastest_refined: fast.map(|(_, r)| r),
                 entry_into_force_step: None,
+                treaty_opened_step: None,
                 final_adopters: last.adopters,
                 final_counted_share: last.counted_share,
                 final_weighted_share: last.weighted_share,
@@ -360,6 +411,7 @@ impl Observer {
             rows: self.rows,
             events: self.events,
             norms,
+            collisions: Vec::new(),
             termination,
         }
     }

@@ -235,7 +235,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                 acc
             })
             .collect();
-        v.dist("population.weight", &p.weight, f64::MIN_POSITIVE, f64::INFINITY);
+        v.dist("population.weight", &p.weight, 0.0, f64::INFINITY);
         let thr_hi = if unit == ThresholdUnit::Share { 1.0 } else { f64::INFINITY };
         v.dist("population.threshold", &p.threshold, 0.0, thr_hi);
         if unit == ThresholdUnit::Count && p.threshold != model::Dist::Const(p.threshold.range().0) {
