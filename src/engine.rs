@@ -34,7 +34,7 @@ pub fn run(m: &Model, run: u64) -> RunResult {
     obs.finish(m, &w, Termination::StepsDone)
 }
 
-/// Advances the world by one step (t = 1, 2, …).
+/// Advances the world by one step (t = 1, 2, …), visiting states in index order.
 pub fn step(
     m: &Model,
     w: &mut World,
@@ -42,6 +42,21 @@ pub fn step(
     t: u32,
     stats: &mut [StepStats],
     events: &mut Vec<Event>,
+) {
+    let n = w.n;
+    step_in_order(m, w, keys, t, stats, events, 0..n)
+}
+
+/// As `step`, visiting the states in the given order. The result does not depend on the
+/// order (synchronous update); tests prove it by visiting in random permutations.
+pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
+    m: &Model,
+    w: &mut World,
+    keys: &mut StepKeys,
+    t: u32,
+    stats: &mut [StepStats],
+    events: &mut Vec<Event>,
+    order: I,
 ) {
     let k = keys.next();
     w.step = t;
@@ -82,7 +97,7 @@ pub fn step(
         let sys_count = w.count_sys[kk] as u64;
         let net = w.net.as_ref();
         let (mut wa, mut wc, mut wi, mut cnt) = (0.0f64, 0.0f64, 0.0f64, 0i64);
-        for i in 0..n {
+        for i in order.clone() {
             let x = base + i;
             let r = w.region[i] as usize;
             // Share-based pressure from the three scopes (frozen aggregates only).

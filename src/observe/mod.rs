@@ -365,6 +365,7 @@ impl Observer {
                 .take(5)
                 .map(|&(t, i)| (t, w.state_name(m, i), Cause::from_u8(w.cause[kk * n + i])))
                 .collect();
+            // (States are in canonical order: listed sorted by id, then generated.)
             let critical = (0..n)
                 .filter(|&i| w.critical[kk * n + i])
                 .map(|i| {
@@ -404,8 +405,11 @@ impl Observer {
                 e.actor = w.state_id(m, i as usize);
             }
         }
-        // Stable: within a step, events keep the order in which they were recorded.
-        self.events.sort_by_key(|e| e.step);
+        // Deterministic order whatever the order of states in the file: by step, then
+        // kind, norm and actor.
+        self.events.sort_by(|a, b| {
+            (a.step, a.kind, a.norm, &a.actor).cmp(&(b.step, b.kind, b.norm, &b.actor))
+        });
         RunResult {
             run: self.run,
             rows: self.rows,

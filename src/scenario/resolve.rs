@@ -131,6 +131,11 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     let norm_ix = ids(&mut v, "norms", f.norms.iter().map(|n| n.id.as_str()));
     let k = f.norms.len();
 
+    // Listed states in canonical order (sorted by id): the world's arrays, sums and
+    // outputs then do not depend on the order in which the file lists them.
+    let mut states_sorted: Vec<&StateSpec> = f.states.iter().collect();
+    states_sorted.sort_by(|a, b| a.id.cmp(&b.id));
+
     // Regions: those of the population, then any named by listed states.
     let mut regions: Vec<String> = Vec::new();
     if let Some(p) = &f.population {
@@ -142,7 +147,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             }
         }
     }
-    for s in &f.states {
+    for s in &states_sorted {
         if !regions.contains(&s.region) {
             regions.push(s.region.clone());
         }
@@ -156,10 +161,10 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     let region_ix: BTreeMap<String, usize> = regions.iter().cloned().enumerate().map(|(i, r)| (r, i)).collect();
 
     // Listed states.
-    let state_ix = ids(&mut v, "states", f.states.iter().map(|s| s.id.as_str()));
+    let state_ix = ids(&mut v, "states", states_sorted.iter().map(|s| s.id.as_str()));
     let unit = f.socialization.threshold_unit;
     let mut listed = Vec::with_capacity(f.states.len());
-    for s in &f.states {
+    for s in &states_sorted {
         let key = |k: &str| format!("states.{}.{k}", s.id);
         v.positive(&key("weight"), s.weight);
         check_threshold(&mut v, &key("threshold"), s.threshold, unit);
