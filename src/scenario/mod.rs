@@ -126,10 +126,14 @@ fn deserialize(
         Ok(f) => Ok(f),
         Err(e) => {
             let key = id_path(table, e.path());
-            let message = friendly(&e.inner().to_string());
+            // toml adds context lines ("in `table`"); keep the message itself.
+            let raw = e.inner().to_string();
+            let raw = raw.lines().next().unwrap_or("").trim().to_string();
+            let message = friendly(&raw);
             // Unknown keys point at the key itself, others at the value.
-            let key = match unknown_key(&e.inner().to_string()) {
+            let key = match unknown_key(&raw) {
                 Some(k) if key.is_empty() || key == "?" => k,
+                Some(k) if key == k || key.ends_with(&format!(".{k}")) => key,
                 Some(k) => format!("{key}.{k}"),
                 None => key,
             };
@@ -193,6 +197,10 @@ fn friendly(msg: &str) -> String {
         return format!("missing required key `{}`", f.trim_end_matches('`'));
     }
     msg.replace("invalid type: ", "wrong type: got ")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected f64", "expected a number")
+        .replace("expected u32", "expected a whole number ≥ 0")
 }
 
 /// Turns serde's path (`coalitions[1].power`) into the id path (`coalitions.icbl.power`).
