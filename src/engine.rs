@@ -7,7 +7,7 @@
 //! in place cannot influence another state's decision. Changes to the aggregates are
 //! collected and applied together after the loop.
 
-use crate::mechanisms::{domestic, internalization, persuasion, socialization};
+use crate::mechanisms::{collisions, domestic, internalization, persuasion, socialization};
 use crate::model::{Cause, Model, ThresholdUnit, World};
 use crate::observe::{Event, Observer, RunResult, StepStats};
 use crate::rng::{self, StepKeys};
@@ -60,6 +60,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
 ) {
     let k = keys.next();
     w.step = t;
+    collisions::step(m, w, t, &k, events);
     persuasion::plan(m, w, &k, t);
     let n = w.n;
     let nr = w.n_regions;
@@ -95,6 +96,10 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         let speed_dt = m.compliance_speed * dt;
         let decay_dt = m.decay * dt;
         let sys_count = w.count_sys[kk] as u64;
+        // Collisions: an active one slows adoption of both norms and erodes a dominant
+        // norm's internalization; a hierarchy set against a norm keeps slowing it.
+        let brake = w.norm_brake[kk];
+        let erosion = w.norm_erosion[kk].min(1.0);
         let net = w.net.as_ref();
         let (mut wa, mut wc, mut wi, mut cnt) = (0.0f64, 0.0f64, 0.0f64, 0i64);
         for i in order.clone() {
@@ -111,7 +116,10 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
             let mult = 1.0 + s.legitimation * w.legit[i];
             if w.adopted[x] {
                 let mut backslid = false;
-                let ii = internalization::grow(w.internalization[x], intern_dt);
+                let mut ii = internalization::grow(w.internalization[x], intern_dt);
+                if erosion > 0.0 {
+                    ii = (ii as f64 * (1.0 - erosion)) as f32;
+                }
                 w.internalization[x] = ii;
                 w.compliance[x] = internalization::follow(w.compliance[x], ii as f64, speed_dt);
                 if back_dt > 0.0 {
@@ -152,6 +160,11 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                     socialization::count_hazard(s, dt, c, mult, w.threshold[i])
                 } else {
                     socialization::hazard(s, dt, p * mult, w.threshold[i])
+                };
+                let (h_dom, h_per, h_soc) = if brake != 1.0 {
+                    (h_dom * brake, h_per * brake, h_soc * brake)
+                } else {
+                    (h_dom, h_per, h_soc)
                 };
                 let total = h_dom + h_per + h_soc;
                 if total > 0.0 {
@@ -204,6 +217,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     }
     w.touched.clear();
     apply_changes(w);
+    collisions::shift_positions(m, w);
 }
 
 /// Applies this step's adoption changes to the frozen aggregates, all at once.

@@ -58,6 +58,32 @@ fn stats_value(s: Stats) -> Value {
     })
 }
 
+/// The `collisions` list: one entry per potential collision per replicate.
+pub fn collisions_json(m: &Model, runs: &[RunResult]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for r in runs {
+        for c in &r.collisions {
+            out.push(json!({
+                "id": c.id,
+                "norms": [m.norms[c.norms[0]].id, m.norms[c.norms[1]].id],
+                "forum": c.forum,
+                "articulated_step": c.articulated_step,
+                "activated_step": c.activated_step,
+                "ended_step": c.ended_step,
+                "outcome": c.outcome.name(),
+                "winner": c.winner.map(|k| m.norms[k].id.clone()),
+                "articulated_by": c.articulated_by,
+                "activations": c.activations,
+                "active_duration": c.active_duration(m.steps),
+                "peak_intensity": round6(c.peak_intensity),
+                "position_shift": round6(c.position_shift),
+                "replicate": r.run,
+            }));
+        }
+    }
+    out
+}
+
 pub fn summary_json(m: &Model, runs: &[RunResult], collisions: Vec<Value>) -> Value {
     let mut norms = Map::new();
     for (kk, norm) in m.norms.iter().enumerate() {

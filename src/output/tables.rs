@@ -105,3 +105,32 @@ pub fn write_events(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
     }
     f.commit()
 }
+
+/// `collisions.csv`: intensity and phase of every potential collision at every step.
+pub fn write_collisions(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
+    let mut f = super::atomic::AtomicFile::create(path)?;
+    {
+        let mut w = csv::Writer::from_writer(f.writer());
+        w.write_record(["replicate", "step", "collision", "forum", "intensity", "state", "year"])
+            .map_err(|e| csv_err(path, e))?;
+        const PHASES: [&str; 4] = ["latent", "articulated", "active", "ended"];
+        for r in runs {
+            for c in &r.collisions {
+                for (t, (&i, &ph)) in c.intensity.iter().zip(&c.phase).enumerate() {
+                    w.write_record([
+                        r.run.to_string(),
+                        t.to_string(),
+                        c.id.clone(),
+                        c.forum.clone(),
+                        format!("{i:.6}"),
+                        PHASES[ph as usize].to_string(),
+                        fmt_time(m, t as f64),
+                    ])
+                    .map_err(|e| csv_err(path, e))?;
+                }
+            }
+        }
+        w.flush().map_err(|e| csv_err(path, e))?;
+    }
+    f.commit()
+}

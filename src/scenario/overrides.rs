@@ -21,6 +21,9 @@ pub const TOP: &[&str] = &[
     "internalization",
     "backsliding",
     "observation",
+    "forums",
+    "incompatibilities",
+    "collisions",
 ];
 
 /// Splits `PATH=VALUE`.

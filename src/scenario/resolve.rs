@@ -300,11 +300,12 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             initial_random: n.initial_random.max(0) as usize,
             initial_share: n.initial_share,
             initial_internalization: n.initial_internalization,
+            values: v.values(&key("values"), &n.values, d),
         });
     }
 
     // Coalitions.
-    let _coal_ix = ids(&mut v, "coalitions", f.coalitions.iter().map(|c| c.id.as_str()));
+    let coal_ix = ids(&mut v, "coalitions", f.coalitions.iter().map(|c| c.id.as_str()));
     let mut coalitions = Vec::new();
     for c in &f.coalitions {
         let key = |x: &str| format!("coalitions.{}.{x}", c.id);
@@ -340,6 +341,20 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             .iter()
             .filter_map(|sid| lookup(&mut v, &key("members"), "state", sid, &state_ix))
             .collect();
+        let mut stance = vec![None; k];
+        if let Some(st) = &c.stance {
+            if st.is_empty() {
+                v.push(key("stance"), "the stance names no norm: write stance = { NORM_ID = \"support\" } or \"challenge\", or leave `stance` out");
+            }
+            for (nid, &x) in st {
+                if let Some(nk) = lookup(&mut v, &format!("{}.{nid}", key("stance")), "norm", nid, &norm_ix) {
+                    if x == Stance::Challenge && cn.contains(&nk) {
+                        v.push(format!("{}.{nid}", key("stance")), format!("the coalition promotes `{nid}` (in `norms`) and cannot also challenge it"));
+                    }
+                    stance[nk] = Some(x);
+                }
+            }
+        }
         coalitions.push(model::Coalition {
             id: c.id.clone(),
             name: c.name.clone().unwrap_or_else(|| c.id.clone()),
@@ -355,6 +370,8 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             income: c.income,
             start_step: c.start_step.clamp(0, u32::MAX as i64) as u32,
             members,
+            non_state_members: c.non_state_members.clone(),
+            stance,
         });
     }
 
@@ -437,6 +454,66 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         v.push("observation.log_adoptions_max", "must be ≥ 0");
     }
 
+    let forums = resolve_forums(&mut v, f, &coal_ix, &state_ix, steps);
+    let forum_ix: BTreeMap<String, usize> = forums.iter().enumerate().map(|(i, x)| (x.id.clone(), i)).collect();
+    let _ = ids(&mut v, "incompatibilities", f.incompatibilities.iter().map(|x| x.id.as_str()));
+    let mut incompatibilities = Vec::new();
+    for inc in &f.incompatibilities {
+        let key = |x: &str| format!("incompatibilities.{}.{x}", inc.id);
+        if inc.norms.len() != 2 {
+            v.push(key("norms"), format!("an incompatibility names exactly two norms, got {}", inc.norms.len()));
+            continue;
+        }
+        let a = lookup(&mut v, &key("norms"), "norm", &inc.norms[0], &norm_ix);
+        let b = lookup(&mut v, &key("norms"), "norm", &inc.norms[1], &norm_ix);
+        if a.is_some() && a == b {
+            v.push(key("norms"), "a norm cannot be incompatible with itself");
+        }
+        let dimension = inc.dimension.as_ref().and_then(|dname| {
+            let dims: BTreeMap<String, usize> = meta.value_dimensions.iter().cloned().enumerate().map(|(i, x)| (x, i)).collect();
+            lookup(&mut v, &key("dimension"), "value dimension", dname, &dims)
+        });
+        let fs = inc
+            .forums
+            .iter()
+            .filter_map(|fid| lookup(&mut v, &key("forums"), "forum", fid, &forum_ix))
+            .collect();
+        if let (Some(a), Some(b)) = (a, b) {
+            incompatibilities.push(model::Incompatibility { id: inc.id.clone(), norms: [a, b], dimension, forums: fs });
+        }
+    }
+    if !f.incompatibilities.is_empty() && f.forums.is_empty() {
+        v.push("incompatibilities", "collisions are articulated in forums: declare at least one [[forums]] table");
+    }
+    let cp = &f.collisions;
+    for (name, x) in [
+        ("articulation", cp.articulation),
+        ("challenge_bonus", cp.challenge_bonus),
+        ("intensity_gain", cp.intensity_gain),
+        ("intensity_decay", cp.intensity_decay),
+        ("resolution", cp.resolution),
+        ("suppression", cp.suppression),
+        ("erosion", cp.erosion),
+        ("position_shift", cp.position_shift),
+    ] {
+        v.nonneg(&format!("collisions.{name}"), x);
+    }
+    for (name, x) in [
+        ("divergence_floor", cp.divergence_floor),
+        ("strength_floor", cp.strength_floor),
+        ("restricted_access", cp.restricted_access),
+        ("uptake", cp.uptake),
+        ("balance_floor", cp.balance_floor),
+        ("solo_agenda", cp.solo_agenda),
+        ("compromise_balance", cp.compromise_balance),
+        ("shield", cp.shield),
+        ("slowdown", cp.slowdown),
+        ("hierarchy_penalty", cp.hierarchy_penalty),
+        ("session_resolution", cp.session_resolution),
+    ] {
+        v.unit(&format!("collisions.{name}"), x);
+    }
+
     if !v.p.is_empty() {
         return Err(v.p);
     }
@@ -475,7 +552,113 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             milestones,
             log_adoptions_max: o.log_adoptions_max.max(0) as usize,
         },
+        forums,
+        incompatibilities,
+        collision: f.collisions.clone(),
     })
+}
+
+/// Converts a calendar year to a step (needs `scenario.start_year`).
+fn year_step(v: &mut V, key: &str, f: &ScenarioFile, year: f64) -> Option<i64> {
+    match f.scenario.start_year {
+        None => {
+            v.push(key, "calendar years need scenario.start_year; or give steps instead");
+            None
+        }
+        Some(y0) => Some(((year - y0) / f.scenario.step_years).round() as i64),
+    }
+}
+
+fn resolve_forums(
+    v: &mut V,
+    f: &ScenarioFile,
+    coal_ix: &BTreeMap<String, usize>,
+    state_ix: &BTreeMap<String, usize>,
+    steps: u32,
+) -> Vec<model::Forum> {
+    let _ = ids(v, "forums", f.forums.iter().map(|x| x.id.as_str()));
+    let mut out = Vec::new();
+    for fs in &f.forums {
+        let key = |x: &str| format!("forums.{}.{x}", fs.id);
+        if fs.capacity <= 0 {
+            v.push(key("capacity"), format!("agenda capacity must be a whole number ≥ 1 (collisions debated per session), got {}", fs.capacity));
+        }
+        v.nonneg(&key("state_voice"), fs.state_voice);
+        let mut sessions: Vec<i64> = fs.sessions.clone();
+        for &y in &fs.session_years {
+            if let Some(s) = year_step(v, &key("session_years"), f, y) {
+                sessions.push(s);
+            }
+        }
+        match fs.every {
+            Some(e) if e <= 0 => v.push(key("every"), format!("must be ≥ 1 step, got {e}")),
+            Some(e) => {
+                let end = fs.end_step.unwrap_or(steps as i64).min(steps as i64);
+                let mut s = fs.start_step.max(1);
+                while s <= end {
+                    sessions.push(s);
+                    s += e;
+                }
+            }
+            None => {}
+        }
+        if sessions.is_empty() {
+            v.push(key("sessions"), "the forum never meets: give `every` (steps between sessions), `sessions` (steps) or `session_years`");
+        }
+        let mut decisions: Vec<i64> = fs.decisions.clone();
+        for &y in &fs.decision_years {
+            if let Some(s) = year_step(v, &key("decision_years"), f, y) {
+                decisions.push(s);
+            }
+        }
+        for (what, list) in [("sessions", &sessions), ("decisions", &decisions)] {
+            for &s in list.iter() {
+                if s < 1 || s > steps as i64 {
+                    v.push(key(what), format!("session step {s} lies outside the run (1..={steps})"));
+                }
+            }
+        }
+        // A decision is also a session.
+        sessions.extend(decisions.iter().copied());
+        sessions.sort_unstable();
+        sessions.dedup();
+        decisions.sort_unstable();
+        decisions.dedup();
+        let members = fs
+            .members
+            .iter()
+            .filter_map(|sid| lookup(v, &key("members"), "state", sid, state_ix))
+            .collect();
+        let mut access = vec![fs.default_access; coal_ix.len()];
+        for (cid, &a) in &fs.access {
+            if let Some(c) = lookup(v, &format!("{}.{cid}", key("access")), "coalition", cid, coal_ix) {
+                access[c] = a;
+            }
+        }
+        let mut changes = Vec::new();
+        for ch in &fs.access_changes {
+            if let Some(c) = lookup(v, &key("access_changes"), "coalition", &ch.coalition, coal_ix) {
+                if ch.step < 0 || ch.step > steps as i64 {
+                    v.push(key("access_changes"), format!("step {} lies outside the run (0..={steps})", ch.step));
+                }
+                changes.push((ch.step.max(0) as u32, c, ch.access));
+            }
+        }
+        changes.sort_by_key(|x| x.0);
+        let clamp = |x: i64| x.clamp(0, steps as i64) as u32;
+        out.push(model::Forum {
+            id: fs.id.clone(),
+            name: fs.name.clone().unwrap_or_else(|| fs.id.clone()),
+            sessions: sessions.into_iter().map(clamp).collect(),
+            decisions: decisions.into_iter().map(clamp).collect(),
+            capacity: fs.capacity.max(1) as usize,
+            members,
+            access,
+            access_changes: changes,
+            state_voice: fs.state_voice,
+        });
+    }
+    out
 }
 
 fn check_threshold(v: &mut V, key: &str, x: f64, unit: ThresholdUnit) {
