@@ -11,11 +11,13 @@
 //! * **finite attention**: a session debates at most `capacity` collisions, ranked by the
 //!   pushes of the coalitions involved; one that no two actors push jointly weighs less
 //!   ("a lack of joint agenda-setting prevented open discussion");
-//! * **uptake** depends on the balance of power between the sides;
+//! * **uptake** depends on the balance of power between the sides: the other side must
+//!   weigh enough to answer (a negligible side does not take up a strong one's claim);
 //! * an active collision's **intensity** grows with the pushes of both sides and decays
 //!   between sessions; it **ends** suppressed (the powerful side shuts it down; the weaker
 //!   side's access protects it), resolved (a hierarchy is set — likelier the stronger the
-//!   asymmetry, above all when an outcome document is adopted) or compromised (a balanced
+//!   asymmetry, above all when an outcome document is adopted, and only if a coalition on
+//!   the stronger side demands it) or compromised (a balanced
 //!   collision at a deciding session is left to states, as the Palermo Protocol's
 //!   "technical compromise"), or stays open;
 //! * **feedback**: an active collision slows adoption of both norms, erodes the
@@ -26,6 +28,22 @@ use crate::model::{Access, Coalition, Model, World};
 use crate::model::world::Phase;
 use crate::observe::{Event, Outcome};
 use crate::rng::{self, Keys};
+
+/// Access of coalition `ci` in forum `fi`: the forum's rule, or full access when one of
+/// its member states sits in the forum (states speak in intergovernmental forums; in
+/// drug control a group of states made the harm-reduction "interpretative statement").
+fn coalition_access(m: &Model, w: &World, fi: usize, ci: usize) -> f64 {
+    let c = &m.coalitions[ci];
+    let f = &m.forums[fi];
+    let rule = access_factor(m, w.access[fi * m.coalitions.len() + ci]);
+    let seated = !c.members.is_empty()
+        && (f.members.is_empty() || c.members.iter().any(|s| f.members.contains(s)));
+    if seated && rule > 0.0 {
+        1.0
+    } else {
+        rule
+    }
+}
 
 /// Speaking weight of an access rule.
 pub fn access_factor(m: &Model, a: Access) -> f64 {
@@ -56,6 +74,12 @@ struct Side {
     access: f64,
     coalitions: usize,
     strongest: Option<usize>,
+}
+
+/// A coalition's weight in a forum: its power amplified by its organizational platform
+/// (an IO behind it), capped at 1.
+fn reach(c: &Coalition) -> f64 {
+    (c.power * (1.0 + c.platform)).min(1.0)
 }
 
 fn active(c: &Coalition, t: u32) -> bool {
@@ -218,11 +242,11 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
             if !active(c, t) {
                 continue;
             }
-            let acc = access_factor(m, w.access[fi * nc + ci]);
+            let acc = coalition_access(m, w, fi, ci);
             if let Some((s, sal)) = c.side(inc.norms[0], inc.norms[1]) {
                 let sd = &mut sides[s];
-                sd.power += c.power * acc;
-                sd.push += c.power * acc * sal;
+                sd.power += reach(c) * acc;
+                sd.push += reach(c) * acc * sal;
                 sd.access = sd.access.max(acc);
                 sd.coalitions += 1;
                 if acc > 0.0 && sd.strongest.is_none_or(|b| m.coalitions[b].power < c.power) {
@@ -250,7 +274,7 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
                 if !active(c, t) {
                     continue;
                 }
-                let acc = access_factor(m, w.access[fi * nc + ci]);
+                let acc = coalition_access(m, w, fi, ci);
                 let Some((s, sal)) = c.side(inc.norms[0], inc.norms[1]) else { continue };
                 if acc <= 0.0 {
                     continue;
@@ -276,7 +300,7 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
                     }
                 });
                 let prob = p.articulation
-                    * c.power
+                    * reach(c)
                     * acc
                     * sal
                     * (1.0 + if challenges { p.challenge_bonus } else { 0.0 })
@@ -332,10 +356,13 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
         let asym = 1.0 - balance;
         let key = rng::id_key(&inc.id);
         if fresh {
+            // Uptake needs an answer: likelier the more the other side weighs relative to
+            // the articulating side (a negligible side does not answer a strong one).
             let s = w.coll[ii].invoked;
             let answer = &sides[1 - s];
+            let ratio = if sides[s].power > 0.0 { (answer.power / sides[s].power).min(1.0) } else { 1.0 };
             let prob = if answer.power > 0.0 {
-                p.uptake * (p.balance_floor + (1.0 - p.balance_floor) * balance)
+                p.uptake * (p.balance_floor + (1.0 - p.balance_floor) * ratio)
             } else {
                 0.0
             };
@@ -372,8 +399,11 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
         if deciding && balance >= p.compromise_balance {
             outcome = Some(Outcome::Compromised);
         } else {
+            // Setting a hierarchy needs a coalition on the stronger side that demands it:
+            // member states alone let the outcome document stay silent (drug control).
             let rate = if deciding { 1.0 } else { p.session_resolution };
-            let p_res = (p.resolution * rate * asym * asym * (1.0 - p.shield * weak_access)).clamp(0.0, 1.0);
+            let demanded = if sides[1 - weak].coalitions > 0 { 1.0 } else { 0.0 };
+            let p_res = (demanded * p.resolution * rate * asym * asym * (1.0 - p.shield * weak_access)).clamp(0.0, 1.0);
             let p_sup = (p.suppression * asym * (1.0 - weak_access)).clamp(0.0, 1.0);
             let u = rng::draw(keys.collision, key, 200 + fi as u64);
             if u < p_res {

@@ -294,8 +294,9 @@ pub struct IncompatibilitySpec {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CollisionSpec {
-    /// Chance per session that a coalition of power 1 with full access articulates.
-    #[serde(default = "point_six")]
+    /// Chance per session that a coalition of power 1 with full access articulates
+    /// (scaled by the other factors; capped at 1).
+    #[serde(default = "one_point_five")]
     pub articulation: f64,
     /// Extra articulation (×(1 + bonus)) of a coalition challenging a dominant norm.
     #[serde(default = "one")]
@@ -309,11 +310,11 @@ pub struct CollisionSpec {
     /// Speaking weight of a coalition with `restricted` access (full = 1, none = 0).
     #[serde(default = "point_three_five")]
     pub restricted_access: f64,
-    /// Chance per session that an articulated collision on the agenda meets uptake,
-    /// for perfectly balanced sides.
+    /// Chance per session that an articulated collision on the agenda meets uptake when
+    /// the answering side weighs at least as much as the articulating one.
     #[serde(default = "point_seven")]
     pub uptake: f64,
-    /// Share of uptake that does not need balanced power.
+    /// Share of uptake that does not depend on the answering side's weight.
     #[serde(default = "half")]
     pub balance_floor: f64,
     /// Agenda weight of a collision pushed by one side only (joint agenda-setting).
@@ -606,6 +607,9 @@ fn one() -> f64 {
 }
 fn one_i64() -> i64 {
     1
+}
+fn one_point_five() -> f64 {
+    1.5
 }
 fn one_point_two() -> f64 {
     1.2
