@@ -58,7 +58,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     events: &mut Vec<Event>,
     order: I,
 ) {
-    let k = keys.next();
+    let k = keys.next_step();
     w.step = t;
     collisions::step(m, w, t, &k, events);
     persuasion::plan(m, w, &k, t);
@@ -73,6 +73,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     let [a_sys, a_reg, a_net] = s.scope;
     let count_unit = s.unit == ThresholdUnit::Count;
     w.changes.clear();
+    #[allow(clippy::needless_range_loop)] // kk indexes several per-norm arrays
     for kk in 0..w.k {
         let base = kk * n;
         let st = &mut stats[kk];

@@ -9,7 +9,10 @@ use normlife::observe::{Outcome, RunResult};
 const R: u64 = 50;
 
 fn coll<'a>(r: &'a RunResult, id: &str) -> &'a normlife::observe::CollisionRecord {
-    r.collisions.iter().find(|c| c.id == id).expect("collision id")
+    r.collisions
+        .iter()
+        .find(|c| c.id == id)
+        .expect("collision id")
 }
 
 fn activated(runs: &[RunResult], id: &str) -> f64 {
@@ -38,11 +41,19 @@ fn drug_control_collision_activated_and_kept_open() {
     assert!(act >= 0.8, "activated in {act}");
     assert!(open >= 0.7, "open or recurring in {open}");
     // The dominant prohibition norm is not displaced.
-    let k = sc.model.norms.iter().position(|n| n.id == "prohibition").unwrap();
+    let k = sc
+        .model
+        .norms
+        .iter()
+        .position(|n| n.id == "prohibition")
+        .unwrap();
     for r in &runs {
         let rows: Vec<_> = r.rows.iter().filter(|x| x.norm == k).collect();
         let (start, end) = (rows[0].weighted_share, rows[rows.len() - 1].weighted_share);
-        assert!(end >= 0.9 * start, "prohibition displaced: {start} -> {end}");
+        assert!(
+            end >= 0.9 * start,
+            "prohibition displaced: {start} -> {end}"
+        );
     }
 }
 
@@ -77,7 +88,10 @@ fn human_trafficking_prostitution_compromise_and_victim_protection_crowded_out()
     eprintln!("human trafficking: prostitution activated {act:.2}, compromised/open {comp_or_open:.2}; victim protection quiet {vp_quiet:.2}");
     assert!(act >= 0.8, "prostitution collision activated in {act}");
     assert!(comp_or_open >= 0.7, "compromised or open in {comp_or_open}");
-    assert!(vp_quiet >= 0.7, "victim-protection collision quiet in {vp_quiet}");
+    assert!(
+        vp_quiet >= 0.7,
+        "victim-protection collision quiet in {vp_quiet}"
+    );
 }
 
 #[test]
@@ -90,9 +104,15 @@ fn shared_values_make_the_prostitution_collision_rarer() {
         ),
         R,
     );
-    let (a, b) = (activated(&base, "prostitution"), activated(&shared, "prostitution"));
+    let (a, b) = (
+        activated(&base, "prostitution"),
+        activated(&shared, "prostitution"),
+    );
     eprintln!("prostitution activated: diverging values {a:.2}, shared values {b:.2}");
-    assert!(b + 0.15 < a, "shared values should lower activation: {a} vs {b}");
+    assert!(
+        b + 0.15 < a,
+        "shared values should lower activation: {a} vs {b}"
+    );
 }
 
 #[test]
@@ -126,8 +146,14 @@ fn child_labour_short_lived_and_resolved_for_prohibition() {
     eprintln!("child labour: activated {act:.2}, resolved for prohibition {resolved:.2}, median duration {d_cl} vs trafficking {d_ht} quarters, shift {shift:.4}");
     assert!(act >= 0.6, "activated in {act}");
     assert!(resolved >= 0.7, "resolved for prohibition in {resolved}");
-    assert!(d_cl < d_ht, "child labour collision should be shorter: {d_cl} vs {d_ht}");
-    assert!(shift > 0.0, "no lasting shift toward the right-to-work position: {shift}");
+    assert!(
+        d_cl < d_ht,
+        "child labour collision should be shorter: {d_cl} vs {d_ht}"
+    );
+    assert!(
+        shift > 0.0,
+        "no lasting shift toward the right-to-work position: {shift}"
+    );
 }
 
 #[test]
@@ -137,13 +163,19 @@ fn child_labour_with_equal_power_and_full_access_lasts_longer_and_resolves_less(
     let cf = replicates(
         &load(
             "scenarios/child_labour.toml",
-            &["forums.ilo.access.pro_work=full", "coalitions.pro_work.power=0.9"],
+            &[
+                "forums.ilo.access.pro_work=full",
+                "coalitions.pro_work.power=0.9",
+            ],
         ),
         R,
     );
     let steps = sc.model.steps;
     let res = |runs: &[RunResult]| {
-        share(runs.iter().map(|r| coll(r, "work_vs_prohibition").outcome == Outcome::Resolved))
+        share(
+            runs.iter()
+                .map(|r| coll(r, "work_vs_prohibition").outcome == Outcome::Resolved),
+        )
     };
     let (d0, d1) = (
         median_duration(&base, "work_vs_prohibition", steps),
@@ -176,7 +208,12 @@ fn collision_scenarios_reproducible_across_threads() {
             assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
             outs.push(d);
         }
-        for file in ["timeseries.csv", "events.csv", "summary.json", "collisions.csv"] {
+        for file in [
+            "timeseries.csv",
+            "events.csv",
+            "summary.json",
+            "collisions.csv",
+        ] {
             assert_eq!(
                 std::fs::read(outs[0].join(file)).unwrap(),
                 std::fs::read(outs[1].join(file)).unwrap(),
@@ -184,7 +221,10 @@ fn collision_scenarios_reproducible_across_threads() {
             );
         }
         let ev = std::fs::read_to_string(outs[0].join("events.csv")).unwrap();
-        assert!(ev.contains("collision_articulated"), "{sc}: no articulation event");
+        assert!(
+            ev.contains("collision_articulated"),
+            "{sc}: no articulation event"
+        );
     }
 }
 
@@ -226,9 +266,24 @@ norms = ["a", "b"]
 
 #[test]
 fn acc_bad_input() {
-    expect_bad(&ACC.replace("norms = [\"a\", \"b\"]", "norms = [\"a\", \"c\"]"), &["incompatibilities.x.norms", "unknown norm `c`"]);
-    expect_bad(&ACC.replace("capacity = 1", "capacity = 0"), &["forums.f.capacity", "≥ 1"]);
+    expect_bad(
+        &ACC.replace("norms = [\"a\", \"b\"]", "norms = [\"a\", \"c\"]"),
+        &["incompatibilities.x.norms", "unknown norm `c`"],
+    );
+    expect_bad(
+        &ACC.replace("capacity = 1", "capacity = 0"),
+        &["forums.f.capacity", "≥ 1"],
+    );
     expect_bad(&format!("{ACC}access = {{ chh = \"full\" }}\n").replace("[[incompatibilities]]\nid = \"x\"\nnorms = [\"a\", \"b\"]\naccess", "[[incompatibilities]]\nid = \"x\"\nnorms = [\"a\", \"b\"]\n[[forums]]\nid = \"g\"\nevery = 1\naccess"), &["forums.g.access.chh", "unknown coalition `chh`", "did you mean `ch`"]);
-    expect_bad(&ACC.replace("stance = { a = \"challenge\" }", "stance = {}"), &["coalitions.ch.stance", "names no norm"]);
-    expect_bad(&ACC.replace("stance = { a = \"challenge\" }", "stance = { z = \"challenge\" }"), &["coalitions.ch.stance.z", "unknown norm"]);
+    expect_bad(
+        &ACC.replace("stance = { a = \"challenge\" }", "stance = {}"),
+        &["coalitions.ch.stance", "names no norm"],
+    );
+    expect_bad(
+        &ACC.replace(
+            "stance = { a = \"challenge\" }",
+            "stance = { z = \"challenge\" }",
+        ),
+        &["coalitions.ch.stance.z", "unknown norm"],
+    );
 }

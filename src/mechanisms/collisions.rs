@@ -24,8 +24,8 @@
 //!   internalization of a dominant norm, and pulls other actors' value positions toward the
 //!   invoked norm ("transformative effects"), a shift that persists after it ends.
 
-use crate::model::{Access, Coalition, Model, World};
 use crate::model::world::Phase;
+use crate::model::{Access, Coalition, Model, World};
 use crate::observe::{Event, Outcome};
 use crate::rng::{self, Keys};
 
@@ -136,8 +136,8 @@ fn adopters_position(w: &World, members: &[usize], k: usize, out: &mut Vec<f64>)
     let mut add = |i: usize| {
         if w.adopted[k * n + i] {
             cnt += 1.0;
-            for dim in 0..d {
-                out[dim] += w.values[i * d + dim];
+            for (o, v) in out.iter_mut().zip(&w.values[i * d..(i + 1) * d]) {
+                *o += v;
             }
         }
     };
@@ -265,17 +265,27 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
         let weight = (sides[0].push + sides[1].push) * if joint { 1.0 } else { p.solo_agenda };
         if here && st.phase == Phase::Active && st.forum == Some(fi) {
             agenda.push((ii, weight, false));
-        } else if here && (st.phase == Phase::Latent || (st.phase == Phase::Ended && st.outcome == Some(Outcome::Suppressed))) {
+        } else if here
+            && (st.phase == Phase::Latent
+                || (st.phase == Phase::Ended && st.outcome == Some(Outcome::Suppressed)))
+        {
             // Articulation attempts, strongest coalitions first (ties: declaration order).
             let mut order: Vec<usize> = (0..nc).collect();
-            order.sort_by(|&a, &b| m.coalitions[b].power.total_cmp(&m.coalitions[a].power).then(a.cmp(&b)));
+            order.sort_by(|&a, &b| {
+                m.coalitions[b]
+                    .power
+                    .total_cmp(&m.coalitions[a].power)
+                    .then(a.cmp(&b))
+            });
             for ci in order {
                 let c = &m.coalitions[ci];
                 if !active(c, t) {
                     continue;
                 }
                 let acc = coalition_access(m, w, fi, ci);
-                let Some((s, sal)) = c.side(inc.norms[0], inc.norms[1]) else { continue };
+                let Some((s, sal)) = c.side(inc.norms[0], inc.norms[1]) else {
+                    continue;
+                };
                 if acc <= 0.0 {
                     continue;
                 }
@@ -287,7 +297,10 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
                 let cv = &w.coal_values[ci * w.d..(ci + 1) * w.d];
                 let mut div: Option<f64> = None;
                 for (cj, c2) in m.coalitions.iter().enumerate() {
-                    if cj != ci && active(c2, t) && c2.side(inc.norms[0], inc.norms[1]).map(|x| x.0) == Some(1 - s) {
+                    if cj != ci
+                        && active(c2, t)
+                        && c2.side(inc.norms[0], inc.norms[1]).map(|x| x.0) == Some(1 - s)
+                    {
                         let dv = divergence(cv, &w.coal_values[cj * w.d..(cj + 1) * w.d]);
                         div = Some(div.map_or(dv, |x: f64| x.max(dv)));
                     }
@@ -306,7 +319,11 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
                     * (1.0 + if challenges { p.challenge_bonus } else { 0.0 })
                     * (p.divergence_floor + (1.0 - p.divergence_floor) * div)
                     * (p.strength_floor + (1.0 - p.strength_floor) * strength(w, own));
-                let u = rng::draw(keys.collision, rng::id_key(&inc.id) ^ rng::id_key(&c.id), 1 + fi as u64);
+                let u = rng::draw(
+                    keys.collision,
+                    rng::id_key(&inc.id) ^ rng::id_key(&c.id),
+                    1 + fi as u64,
+                );
                 if u < prob {
                     let st = &mut w.coll[ii];
                     st.articulated_by = Some(ci);
@@ -352,7 +369,11 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
             continue;
         }
         let (pa, pb) = (sides[0].power, sides[1].power);
-        let balance = if pa.max(pb) > 0.0 { pa.min(pb) / pa.max(pb) } else { 0.0 };
+        let balance = if pa.max(pb) > 0.0 {
+            pa.min(pb) / pa.max(pb)
+        } else {
+            0.0
+        };
         let asym = 1.0 - balance;
         let key = rng::id_key(&inc.id);
         if fresh {
@@ -360,7 +381,11 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
             // the articulating side (a negligible side does not answer a strong one).
             let s = w.coll[ii].invoked;
             let answer = &sides[1 - s];
-            let ratio = if sides[s].power > 0.0 { (answer.power / sides[s].power).min(1.0) } else { 1.0 };
+            let ratio = if sides[s].power > 0.0 {
+                (answer.power / sides[s].power).min(1.0)
+            } else {
+                1.0
+            };
             let prob = if answer.power > 0.0 {
                 p.uptake * (p.balance_floor + (1.0 - p.balance_floor) * ratio)
             } else {
@@ -380,7 +405,9 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
                     kind: "collision_activated",
                     norm: Some(inc.norms[s]),
                     state: None,
-                    actor: answer.strongest.map_or("member states".into(), |c| m.coalitions[c].id.clone()),
+                    actor: answer
+                        .strongest
+                        .map_or("member states".into(), |c| m.coalitions[c].id.clone()),
                     forum: f.id.clone(),
                     detail: format!("{}: uptake (balance of power {:.2})", inc.id, balance),
                 });
@@ -402,8 +429,14 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
             // Setting a hierarchy needs a coalition on the stronger side that demands it:
             // member states alone let the outcome document stay silent (drug control).
             let rate = if deciding { 1.0 } else { p.session_resolution };
-            let demanded = if sides[1 - weak].coalitions > 0 { 1.0 } else { 0.0 };
-            let p_res = (demanded * p.resolution * rate * asym * asym * (1.0 - p.shield * weak_access)).clamp(0.0, 1.0);
+            let demanded = if sides[1 - weak].coalitions > 0 {
+                1.0
+            } else {
+                0.0
+            };
+            let p_res =
+                (demanded * p.resolution * rate * asym * asym * (1.0 - p.shield * weak_access))
+                    .clamp(0.0, 1.0);
             let p_sup = (p.suppression * asym * (1.0 - weak_access)).clamp(0.0, 1.0);
             let u = rng::draw(keys.collision, key, 200 + fi as u64);
             if u < p_res {
@@ -419,7 +452,8 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
             st.ended_step = Some(t);
             let detail = match (o, st.winner) {
                 (Outcome::Resolved, Some(k)) => {
-                    w.norm_loser[inc.norms[if inc.norms[0] == k { 1 } else { 0 }]] *= 1.0 - p.hierarchy_penalty;
+                    w.norm_loser[inc.norms[if inc.norms[0] == k { 1 } else { 0 }]] *=
+                        1.0 - p.hierarchy_penalty;
                     format!("{}: resolved in favour of {}", inc.id, m.norms[k].id)
                 }
                 (Outcome::Compromised, _) => format!("{}: compromised (left to states)", inc.id),
@@ -465,7 +499,8 @@ pub fn shift_positions(m: &Model, w: &mut World) {
         }
         let by = st.articulated_by;
         for (ci, c) in m.coalitions.iter().enumerate() {
-            if Some(ci) == by || c.side(inc.norms[0], inc.norms[1]).map(|x| x.0) == Some(st.invoked) {
+            if Some(ci) == by || c.side(inc.norms[0], inc.norms[1]).map(|x| x.0) == Some(st.invoked)
+            {
                 continue;
             }
             for &dim in &dims {
@@ -497,7 +532,8 @@ pub fn position_shift(m: &Model, w: &World, ii: usize) -> f64 {
         if Some(ci) == st.articulated_by {
             continue;
         }
-        sum += dist(&w.init_coal_values[ci * d..(ci + 1) * d]) - dist(&w.coal_values[ci * d..(ci + 1) * d]);
+        sum += dist(&w.init_coal_values[ci * d..(ci + 1) * d])
+            - dist(&w.coal_values[ci * d..(ci + 1) * d]);
         cnt += 1.0;
     }
     if cnt > 0.0 {

@@ -94,7 +94,10 @@ fn lobby(m: &Model, w: &mut World, ci: usize, base: usize, i: usize) {
     let d = w.d;
     let c = &m.coalitions[ci];
     // Frames move with collisions (position shifts), so read the current values.
-    let res = resonance(&w.coal_values[ci * d..ci * d + d], &w.values[i * d..i * d + d]);
+    let res = resonance(
+        &w.coal_values[ci * d..ci * d + d],
+        &w.values[i * d..i * d + d],
+    );
     let h = visit_hazard(m, c, res, w.movement[base + i]);
     let x = base + i;
     if w.pers[x] == 0.0 {

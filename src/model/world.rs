@@ -178,11 +178,23 @@ impl World {
             scratch_idx: Vec::with_capacity(n),
             region_share: vec![0.0; nr],
             step: 0,
-            coal_values: m.coalitions.iter().flat_map(|c| c.values.iter().copied()).collect(),
+            coal_values: m
+                .coalitions
+                .iter()
+                .flat_map(|c| c.values.iter().copied())
+                .collect(),
             init_values: Vec::new(),
             init_coal_values: Vec::new(),
-            access: m.forums.iter().flat_map(|f| f.access.iter().copied()).collect(),
-            coll: m.incompatibilities.iter().map(|_| CollisionState::new()).collect(),
+            access: m
+                .forums
+                .iter()
+                .flat_map(|f| f.access.iter().copied())
+                .collect(),
+            coll: m
+                .incompatibilities
+                .iter()
+                .map(|_| CollisionState::new())
+                .collect(),
             norm_brake: vec![1.0; k],
             norm_loser: vec![1.0; k],
             norm_erosion: vec![0.0; k],
@@ -235,7 +247,10 @@ impl World {
             use rand::Rng;
             for _ in 0..g {
                 let u: f64 = prng.gen();
-                let r = p.region_cum.partition_point(|&c| c <= u).min(p.regions.len() - 1);
+                let r = p
+                    .region_cum
+                    .partition_point(|&c| c <= u)
+                    .min(p.regions.len() - 1);
                 w.region.push(p.regions[r] as u16);
             }
             if p.critical_count > 0 {
@@ -282,7 +297,9 @@ impl World {
         let n = self.n;
         let mut nrng = rng::stream(run_seed, Purpose::Network);
         let g = match np.kind {
-            NetworkKind::ErdosRenyi => network::erdos_renyi(n, np.mean_degree / n as f64, &mut nrng),
+            NetworkKind::ErdosRenyi => {
+                network::erdos_renyi(n, np.mean_degree / n as f64, &mut nrng)
+            }
             NetworkKind::Ring => network::ring(n, np.k),
             NetworkKind::WattsStrogatz => network::watts_strogatz(n, np.k, np.rewire, &mut nrng),
             NetworkKind::BarabasiAlbert => network::barabasi_albert(n, np.m, &mut nrng),

@@ -456,7 +456,9 @@ impl Observer {
                     ended_step: c.ended_step,
                     outcome: c.outcome.unwrap_or(Outcome::Open),
                     winner: c.winner,
-                    articulated_by: c.articulated_by.map_or(String::new(), |x| m.coalitions[x].id.clone()),
+                    articulated_by: c
+                        .articulated_by
+                        .map_or(String::new(), |x| m.coalitions[x].id.clone()),
                     peak_intensity: c.peak,
                     intensity: std::mem::take(&mut self.coll_intensity[ii]),
                     phase: std::mem::take(&mut self.coll_phase[ii]),

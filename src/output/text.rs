@@ -32,11 +32,7 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
     let mut out = String::new();
     let n = m.n_states();
     let span = if m.has_years() {
-        format!(
-            "{} to {}",
-            fmt_time(m, 0.0),
-            fmt_time(m, m.steps as f64)
-        )
+        format!("{} to {}", fmt_time(m, 0.0), fmt_time(m, m.steps as f64))
     } else {
         format!("{} steps", m.steps)
     };
@@ -49,7 +45,10 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
         if runs.len() == 1 {
             "one run".to_string()
         } else {
-            format!("{} replicates (figures are medians across them)", runs.len())
+            format!(
+                "{} replicates (figures are medians across them)",
+                runs.len()
+            )
         }
     ));
     if !m.description.trim().is_empty() {
@@ -63,11 +62,19 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
             s.push_str(&format!(
                 " (if {}, {} suggests {})",
                 norm.problem,
-                if norm.value.is_empty() { "one's values" } else { &norm.value },
+                if norm.value.is_empty() {
+                    "one's values"
+                } else {
+                    &norm.value
+                },
                 norm.behaviour
             ));
         }
-        s.push_str(if norm.dominant { ", dominant at the start.\n" } else { ".\n" });
+        s.push_str(if norm.dominant {
+            ", dominant at the start.\n"
+        } else {
+            ".\n"
+        });
         out.push_str(&s);
         if runs.len() == 1 {
             single(m, &runs[0], kk, &mut out);
@@ -114,12 +121,17 @@ fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
                 }
             }
         } else {
-            let act = runs.iter().filter(|x| x.collisions[ii].activated_step.is_some()).count();
+            let act = runs
+                .iter()
+                .filter(|x| x.collisions[ii].activated_step.is_some())
+                .count();
             let mut outcomes = String::new();
             for o in crate::observe::Outcome::ALL {
                 let n = runs
                     .iter()
-                    .filter(|x| x.collisions[ii].activated_step.is_some() && x.collisions[ii].outcome == o)
+                    .filter(|x| {
+                        x.collisions[ii].activated_step.is_some() && x.collisions[ii].outcome == o
+                    })
                     .count();
                 if n > 0 {
                     outcomes.push_str(&format!(" {} {},", n, o.name()));
@@ -135,11 +147,17 @@ fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
 }
 
 fn coalition_name(m: &Model, id: &str) -> String {
-    m.coalitions.iter().find(|c| c.id == id).map_or(id.to_string(), |c| c.name.clone())
+    m.coalitions
+        .iter()
+        .find(|c| c.id == id)
+        .map_or(id.to_string(), |c| c.name.clone())
 }
 
 fn forum_name(m: &Model, id: &str) -> String {
-    m.forums.iter().find(|f| f.id == id).map_or(id.to_string(), |f| f.name.clone())
+    m.forums
+        .iter()
+        .find(|f| f.id == id)
+        .map_or(id.to_string(), |f| f.name.clone())
 }
 
 fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
@@ -160,11 +178,18 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             "It emerged {} when {who} adopted it {}{}{}.\n",
             when(m, *t as f64),
             cause_phrase(*cause),
-            if others.is_empty() { String::new() } else { format!("; next came {}", others.join(", ")) },
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!("; next came {}", others.join(", "))
+            },
             if coalitions.is_empty() {
                 String::new()
             } else {
-                format!(", with {} lobbying as norm entrepreneurs", coalitions.join(" and "))
+                format!(
+                    ", with {} lobbying as norm entrepreneurs",
+                    coalitions.join(" and ")
+                )
             }
         ));
     } else {
@@ -201,7 +226,10 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
         )),
     }
     if let Some(f) = o.fastest_refined {
-        out.push_str(&format!("Adoption was fastest around {}.\n", fmt_time(m, f)));
+        out.push_str(&format!(
+            "Adoption was fastest around {}.\n",
+            fmt_time(m, f)
+        ));
     }
     if !o.critical.is_empty() {
         let list: Vec<String> = o
@@ -235,7 +263,10 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
 fn gap_phrase(adopted: f64, compliance: f64) -> String {
     let gap = adopted - compliance;
     if gap > 0.15 {
-        format!("formal adoption outruns practice by {:.0} points", 100.0 * gap)
+        format!(
+            "formal adoption outruns practice by {:.0} points",
+            100.0 * gap
+        )
     } else {
         "practice has largely caught up with formal adoption".into()
     }
