@@ -7,7 +7,9 @@
 //! in place cannot influence another state's decision. Changes to the aggregates are
 //! collected and applied together after the loop.
 
-use crate::mechanisms::{collisions, domestic, internalization, persuasion, socialization};
+use crate::mechanisms::{
+    coalition_life, collisions, domestic, internalization, persuasion, socialization, treaties,
+};
 use crate::model::{Cause, Model, ThresholdUnit, World};
 use crate::observe::{Event, Observer, RunResult, StepStats};
 use crate::rng::{self, StepKeys};
@@ -60,8 +62,23 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
 ) {
     let k = keys.next_step();
     w.step = t;
+    w.changes.clear();
+    // States entering the state system now (suffrage: ~60 states by 1930).
+    while w.next_join < w.joins.len() && w.joins[w.next_join].0 <= t {
+        let i = w.joins[w.next_join].1 as usize;
+        w.set_presence(i, true);
+        w.next_join += 1;
+    }
     collisions::step(m, w, t, &k, events);
+    let log_events = w.n <= m.observation.log_adoptions_max;
+    if m.has_treaties() {
+        treaties::open(m, w, t, &k, events);
+    }
+    coalition_life::step(m, w, t, events);
     persuasion::plan(m, w, &k, t);
+    if m.has_treaties() {
+        treaties::champion_drive(m, w);
+    }
     let n = w.n;
     let nr = w.n_regions;
     let dt = m.dt;
@@ -69,19 +86,19 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     let rate_dt = m.domestic_rate * dt;
     let growth_dt = m.domestic_growth * dt;
     let back_dt = m.backslide_rate * dt;
-    let log_events = n <= m.observation.log_adoptions_max;
     let [a_sys, a_reg, a_net] = s.scope;
     let count_unit = s.unit == ThresholdUnit::Count;
-    w.changes.clear();
+    let has_treaty_arrays = !w.ratified.is_empty();
     #[allow(clippy::needless_range_loop)] // kk indexes several per-norm arrays
     for kk in 0..w.k {
         let base = kk * n;
         let st = &mut stats[kk];
         *st = StepStats::default();
         // Frozen start-of-step scope shares.
+        let n_present = w.n_present.max(1);
         let sys = socialization::blend(
             s,
-            w.count_sys[kk] as f64 / n as f64,
+            w.count_sys[kk] as f64 / n_present as f64,
             socialization::share(w.ew_sys[kk], w.ew_total[kk]),
         );
         for r in 0..nr {
@@ -92,7 +109,17 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                 socialization::share(w.ew_reg[x], w.ew_reg_total[x]),
             );
         }
-        let prevalence = w.count_sys[kk] as f64 / n as f64;
+        let prevalence = w.count_sys[kk] as f64 / n_present as f64;
+        // Treaty in force and monitoring: pressure on non-adopters (shaming), faster
+        // internalization for parties, compliance raised as far as monitoring is accepted.
+        let extra_pressure =
+            treaties::pressure(m, w, kk) + w.monitor[kk] * m.monitoring.shaming;
+        let inst_dt = treaties::institutional_growth(m, w, kk);
+        let monitor_gain = w.monitor[kk] * m.monitoring.compliance;
+        // Fuzzy clusters: compliance stays below internalization until institutions clarify.
+        let fuzz = m.fuzziness[kk] * (1.0 - w.clarity[kk]);
+        let cluster_dt = m.cluster_rate * m.fuzziness[kk] * dt;
+        let neighbours = &m.neighbours[kk];
         let intern_dt = (m.habit + m.law * prevalence) * dt;
         let speed_dt = m.compliance_speed * dt;
         let decay_dt = m.decay * dt;
@@ -104,6 +131,9 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         let net = w.net.as_ref();
         let (mut wa, mut wc, mut wi, mut cnt) = (0.0f64, 0.0f64, 0.0f64, 0i64);
         for i in order.clone() {
+            if !w.present[i] {
+                continue;
+            }
             let x = base + i;
             let r = w.region[i] as usize;
             // Share-based pressure from the three scopes (frozen aggregates only).
@@ -117,12 +147,15 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
             let mult = 1.0 + s.legitimation * w.legit[i];
             if w.adopted[x] {
                 let mut backslid = false;
-                let mut ii = internalization::grow(w.internalization[x], intern_dt);
+                let party = has_treaty_arrays && w.ratified[x];
+                let g = if party { intern_dt + inst_dt } else { intern_dt };
+                let mut ii = internalization::grow(w.internalization[x], g);
                 if erosion > 0.0 {
                     ii = (ii as f64 * (1.0 - erosion)) as f32;
                 }
                 w.internalization[x] = ii;
-                w.compliance[x] = internalization::follow(w.compliance[x], ii as f64, speed_dt);
+                let target = (ii as f64 * (1.0 - fuzz) + monitor_gain * w.acceptance[i] as f64).min(1.0);
+                w.compliance[x] = internalization::follow(w.compliance[x], target, speed_dt);
                 if back_dt > 0.0 {
                     let counter = 1.0 - (p * mult).min(1.0);
                     let h = internalization::backslide_hazard(
@@ -135,6 +168,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                         w.adopted[x] = false;
                         w.adopted_step[x] = -1;
                         w.cause[x] = Cause::None as u8;
+                        w.changed_step[x] = t;
                         w.changes.push((i as u32, kk as u16, false));
                         st.backslides += 1;
                         if log_events {
@@ -147,7 +181,8 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                     cnt += 1;
                     wa += w.weight[i];
                 }
-            } else {
+            } else if !w.defected[x] {
+                let p = p + extra_pressure;
                 let h_dom = domestic::hazard(rate_dt, w.movement[x]);
                 let h_per = w.pers[x] as f64;
                 let h_soc = if count_unit {
@@ -162,12 +197,22 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                 } else {
                     socialization::hazard(s, dt, p * mult, w.threshold[i])
                 };
-                let (h_dom, h_per, h_soc) = if brake != 1.0 {
-                    (h_dom * brake, h_per * brake, h_soc * brake)
+                // Acting on a neighbouring norm already adopted (start-of-step values).
+                let h_clu = if cluster_dt > 0.0
+                    && neighbours.iter().any(|&j| {
+                        let y = j * n + i;
+                        w.adopted[y] != (w.changed_step[y] == t)
+                    }) {
+                    cluster_dt
                 } else {
-                    (h_dom, h_per, h_soc)
+                    0.0
                 };
-                let total = h_dom + h_per + h_soc;
+                let (h_dom, h_per, h_soc, h_clu) = if brake != 1.0 {
+                    (h_dom * brake, h_per * brake, h_soc * brake, h_clu * brake)
+                } else {
+                    (h_dom, h_per, h_soc, h_clu)
+                };
+                let total = h_dom + h_per + h_soc + h_clu;
                 if total > 0.0 {
                     let u = rng::draw(k.adopt, w.key[i], kk as u64);
                     if u < total {
@@ -175,12 +220,15 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                             Cause::Domestic
                         } else if u < h_dom + h_per {
                             Cause::Persuasion
-                        } else {
+                        } else if u < h_dom + h_per + h_soc {
                             Cause::Socialization
+                        } else {
+                            Cause::Cluster
                         };
                         w.adopted[x] = true;
                         w.adopted_step[x] = t as i32;
                         w.cause[x] = cause as u8;
+                        w.changed_step[x] = t;
                         w.changes.push((i as u32, kk as u16, true));
                         st.new[cause as usize] += 1;
                         if log_events {
@@ -202,6 +250,8 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
             wi += w.weight[i] * w.internalization[x] as f64;
         }
         st.adopters = cnt;
+        st.n_present = w.n_present as i64;
+        st.w_present = w.w_total;
         st.w_adopted = wa;
         st.w_compliance = wc;
         st.w_internalization = wi;
@@ -218,6 +268,13 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     }
     w.touched.clear();
     apply_changes(w);
+    if m.has_treaties() {
+        treaties::sign_and_ratify(m, w, t, &k, events, log_events);
+    }
+    for (kk, st) in stats.iter_mut().enumerate() {
+        st.signatories = w.signatories[kk];
+        st.parties = w.parties[kk];
+    }
     collisions::shift_positions(m, w);
 }
 
