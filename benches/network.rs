@@ -15,32 +15,28 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use normlife::{engine, model::World, observe::StepStats, rng, scenario};
 use std::path::Path;
 
-/// Σ deg(adopter) at the end of replicate `run`, and the final adopter share.
+/// Steps replicate `run` until nothing changes; returns (Σ deg(adopter) over the
+/// adoptions of the run, final adopter share).
 fn edge_visits(m: &normlife::model::Model, run: u64) -> (u64, f64) {
-    let r = engine::run(m, run);
-    // Rebuild the run's network (same seed) to read degrees: the result holds no world.
-    let w = World::new(m, rng::run_seed(m.seed, run));
-    let g = w.net.as_ref().expect("network");
-    let adopted_share = r.norms[0].final_counted_share;
-    // Every adopter's degree: the adopters are known only by count in the result, so
-    // step a copy of the world to the end and read them there.
-    let mut w2 = w;
-    let mut keys = rng::StepKeys::new(rng::run_seed(m.seed, run));
+    let seed = rng::run_seed(m.seed, run);
+    let mut w = World::new(m, seed);
+    let mut keys = rng::StepKeys::new(seed);
     let mut stats = vec![StepStats::default(); 1];
     let mut ev = Vec::new();
     let mut visits = 0u64;
     for t in 1..=m.steps {
-        engine::step(m, &mut w2, &mut keys, t, &mut stats, &mut ev);
-        visits += w2
+        engine::step(m, &mut w, &mut keys, t, &mut stats, &mut ev);
+        let g = w.net.as_ref().expect("network");
+        visits += w
             .changes
             .iter()
             .map(|&(i, _, _)| g.degree(i as usize) as u64)
             .sum::<u64>();
-        if w2.changes.is_empty() {
+        if w.changes.is_empty() {
             break;
         }
     }
-    (visits, adopted_share)
+    (visits, w.count_sys[0] as f64 / w.n as f64)
 }
 
 fn bench_watts(c: &mut Criterion) {
@@ -52,17 +48,19 @@ fn bench_watts(c: &mut Criterion) {
         let m = &sc.model;
         let run = 0u64;
         let (visits, share) = edge_visits(m, run);
-        assert!(share > 0.5, "n = {n}: replicate {run} did not cascade ({share})");
+        assert!(
+            share > 0.5,
+            "n = {n}: replicate {run} did not cascade ({share})"
+        );
         eprintln!("watts n = {n}: replicate {run} reaches {share:.4} of the nodes with {visits} edge visits");
         g.throughput(Throughput::Elements(visits));
         g.bench_with_input(BenchmarkId::new("replicate", n), &n, |b, _| {
             b.iter(|| engine::run(m, run))
         });
         let seed = rng::run_seed(m.seed, run);
-        let w0 = World::new(m, seed);
         g.bench_with_input(BenchmarkId::new("cascade", n), &n, |b, _| {
             b.iter_batched(
-                || w0_clone(m, seed),
+                || World::new(m, seed),
                 |mut w| {
                     let mut keys = rng::StepKeys::new(seed);
                     let mut stats = vec![StepStats::default(); 1];
@@ -78,14 +76,8 @@ fn bench_watts(c: &mut Criterion) {
                 criterion::BatchSize::LargeInput,
             )
         });
-        drop(w0);
     }
     g.finish();
-}
-
-/// A fresh world of the run (World is not Clone: rebuild it from the seed).
-fn w0_clone(m: &normlife::model::Model, seed: u64) -> World {
-    World::new(m, seed)
 }
 
 criterion_group!(benches, bench_watts);

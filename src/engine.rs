@@ -94,7 +94,8 @@ impl Absorption {
         let same = self.snapshot.as_ref().is_some_and(|(i, c)| {
             // Bitwise equality: a value that is still moving, however little, is not
             // settled.
-            let eq = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+            let eq =
+                |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
             eq(i, &w.internalization) && eq(c, &w.compliance)
         });
         if !same {

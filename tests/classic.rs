@@ -25,7 +25,14 @@ struct Row {
     runs: String,
 }
 
-fn row(model: &'static str, case: &str, expected: &str, tolerance: &str, measured: String, runs: &str) -> Row {
+fn row(
+    model: &'static str,
+    case: &str,
+    expected: &str,
+    tolerance: &str,
+    measured: String,
+    runs: &str,
+) -> Row {
     Row {
         model,
         case: case.into(),
@@ -38,7 +45,11 @@ fn row(model: &'static str, case: &str, expected: &str, tolerance: &str, measure
 
 /// Adopter counts of norm 0 at every step.
 fn counts(r: &RunResult) -> Vec<i64> {
-    r.rows.iter().filter(|x| x.norm == 0).map(|x| x.adopters).collect()
+    r.rows
+        .iter()
+        .filter(|x| x.norm == 0)
+        .map(|x| x.adopters)
+        .collect()
 }
 
 fn final_share(r: &RunResult) -> f64 {
@@ -73,7 +84,10 @@ fn check_granovetter_chain() -> Vec<Row> {
     // The variant: the threshold-1 actor has threshold 2. Exactly 1 joins.
     let mut th: Vec<String> = (0..100).map(|j| j.to_string()).collect();
     th[1] = "2".into();
-    let set = format!("population.threshold={{ dist = \"list\", values = [{}] }}", th.join(", "));
+    let set = format!(
+        "population.threshold={{ dist = \"list\", values = [{}] }}",
+        th.join(", ")
+    );
     let sc2 = load(GRANOVETTER, &[&set]);
     let r2 = normlife::engine::run(&sc2.model, 0);
     assert_eq!(r2.norms[0].final_adopters, 1);
@@ -138,7 +152,11 @@ fn check_granovetter_normal() -> Vec<Row> {
         );
         let sc = load(
             GRANOVETTER,
-            &["socialization.threshold_unit=share", "population.n=10000", &dist],
+            &[
+                "socialization.threshold_unit=share",
+                "population.n=10000",
+                &dist,
+            ],
         );
         let r = normlife::engine::run(&sc.model, 0);
         assert!(absorbed(&r), "σ = {sigma}: still moving at the last step");
@@ -217,24 +235,38 @@ fn check_bass_euler() -> Vec<Row> {
         // every run has saturated (the map approaches 1 but never reaches it).
         let tol = 4.0 * sd / (R as f64).sqrt() + 0.5 / n;
         let gap = (mean - f).abs();
-        assert!(gap <= tol, "step {t}: mean {mean:.5} vs Euler {f:.5} (tolerance {tol:.5})");
+        assert!(
+            gap <= tol,
+            "step {t}: mean {mean:.5} vs Euler {f:.5} (tolerance {tol:.5})"
+        );
         worst_gap = worst_gap.max(gap);
         worst_ratio = worst_ratio.max(gap / tol);
     }
-    let steps: Vec<u32> = runs.iter().map(|r| r.norms[0].fastest.expect("grows").step).collect();
+    let steps: Vec<u32> = runs
+        .iter()
+        .map(|r| r.norms[0].fastest.expect("grows").step)
+        .collect();
     assert!(
         steps.iter().all(|s| (7..=9).contains(s)),
         "fastest steps outside 7..=9: {:?}",
-        steps.iter().filter(|s| !(7..=9).contains(*s)).collect::<Vec<_>>()
+        steps
+            .iter()
+            .filter(|s| !(7..=9).contains(*s))
+            .collect::<Vec<_>>()
     );
-    let hist: Vec<usize> = (7..=9).map(|s| steps.iter().filter(|&&x| x == s).count()).collect();
+    let hist: Vec<usize> = (7..=9)
+        .map(|s| steps.iter().filter(|&&x| x == s).count())
+        .collect();
     vec![
         row(
             "Bass",
             "p = 0.03, q = 0.38, N = 10,000, Δt = 1: mean share vs forward-Euler map, steps 0–30",
             "F(t+1) = F(t) + (p + qF(t))(1 − F(t))",
             "4·sd/√R (+ 0.5/N)",
-            format!("largest gap {worst_gap:.5} ({:.2} of the tolerance)", worst_ratio),
+            format!(
+                "largest gap {worst_gap:.5} ({:.2} of the tolerance)",
+                worst_ratio
+            ),
             "200",
         ),
         row(
@@ -267,7 +299,11 @@ fn check_bass_continuous() -> Vec<Row> {
         let exact = bass_closed(t as f64 / per_year as f64);
         let tol = 0.001 + 4.0 * sd / (R as f64).sqrt();
         let gap = (mean - exact).abs();
-        assert!(gap <= tol, "t = {:.2}: mean {mean:.5} vs closed form {exact:.5} (±{tol:.5})", t as f64 / 100.0);
+        assert!(
+            gap <= tol,
+            "t = {:.2}: mean {mean:.5} vs closed form {exact:.5} (±{tol:.5})",
+            t as f64 / 100.0
+        );
         worst_gap = worst_gap.max(gap);
         worst_excess = worst_excess.max(gap - 4.0 * sd / (R as f64).sqrt());
     }
@@ -280,7 +316,10 @@ fn check_bass_continuous() -> Vec<Row> {
     let t_star = (Q / P).ln() / (P + Q);
     assert!((t_star - 6.193).abs() < 0.0005);
     assert!((bass_closed(t_star) - 0.4605).abs() < 0.0001);
-    assert!((refined - t_star).abs() < 0.1, "refined inflection {refined} vs {t_star}");
+    assert!(
+        (refined - t_star).abs() < 0.1,
+        "refined inflection {refined} vs {t_star}"
+    );
     let f_star = path[(t_star * per_year as f64).round() as usize].0;
     // For the report: the per-run refined time of fastest adoption (noisy, see above).
     let per_run: Vec<f64> = runs
@@ -327,15 +366,24 @@ fn check_watts() -> Vec<Row> {
     let t0 = std::time::Instant::now();
     let (sc, runs) = watts_runs(4.0, R);
     assert_eq!(sc.model.n_states(), 10_000);
-    assert!(runs.iter().all(absorbed), "a cascade was still moving at the last step");
+    assert!(
+        runs.iter().all(absorbed),
+        "a cascade was still moving at the last step"
+    );
     let sizes: Vec<f64> = runs.iter().map(final_share).collect();
     let global: Vec<f64> = sizes.iter().copied().filter(|&s| s > 0.01).collect();
     let freq = global.len() as f64 / R as f64;
     let p = 0.865;
     let tol_f = (4.0 * (p * (1.0 - p) / R as f64).sqrt()).max(0.02);
-    assert!((freq - p).abs() <= tol_f, "global-cascade frequency {freq} vs {p} ± {tol_f}");
+    assert!(
+        (freq - p).abs() <= tol_f,
+        "global-cascade frequency {freq} vs {p} ± {tol_f}"
+    );
     let (size, size_sd) = mean_sd(&global);
-    assert!((size - 0.980).abs() <= 0.003, "mean global cascade size {size}");
+    assert!(
+        (size - 0.980).abs() <= 0.003,
+        "mean global cascade size {size}"
+    );
     let (_, runs8) = watts_runs(8.0, R);
     let largest8 = runs8.iter().map(final_share).fold(0.0, f64::max);
     assert!(largest8 <= 0.01, "z = 8: a run reached {largest8}");

@@ -50,6 +50,15 @@ pub enum Dist {
 }
 
 const KINDS: &str = "uniform, normal, lognormal, beta, list, sequence (or a plain number)";
+const KIND_NAMES: &[&str] = &[
+    "uniform",
+    "normal",
+    "lognormal",
+    "beta",
+    "const",
+    "list",
+    "sequence",
+];
 
 impl Dist {
     /// Problems with the parameters, as (key, message).
@@ -84,7 +93,10 @@ impl Dist {
                     v.push(("values".into(), "must list at least one value".into()));
                 }
                 if let Some((j, x)) = xs.iter().enumerate().find(|(_, x)| !x.is_finite()) {
-                    v.push(("values".into(), format!("value {} must be finite, got {x}", j + 1)));
+                    v.push((
+                        "values".into(),
+                        format!("value {} must be finite, got {x}", j + 1),
+                    ));
                 }
             }
             Dist::Sequence { from, step } => {
@@ -394,10 +406,7 @@ pub fn from_value(v: &toml::Value) -> Result<Dist, String> {
         other => {
             return Err(format!(
                 "unknown distribution `{other}`{}; allowed: {KINDS}",
-                crate::error::did_you_mean(
-                    other,
-                    &["uniform", "normal", "lognormal", "beta", "const", "list", "sequence"]
-                )
+                crate::error::did_you_mean(other, KIND_NAMES)
             ))
         }
     };
@@ -578,10 +587,14 @@ mod tests {
         assert_eq!(out, [0.0, 2.0, 2.5]);
         assert!(!d.whole_numbers(3));
         assert_eq!(d.problems_n(4).len(), 1);
-        assert!(parse("d = { dist = \"list\" }").unwrap_err().contains("needs `values`"));
+        assert!(parse("d = { dist = \"list\" }")
+            .unwrap_err()
+            .contains("needs `values`"));
         assert!(parse("d = { dist = \"list\", values = [1, \"x\"] }")
             .unwrap_err()
             .contains("value 2 must be a number"));
-        assert!(parse("d = { dist = \"lisst\" }").unwrap_err().contains("did you mean `list`"));
+        assert!(parse("d = { dist = \"lisst\" }")
+            .unwrap_err()
+            .contains("did you mean `list`"));
     }
 }
