@@ -49,7 +49,8 @@ fn bench_step(c: &mut Criterion) {
     let mut g = c.benchmark_group("step");
     for &n in &[200usize, 10_000, 1_000_000] {
         for regional in [false, true] {
-            let sc = scenario::from_text(Path::new("bench.toml"), &scenario_text(n, regional), &[]).unwrap();
+            let sc = scenario::from_text(Path::new("bench.toml"), &scenario_text(n, regional), &[])
+                .unwrap();
             let m = &sc.model;
             let seed = rng::run_seed(m.seed, 0);
             let mut w = World::new(m, seed);

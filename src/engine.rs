@@ -7,7 +7,7 @@
 //! in place cannot influence another state's decision. Changes to the aggregates are
 //! collected and applied together after the loop.
 
-use crate::mechanisms::{domestic, internalization, persuasion, socialization};
+use crate::mechanisms::{collisions, domestic, internalization, persuasion, socialization};
 use crate::model::{Cause, Model, ThresholdUnit, World};
 use crate::observe::{Event, Observer, RunResult, StepStats};
 use crate::rng::{self, StepKeys};
@@ -59,8 +59,9 @@ pub fn run(m: &Model, run: u64) -> RunResult {
 ///      hazards (rate 0, or no movement in any non-adopter: logistic growth keeps 0 at 0);
 ///    * no coalition can lobby again (no targets per step, or too few resources and no
 ///      income to afford one, or no non-adopter left for any of its norms), so there is
-///      no persuasion hazard and no mobilisation;
-///    * no backsliding (rate 0).
+///      no persuasion hazard and no mobilisation, and none is still to form;
+///    * no backsliding (rate 0), no forums and no potential collisions (they have their
+///      own schedule and state).
 ///
 /// Then step t + 1 reads exactly the state step t read, decides the same, and so on: the
 /// remaining steps are copies. Movements and coalition resources may still drift but
@@ -80,7 +81,11 @@ pub struct Absorption {
 impl Absorption {
     pub fn new(m: &Model) -> Absorption {
         Absorption {
-            possible: m.backslide_rate == 0.0,
+            // Forums and potential collisions have their own schedule (sessions, access
+            // changes, intensities): a world with them is never treated as absorbing.
+            possible: m.backslide_rate == 0.0
+                && m.forums.is_empty()
+                && m.incompatibilities.is_empty(),
             snapshot: None,
         }
     }
@@ -130,10 +135,14 @@ fn deterministic_from_here(m: &Model, w: &World) -> bool {
             }
         }
     }
+    // A coalition still to form would log its formation (and could lobby).
     m.coalitions.iter().enumerate().all(|(ci, c)| {
-        c.targets_per_step == 0
-            || (c.cost_per_target > 0.0 && c.income == 0.0 && w.resources[ci] < c.cost_per_target)
-            || !c.norms.iter().any(|&kk| open(kk))
+        c.start_step <= w.step
+            && (c.targets_per_step == 0
+                || (c.cost_per_target > 0.0
+                    && c.income == 0.0
+                    && w.resources[ci] < c.cost_per_target)
+                || !c.norms.iter().any(|&kk| open(kk)))
     })
 }
 
@@ -177,8 +186,9 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     events: &mut Vec<Event>,
     order: I,
 ) {
-    let k = keys.next();
+    let k = keys.next_step();
     w.step = t;
+    collisions::step(m, w, t, &k, events);
     persuasion::plan(m, w, &k, t);
     let n = w.n;
     let nr = w.n_regions;
@@ -191,6 +201,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     let [a_sys, a_reg, a_net] = s.scope;
     let count_unit = s.unit == ThresholdUnit::Count;
     w.changes.clear();
+    #[allow(clippy::needless_range_loop)] // kk indexes several per-norm arrays
     for kk in 0..w.k {
         let base = kk * n;
         let st = &mut stats[kk];
@@ -214,6 +225,10 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         let speed_dt = m.compliance_speed * dt;
         let decay_dt = m.decay * dt;
         let sys_count = w.count_sys[kk] as u64;
+        // Collisions: an active one slows adoption of both norms and erodes a dominant
+        // norm's internalization; a hierarchy set against a norm keeps slowing it.
+        let brake = w.norm_brake[kk];
+        let erosion = w.norm_erosion[kk].min(1.0);
         let net = w.net.as_ref();
         let (mut wa, mut wc, mut wi, mut cnt) = (0.0f64, 0.0f64, 0.0f64, 0i64);
         for i in order.clone() {
@@ -230,7 +245,10 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
             let mult = 1.0 + s.legitimation * w.legit[i];
             if w.adopted[x] {
                 let mut backslid = false;
-                let ii = internalization::grow(w.internalization[x], intern_dt);
+                let mut ii = internalization::grow(w.internalization[x], intern_dt);
+                if erosion > 0.0 {
+                    ii = (ii as f64 * (1.0 - erosion)) as f32;
+                }
                 w.internalization[x] = ii;
                 w.compliance[x] = internalization::follow(w.compliance[x], ii as f64, speed_dt);
                 if back_dt > 0.0 {
@@ -271,6 +289,11 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                     socialization::count_hazard(s, dt, c, mult, w.threshold[i])
                 } else {
                     socialization::hazard(s, dt, p * mult, w.threshold[i])
+                };
+                let (h_dom, h_per, h_soc) = if brake != 1.0 {
+                    (h_dom * brake, h_per * brake, h_soc * brake)
+                } else {
+                    (h_dom, h_per, h_soc)
                 };
                 let total = h_dom + h_per + h_soc;
                 if total > 0.0 {
@@ -323,6 +346,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     }
     w.touched.clear();
     apply_changes(w);
+    collisions::shift_positions(m, w);
 }
 
 /// Applies this step's adoption changes to the frozen aggregates, all at once.

@@ -17,7 +17,10 @@ fn lifecycle_tips_and_changes_regime_after_a_quarter_of_states() {
     let sc = load("scenarios/lifecycle.toml", &[]);
     let runs = replicates(&sc, R);
     let tipped = share(runs.iter().map(|r| r.norms[0].tipping.is_some()));
-    assert!(tipped >= 0.8, "tipping step in only {tipped:.2} of replicates");
+    assert!(
+        tipped >= 0.8,
+        "tipping step in only {tipped:.2} of replicates"
+    );
     let rc: Vec<f64> = runs
         .iter()
         .map(|r| r.norms[0].regime_change.map_or(0.0, |m| m.counted_share))
@@ -26,7 +29,10 @@ fn lifecycle_tips_and_changes_regime_after_a_quarter_of_states() {
     let med = median(rc.clone());
     eprintln!("regime change counted share: median {med:.3}, share ≥ 0.25: {late:.2}");
     assert!(late >= 0.8, "regime change at ≥ 0.25 in only {late:.2}");
-    assert!((0.25..=0.5).contains(&med), "median counted share at regime change {med}");
+    assert!(
+        (0.25..=0.5).contains(&med),
+        "median counted share at regime change {med}"
+    );
     // After the regime change socialization-caused adoptions outnumber the others.
     let after_ok = share(runs.iter().filter_map(|r| {
         let o = &r.norms[0];
@@ -34,7 +40,10 @@ fn lifecycle_tips_and_changes_regime_after_a_quarter_of_states() {
         let a = o.after_regime;
         Some(a[4] > a[2] + a[3])
     }));
-    assert!(after_ok >= 0.9, "socialization dominates after the change in {after_ok:.2}");
+    assert!(
+        after_ok >= 0.9,
+        "socialization dominates after the change in {after_ok:.2}"
+    );
     // Both shares are reported at each tipping measure.
     let o = &runs[0].norms[0];
     let t = o.tipping.unwrap();
@@ -59,7 +68,10 @@ fn lifecycle_adoption_curve_is_s_shaped() {
         // Slow start, fast middle, saturation; monotone up to backsliding noise.
         peak > 3.0 * early.max(0.1) && peak > 3.0 * late.max(0.1) && a[steps] > 0.9 * 150.0
     }));
-    assert!(s_shaped >= 0.9, "S-shaped in only {s_shaped:.2} of replicates");
+    assert!(
+        s_shaped >= 0.9,
+        "S-shaped in only {s_shaped:.2} of replicates"
+    );
 }
 
 #[test]
@@ -72,7 +84,10 @@ fn no_entrepreneurs_no_movements_no_adoption() {
     let text = toml::to_string(&t).unwrap();
     let sc = from_text(&text, &["population.domestic_movement=0"]);
     for r in replicates(&sc, 20) {
-        assert!(r.rows.iter().all(|x| x.adopters == 0), "adoption without any cause");
+        assert!(
+            r.rows.iter().all(|x| x.adopters == 0),
+            "adoption without any cause"
+        );
     }
     // Control: with domestic movements back, adoption happens.
     let sc = from_text(&text, &[]);
@@ -108,7 +123,11 @@ critical_bonus = 1.0
     for i in 0..20 {
         s.push_str(&format!(
             "[[states]]\nid = \"big{i:02}\"\nweight = 4.0\nthreshold = 0.45\n{}",
-            if i < 8 { "critical_for = [\"n\"]\n" } else { "" }
+            if i < 8 {
+                "critical_for = [\"n\"]\n"
+            } else {
+                ""
+            }
         ));
     }
     s.push_str(&format!(
@@ -140,5 +159,8 @@ fn critical_states_among_early_adopters_bring_tipping_forward() {
     };
     let (a, b) = (median(tip(&with)), median(tip(&without)));
     eprintln!("median tipping step: critical early {a}, not {b}");
-    assert!(a < b, "critical early adopters should tip earlier: {a} vs {b}");
+    assert!(
+        a < b,
+        "critical early adopters should tip earlier: {a} vs {b}"
+    );
 }

@@ -7,7 +7,12 @@ use common::*;
 use proptest::prelude::*;
 use std::path::Path;
 
-const FILES: [&str; 4] = ["timeseries.csv", "events.csv", "summary.json", "summary.txt"];
+const FILES: [&str; 4] = [
+    "timeseries.csv",
+    "events.csv",
+    "summary.json",
+    "summary.txt",
+];
 
 fn run_to(dir: &Path, scenario: &Path, extra: &[&str]) {
     let mut args = vec![
@@ -29,7 +34,12 @@ fn assert_same_files(a: &Path, b: &Path) {
     for f in FILES {
         let x = std::fs::read(a.join(f)).unwrap();
         let y = std::fs::read(b.join(f)).unwrap();
-        assert!(x == y, "{f} differs between {} and {}", a.display(), b.display());
+        assert!(
+            x == y,
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
     }
 }
 

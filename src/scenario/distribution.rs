@@ -373,8 +373,7 @@ fn num(t: &toml::Table, key: &str, kind: &str) -> Result<Option<f64>, String> {
 }
 
 fn req(t: &toml::Table, key: &str, kind: &str) -> Result<f64, String> {
-    num(t, key, kind)?
-        .ok_or_else(|| format!("distribution `{kind}` needs `{key}` (a number)"))
+    num(t, key, kind)?.ok_or_else(|| format!("distribution `{kind}` needs `{key}` (a number)"))
 }
 
 /// Interprets a TOML value as a distribution, with messages that say what is allowed.
