@@ -19,6 +19,11 @@ use crate::rng::{self, StepKeys};
 pub enum Termination {
     /// All scheduled steps were run.
     StepsDone,
+    /// The world became absorbing: step `step` left it exactly as step `step − 1` had,
+    /// and the dynamics from there are deterministic, so every later step would repeat
+    /// it. Stepping stopped after `step`; the remaining observation rows were filled
+    /// with the same values and zero new adoptions (one row per step, as a full run).
+    Absorbed { step: u32 },
 }
 
 /// Runs one replicate: `run` is the replicate (or sweep run) index; its seed derives
@@ -29,11 +34,143 @@ pub fn run(m: &Model, run: u64) -> RunResult {
     let mut obs = Observer::new(m, &w, run);
     let mut keys = StepKeys::new(seed);
     let mut stats = vec![StepStats::default(); m.norms.len()];
+    let mut absorption = Absorption::new(m);
     for t in 1..=m.steps {
         step(m, &mut w, &mut keys, t, &mut stats, &mut obs.events);
         obs.observe(m, &w, t, &stats);
+        // Early stop: once every later step would repeat this one (see `Absorption`).
+        if t < m.steps && absorption.absorbed(m, &w) {
+            fill_absorbed(m, &mut w, &mut obs, t, &stats);
+            return obs.finish(m, &w, Termination::Absorbed { step: t });
+        }
     }
     obs.finish(m, &w, Termination::StepsDone)
+}
+
+/// Detects an absorbing world, so that a run whose dynamics have stopped (a threshold
+/// cascade that died out or filled the network, a Bass run in which everyone adopted)
+/// need not step through thousands of identical steps.
+///
+/// The world is absorbing after step t when
+/// 1. step t changed nothing: no adoption or backsliding (`w.changes` empty), and every
+///    state's internalization and compliance equal their values after step t − 1 (a
+///    snapshot taken after a step without changes); and
+/// 2. the step map is deterministic and the same at every later step, given the state:
+///    * every norm either has no non-adopter left, or decides by the deterministic
+///      threshold response (hazard 0 or 1, so the draw never matters) with zero domestic
+///      hazards (rate 0, or no movement in any non-adopter: logistic growth keeps 0 at 0);
+///    * no coalition can lobby again (no targets per step, or too few resources and no
+///      income to afford one, or no non-adopter left for any of its norms), so there is
+///      no persuasion hazard and no mobilisation, and none is still to form;
+///    * no backsliding (rate 0), no forums and no potential collisions (they have their
+///      own schedule and state).
+///
+/// Then step t + 1 reads exactly the state step t read, decides the same, and so on: the
+/// remaining steps are copies. Movements and coalition resources may still drift but
+/// reach no output and no decision under these conditions.
+///
+/// NOTE for new mechanisms: anything that changes the world, or draws random numbers,
+/// without an adoption change (treaties, collisions, forums, monitoring, …) must be
+/// added to these conditions, or `Absorption::new` must return a watcher that never fires
+/// when it is active.
+pub struct Absorption {
+    /// The model allows an absorbing world at all (no backsliding).
+    possible: bool,
+    /// Internalization and compliance after the last step without changes.
+    snapshot: Option<(Vec<f32>, Vec<f32>)>,
+}
+
+impl Absorption {
+    pub fn new(m: &Model) -> Absorption {
+        Absorption {
+            // Forums and potential collisions have their own schedule (sessions, access
+            // changes, intensities): a world with them is never treated as absorbing.
+            // Likewise treaties (signatures, ratification lags), clusters, coalition
+            // life (goals, burnout, monitoring, mergers) and states joining later.
+            possible: m.backslide_rate == 0.0
+                && m.forums.is_empty()
+                && m.incompatibilities.is_empty()
+                && !m.has_treaties()
+                && m.clusters.is_empty()
+                && m.mergers.is_empty()
+                && m.coalitions.iter().all(|c| c.goal.is_none() && c.monitoring.is_none()),
+            snapshot: None,
+        }
+    }
+
+    /// Whether the world, just stepped, is absorbing (conditions above).
+    pub fn absorbed(&mut self, m: &Model, w: &World) -> bool {
+        if !self.possible
+            || !w.changes.is_empty()
+            || w.next_join < w.joins.len()
+            || !deterministic_from_here(m, w)
+        {
+            self.snapshot = None;
+            return false;
+        }
+        let same = self.snapshot.as_ref().is_some_and(|(i, c)| {
+            // Bitwise equality: a value that is still moving, however little, is not
+            // settled.
+            let eq =
+                |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+            eq(i, &w.internalization) && eq(c, &w.compliance)
+        });
+        if !same {
+            match &mut self.snapshot {
+                Some((i, c)) => {
+                    i.copy_from_slice(&w.internalization);
+                    c.copy_from_slice(&w.compliance);
+                }
+                None => self.snapshot = Some((w.internalization.clone(), w.compliance.clone())),
+            }
+        }
+        same
+    }
+}
+
+/// Condition 2 of `Absorption`: no random or time-dependent decision is left.
+fn deterministic_from_here(m: &Model, w: &World) -> bool {
+    use crate::model::Response;
+    let n = w.n;
+    let open = |kk: usize| (w.count_sys[kk] as usize) < n;
+    for kk in 0..w.k {
+        if !open(kk) {
+            continue;
+        }
+        if m.socialization.response != Response::Threshold {
+            return false;
+        }
+        if m.domestic_rate > 0.0 {
+            let base = kk * n;
+            if (0..n).any(|i| !w.adopted[base + i] && w.movement[base + i] > 0.0) {
+                return false;
+            }
+        }
+    }
+    // A coalition still to form would log its formation (and could lobby).
+    m.coalitions.iter().enumerate().all(|(ci, c)| {
+        c.start_step <= w.step
+            && (c.targets_per_step == 0
+                || (c.cost_per_target > 0.0
+                    && c.income == 0.0
+                    && w.resources[ci] < c.cost_per_target)
+                || !c.norms.iter().any(|&kk| open(kk)))
+    })
+}
+
+/// Fills the observation rows of steps `from + 1 ..= m.steps` of an absorbing world:
+/// the same values as step `from` and zero new adoptions, as stepping would give.
+fn fill_absorbed(m: &Model, w: &mut World, obs: &mut Observer, from: u32, stats: &[StepStats]) {
+    let mut same = stats.to_vec();
+    for st in same.iter_mut() {
+        // Step `from` changed nothing, so these are zero already; be explicit.
+        st.new = [0; 6];
+        st.backslides = 0;
+    }
+    for t in from + 1..=m.steps {
+        w.step = t;
+        obs.observe(m, w, t, &same);
+    }
 }
 
 /// Advances the world by one step (t = 1, 2, …), visiting states in index order.

@@ -99,6 +99,9 @@ pub fn sample_lag(d: &crate::model::Dist, u: f64) -> f64 {
             let var = a * b / ((a + b).powi(2) * (a + b + 1.0));
             (mean + var.sqrt() * inverse_normal_cdf(u)).clamp(0.0, 1.0)
         }
+        // Listed lags: the draw picks one of them.
+        Dist::List(ref xs) => xs[((u * xs.len() as f64) as usize).min(xs.len() - 1)],
+        Dist::Sequence { from, .. } => from,
     };
     x.max(0.0)
 }

@@ -58,8 +58,12 @@ impl V {
         }
         v.to_vec()
     }
-    fn dist(&mut self, key: &str, d: &model::Dist, lo: f64, hi: f64) {
-        for (k, msg) in d.problems() {
+    /// Checks a distribution drawn for `n` generated states.
+    fn dist(&mut self, key: &str, d: &model::Dist, lo: f64, hi: f64, n: usize) {
+        let mut probs = d.problems();
+        probs.extend(d.problems_n(n));
+        let bad = !probs.is_empty();
+        for (k, msg) in probs {
             self.push(
                 if k.is_empty() {
                     key.to_string()
@@ -69,7 +73,10 @@ impl V {
                 msg,
             );
         }
-        let (a, b) = d.range();
+        if bad {
+            return;
+        }
+        let (a, b) = d.range_n(n);
         if a < lo || b > hi {
             self.push(
                 key,
@@ -211,6 +218,9 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         let key = |k: &str| format!("states.{}.{k}", s.id);
         v.positive(&key("weight"), s.weight);
         check_threshold(&mut v, &key("threshold"), s.threshold, unit);
+        if unit == ThresholdUnit::Share && f.socialization.network > 0.0 && s.threshold == 0.0 {
+            v.push(key("threshold"), network_phi_message(s.threshold));
+        }
         v.unit(&key("legitimation_need"), s.legitimation_need);
         let mut movement = vec![0.0; k];
         for (nid, &x) in &s.domestic {
@@ -304,21 +314,28 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                 acc
             })
             .collect();
-        v.dist("population.weight", &p.weight, 0.0, f64::INFINITY);
-        let thr_hi = if unit == ThresholdUnit::Share { 1.0 } else { f64::INFINITY };
-        v.dist("population.threshold", &p.threshold, 0.0, thr_hi);
-        if unit == ThresholdUnit::Count && p.threshold != model::Dist::Const(p.threshold.range().0) {
-            v.push("population.threshold", "with threshold_unit = \"count\" generated thresholds must be one whole number; list states one by one for other counts");
+        let pn = p.n.max(0) as usize;
+        v.dist("population.weight", &p.weight, 0.0, f64::INFINITY, pn);
+        let thr_hi = if unit == ThresholdUnit::Share { 1.0 } else { 4e9 };
+        v.dist("population.threshold", &p.threshold, 0.0, thr_hi, pn);
+        if unit == ThresholdUnit::Count && !p.threshold.whole_numbers(pn) {
+            v.push("population.threshold", "with threshold_unit = \"count\" generated thresholds must be whole numbers: one number, { dist = \"list\", values = [0, 1, …] } or { dist = \"sequence\", from = 0, step = 1 }");
         }
-        v.dist("population.legitimation_need", &p.legitimation_need, 0.0, 1.0);
-        v.dist("population.domestic_movement", &p.domestic_movement, 0.0, 1.0);
-        v.dist("population.values", &p.values, -1.0, 1.0);
-        v.dist("population.monitoring_acceptance", &p.monitoring_acceptance, 0.0, 1.0);
+        if unit == ThresholdUnit::Share && f.socialization.network > 0.0 && p.threshold.problems().is_empty() {
+            let (lo, _) = p.threshold.range_n(pn);
+            if lo <= 0.0 {
+                v.push("population.threshold", network_phi_message(lo));
+            }
+        }
+        v.dist("population.legitimation_need", &p.legitimation_need, 0.0, 1.0, pn);
+        v.dist("population.domestic_movement", &p.domestic_movement, 0.0, 1.0, pn);
+        v.dist("population.values", &p.values, -1.0, 1.0, pn);
+        v.dist("population.monitoring_acceptance", &p.monitoring_acceptance, 0.0, 1.0, pn);
         if let Some(j) = &p.joins_year {
             if f.scenario.start_year.is_none() {
                 v.push("population.joins_year", "calendar years need scenario.start_year");
             }
-            v.dist("population.joins_year", j, f64::NEG_INFINITY, f64::INFINITY);
+            v.dist("population.joins_year", j, f64::NEG_INFINITY, f64::INFINITY, pn);
         }
         if p.critical_count < 0 || p.critical_count > p.n.max(0) {
             v.push("population.critical_count", format!("must be between 0 and n ({}), got {}", p.n, p.critical_count));
@@ -350,7 +367,19 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         let mut init = Vec::new();
         let mut seen = BTreeSet::new();
         for sid in &n.initial_adopters {
-            if let Some(i) = lookup(&mut v, &key("initial_adopters"), "state", sid, &state_ix) {
+            // A generated state is named by its id (`s17` for the 17th with prefix `s`).
+            let generated = population.as_ref().and_then(|p| {
+                sid.strip_prefix(p.id_prefix.as_str())
+                    .filter(|r| !r.starts_with('0'))
+                    .and_then(|r| r.parse::<usize>().ok())
+                    .filter(|&j| j >= 1 && j <= p.n)
+                    .map(|j| listed.len() + j - 1)
+            });
+            let found = match generated {
+                Some(i) if !state_ix.contains_key(sid.as_str()) => Some(i),
+                _ => lookup(&mut v, &key("initial_adopters"), "state", sid, &state_ix),
+            };
+            if let Some(i) = found {
                 if !seen.insert(i) {
                     v.push(
                         key("initial_adopters"),
@@ -703,7 +732,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         } else if t.entry_into_force as usize > n_states {
             v.push(key("entry_into_force"), format!("{} ratifications needed but the scenario has only {n_states} states", t.entry_into_force));
         }
-        v.dist(&key("ratification_lag"), &t.ratification_lag, 0.0, f64::INFINITY);
+        v.dist(&key("ratification_lag"), &t.ratification_lag, 0.0, f64::INFINITY, n_states);
         v.nonneg(&key("institutionalization"), t.institutionalization);
         v.nonneg(&key("pressure"), t.pressure);
         let champion = t.champion.as_ref().and_then(|c| {
@@ -931,6 +960,14 @@ fn read_series(p: &Path, column: &str) -> Result<Vec<(f64, f64)>, String> {
         return Err(format!("{}: no rows", p.display()));
     }
     Ok(out)
+}
+
+/// Message for a share threshold φ ≤ 0 where peer pressure comes from network ties.
+fn network_phi_message(lo: f64) -> String {
+    format!(
+        "with network thresholds (socialization.network > 0) a share threshold φ must be in (0, 1]: \
+         φ = 0 would adopt with no adopting neighbour; this gives thresholds down to {lo} (set min > 0)"
+    )
 }
 
 /// Converts a calendar year to a step (needs `scenario.start_year`).
