@@ -69,10 +69,15 @@ pub fn sign_and_ratify(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &m
                 if log {
                     events.push(Event::new(t, "ratified", k, i, ""));
                 }
-                if w.eif_step[k].is_none() && w.parties[k] >= tr.entry_into_force {
-                    w.eif_step[k] = Some(t);
-                    events.push(Event::norm_event(t, "entry_into_force", k, format!("{} ratifications", w.parties[k])));
+                if w.nth_ratification[k].is_none() && w.parties[k] >= tr.entry_into_force {
+                    w.nth_ratification[k] = Some(t);
                 }
+            }
+        }
+        if let Some(nth) = w.nth_ratification[k] {
+            if w.eif_step[k].is_none() && t >= nth + tr.entry_delay_steps {
+                w.eif_step[k] = Some(t);
+                events.push(Event::norm_event(t, "entry_into_force", k, format!("{} ratifications", w.parties[k])));
             }
         }
         // Institutionalization clarifies what constitutes a violation (seed 001).

@@ -64,6 +64,8 @@ pub struct ListedState {
     pub joins_step: u32,
     /// Probability per norm of defecting when its treaty opens.
     pub defects: Vec<f64>,
+    /// Norms the state never adopts.
+    pub refuses: Vec<bool>,
     pub monitoring_acceptance: f64,
 }
 
@@ -109,6 +111,8 @@ pub struct Norm {
 pub struct Treaty {
     pub opens_step: u32,
     pub entry_into_force: u32,
+    /// Steps from the N-th ratification to entry into force.
+    pub entry_delay_steps: u32,
     /// Years from signature to ratification.
     pub lag: Dist,
     pub institutionalization: f64,

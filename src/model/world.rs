@@ -88,6 +88,8 @@ pub struct World {
     pub treaty_open: Vec<bool>,
     pub treaty_opened_step: Vec<Option<u32>>,
     pub eif_step: Vec<Option<u32>>,
+    /// Step of the N-th ratification (entry into force may follow after a delay).
+    pub nth_ratification: Vec<Option<u32>>,
     pub signatories: Vec<u32>,
     pub parties: Vec<u32>,
     /// Per norm × state: step of signature (-1: not signed), due ratification step, ratified.
@@ -238,6 +240,7 @@ impl World {
             treaty_open: vec![false; k],
             treaty_opened_step: vec![None; k],
             eif_step: vec![None; k],
+            nth_ratification: vec![None; k],
             signatories: vec![0; k],
             parties: vec![0; k],
             signed_step: if m.has_treaties() { vec![-1; n * k] } else { Vec::new() },
@@ -266,6 +269,8 @@ impl World {
             for kk in 0..k {
                 w.movement[kk * n + i] = s.movement[kk] as f32;
                 w.critical[kk * n + i] = s.critical[kk];
+                // A hold-out never adopts: it is treated as having defected from the start.
+                w.defected[kk * n + i] = s.refuses[kk];
             }
         }
         if let Some(p) = &m.population {
@@ -457,7 +462,10 @@ impl World {
             let extra =
                 norm.initial_random + (norm.initial_share * self.n_present as f64).round() as usize;
             let free: Vec<usize> = (0..n)
-                .filter(|&i| self.present[i] && !self.adopted[kk * n + i])
+                .filter(|&i| {
+                    let x = kk * n + i;
+                    self.present[i] && !self.adopted[x] && !self.defected[x]
+                })
                 .collect();
             let extra = extra.min(free.len());
             if extra > 0 {

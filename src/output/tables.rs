@@ -5,7 +5,7 @@ use crate::model::Model;
 use crate::observe::RunResult;
 use std::path::Path;
 
-pub const TIMESERIES_HEADER: [&str; 15] = [
+pub const TIMESERIES_HEADER: [&str; 18] = [
     "replicate",
     "step",
     "norm",
@@ -22,6 +22,9 @@ pub const TIMESERIES_HEADER: [&str; 15] = [
     "year",
     "counted_share",
     "backslides",
+    "states",
+    "signatories",
+    "parties",
 ];
 
 pub const EVENTS_HEADER: [&str; 8] = [
@@ -73,6 +76,9 @@ pub fn write_timeseries(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()
                     fmt_time(m, row.step as f64),
                     format!("{:.6}", row.counted_share),
                     row.backslides.to_string(),
+                    row.states.to_string(),
+                    row.signatories.to_string(),
+                    row.parties.to_string(),
                 ])
                 .map_err(|e| csv_err(path, e))?;
             }

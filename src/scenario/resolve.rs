@@ -254,7 +254,14 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             }
         }
         v.unit(&key("monitoring_acceptance"), s.monitoring_acceptance);
+        let mut refuses = vec![false; k];
+        for nid in &s.refuses {
+            if let Some(n) = lookup(&mut v, &key("refuses"), "norm", nid, &norm_ix) {
+                refuses[n] = true;
+            }
+        }
         listed.push(model::ListedState {
+            refuses,
             joins_step,
             defects,
             monitoring_acceptance: s.monitoring_acceptance,
@@ -734,6 +741,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         }
         v.dist(&key("ratification_lag"), &t.ratification_lag, 0.0, f64::INFINITY, n_states);
         v.nonneg(&key("institutionalization"), t.institutionalization);
+        v.nonneg(&key("entry_delay"), t.entry_delay);
         v.nonneg(&key("pressure"), t.pressure);
         let champion = t.champion.as_ref().and_then(|c| {
             v.unit(&key("champion.power"), c.power);
@@ -743,6 +751,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         norms[ni].treaty = Some(model::Treaty {
             opens_step: opens.unwrap_or(0).clamp(0, meta.steps.max(0)) as u32,
             entry_into_force: t.entry_into_force.max(1) as u32,
+            entry_delay_steps: (t.entry_delay / meta.step_years).round().max(0.0) as u32,
             lag: t.ratification_lag.clone(),
             institutionalization: t.institutionalization,
             pressure: t.pressure,

@@ -152,6 +152,10 @@ pub struct TreatySpec {
     pub forum: Option<String>,
     /// Ratifications needed for entry into force.
     pub entry_into_force: i64,
+    /// Years from the N-th ratification to entry into force (the Mine Ban Treaty: "the
+    /// first day of the sixth month after" the 40th instrument). Default 0.
+    #[serde(default)]
+    pub entry_delay: f64,
     /// Years from signature to ratification.
     #[serde(default = "dist_one")]
     pub ratification_lag: Dist,
@@ -295,6 +299,9 @@ pub struct StateSpec {
     /// How far the state accepts the validity of monitoring, [0, 1].
     #[serde(default = "one")]
     pub monitoring_acceptance: f64,
+    /// Norms the state never adopts (a hold-out: e.g. a producer staying out).
+    #[serde(default)]
+    pub refuses: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
