@@ -138,7 +138,10 @@ impl Adoption {
                 .map(|per_step| {
                     if r == 1 {
                         Series {
-                            mid: per_step.iter().map(|v| v.first().copied().unwrap_or(f64::NAN)).collect(),
+                            mid: per_step
+                                .iter()
+                                .map(|v| v.first().copied().unwrap_or(f64::NAN))
+                                .collect(),
                             band: None,
                         }
                     } else {
@@ -157,7 +160,10 @@ impl Adoption {
                                 hi.push(quantile(v, 0.9));
                             }
                         }
-                        Series { mid, band: Some((lo, hi)) }
+                        Series {
+                            mid,
+                            band: Some((lo, hi)),
+                        }
                     }
                 })
                 .collect();
@@ -180,7 +186,10 @@ impl Adoption {
             }
             // Tipping point and treaty events.
             let mut markers = Vec::new();
-            let tips: Vec<_> = runs.iter().filter_map(|x| x.norms.get(kk).and_then(|o| o.tipping)).collect();
+            let tips: Vec<_> = runs
+                .iter()
+                .filter_map(|x| x.norms.get(kk).and_then(|o| o.tipping))
+                .collect();
             let tip_times: Vec<f64> = if r > 1 {
                 tips.iter().map(|t| m.time_of(t.step as f64)).collect()
             } else {
@@ -277,7 +286,11 @@ impl Adoption {
         Adoption {
             title,
             subtitle,
-            x_label: if m.has_years() { "year".into() } else { "step".into() },
+            x_label: if m.has_years() {
+                "year".into()
+            } else {
+                "step".into()
+            },
             xlo: times[0],
             xhi: *times.last().unwrap_or(&times[0]),
             tipping_share: m.tipping_share,
@@ -291,18 +304,32 @@ impl Adoption {
     fn legend_items(&self) -> Vec<(Swatch, String)> {
         let mut items: Vec<(Swatch, String)> = Vec::new();
         for (name, c, w) in SERIES {
-            let sw = if self.replicates > 1 { Swatch::Band(c) } else { Swatch::Line(c, w) };
+            let sw = if self.replicates > 1 {
+                Swatch::Band(c)
+            } else {
+                Swatch::Line(c, w)
+            };
             items.push((sw, name.to_string()));
         }
-        items.push((Swatch::Dashed(MUTED), format!("tipping share ({})", pct(self.tipping_share))));
+        items.push((
+            Swatch::Dashed(MUTED),
+            format!("tipping share ({})", pct(self.tipping_share)),
+        ));
         items.push((Swatch::Line(okabe::BLACK, 2), "tipping point".into()));
         if self.any_treaty {
-            items.push((Swatch::Dashed(okabe::REDDISH_PURPLE), "treaty events".into()));
+            items.push((
+                Swatch::Dashed(okabe::REDDISH_PURPLE),
+                "treaty events".into(),
+            ));
         }
         if self.replicates > 1 {
-            items.push((Swatch::Rug(okabe::BLACK), "tipping time of each replicate (box: 10–90%)".into()));
+            items.push((
+                Swatch::Rug(okabe::BLACK),
+                "tipping time of each replicate (box: 10–90%)".into(),
+            ));
         }
-        items.push((Swatch::Heading, "   stages:".into()));
+        items.push((Swatch::NewRow, String::new()));
+        items.push((Swatch::Heading, "life-cycle stages:".into()));
         for &s in &self.stages_present {
             items.push((Swatch::Box(stage_tints(s).1), s.name().to_string()));
         }
@@ -321,7 +348,7 @@ impl Adoption {
 
 impl Painting for Adoption {
     fn size(&self) -> (u32, u32) {
-        let h = self.header_h() + self.panel_h() * self.panels.len().max(1) as f64 + 36.0;
+        let h = self.header_h() + self.panel_h() * self.panels.len().max(1) as f64 + 16.0;
         (W, h.round() as u32)
     }
 
@@ -340,7 +367,13 @@ impl Painting for Adoption {
 }
 
 impl Adoption {
-    fn paint_panel<DB: DrawingBackend>(&self, cv: &Canvas<DB>, p: &Panel, py: f64, last: bool) -> R {
+    fn paint_panel<DB: DrawingBackend>(
+        &self,
+        cv: &Canvas<DB>,
+        p: &Panel,
+        py: f64,
+        last: bool,
+    ) -> R {
         let rep = self.replicates > 1;
         cv.text(&p.name, X0, py + 22.0, 20.0, TEXT, HPos::Left)?;
         let strip = (py + 34.0, py + 58.0);
@@ -367,7 +400,14 @@ impl Adoption {
             let name = s.name();
             let size = 14.0;
             if cv.text_w(name, size) + 8.0 <= xb - xa {
-                cv.text(name, (xa + xb) / 2.0, strip.1 - 7.0, size, TEXT, HPos::Center)?;
+                cv.text(
+                    name,
+                    (xa + xb) / 2.0,
+                    strip.1 - 7.0,
+                    size,
+                    TEXT,
+                    HPos::Center,
+                )?;
             }
         }
         // Axes.
@@ -379,7 +419,14 @@ impl Adoption {
         let tick_y = if rep { rug.1 + 20.0 } else { f.y1 + 20.0 };
         style::x_ticks(cv, &f, &xt, &style::fmt_tick, 13.0, Some(tick_y))?;
         if last {
-            cv.text(&self.x_label, (f.x0 + f.x1) / 2.0, tick_y + 24.0, 15.0, MUTED, HPos::Center)?;
+            cv.text(
+                &self.x_label,
+                (f.x0 + f.x1) / 2.0,
+                tick_y + 24.0,
+                15.0,
+                MUTED,
+                HPos::Center,
+            )?;
         }
         // Tipping share.
         let ty = f.fy(self.tipping_share);
@@ -422,7 +469,14 @@ impl Adoption {
         }
         cv.rect_outline(f.x0, f.y0, f.x1, f.y1, style::AXIS, 1)?;
         // Labels: the tipping share, then the events, each in the first free row.
-        placed.push(cv.label(&p.share_label, f.x0 + 8.0, ty - 8.0, 13.0, MUTED, HPos::Left)?);
+        placed.push(cv.label(
+            &p.share_label,
+            f.x0 + 8.0,
+            ty - 8.0,
+            13.0,
+            MUTED,
+            HPos::Left,
+        )?);
         for mk in &p.markers {
             let x = f.fx(mk.t);
             let size = 13.5;
@@ -439,7 +493,11 @@ impl Adoption {
                 let y = f.y0 + 20.0 + row as f64 * 22.0;
                 let b = cv.text_box(&mk.label, lx, y, size, h).grow(3.0);
                 if row >= 12 || !placed.iter().any(|o| o.overlaps(&b)) {
-                    let c = if mk.dashed { style::shade(mk.color, 0.35) } else { mk.color };
+                    let c = if mk.dashed {
+                        style::shade(mk.color, 0.35)
+                    } else {
+                        mk.color
+                    };
                     placed.push(cv.label(&mk.label, lx, y, size, c, h)?);
                     break;
                 }
@@ -451,7 +509,11 @@ impl Adoption {
             cv.rect(f.x0, rug.0, f.x1, rug.1, RGBColor(246, 246, 246))?;
             for &t in &p.tip_times {
                 let x = f.fx(t);
-                cv.line(&[(x, rug.0 + 3.0), (x, rug.1 - 3.0)], okabe::BLACK.mix(0.35), 2)?;
+                cv.line(
+                    &[(x, rug.0 + 3.0), (x, rug.1 - 3.0)],
+                    okabe::BLACK.mix(0.35),
+                    2,
+                )?;
             }
             if !p.tip_times.is_empty() {
                 let mut v = p.tip_times.clone();
@@ -459,10 +521,21 @@ impl Adoption {
                 let (a, md, b) = (quantile(&v, 0.1), quantile(&v, 0.5), quantile(&v, 0.9));
                 let (ya, yb) = (rug.0 + 9.0, rug.1 - 9.0);
                 cv.rect_outline(f.fx(a), ya, f.fx(b).max(f.fx(a) + 1.0), yb, okabe::BLACK, 1)?;
-                cv.line(&[(f.fx(md), ya - 4.0), (f.fx(md), yb + 4.0)], okabe::BLACK, 3)?;
+                cv.line(
+                    &[(f.fx(md), ya - 4.0), (f.fx(md), yb + 4.0)],
+                    okabe::BLACK,
+                    3,
+                )?;
             }
             cv.rect_outline(f.x0, rug.0, f.x1, rug.1, style::AXIS, 1)?;
-            cv.text("tipping", f.x0 - 7.0, rug.0 + 13.0, 12.0, MUTED, HPos::Right)?;
+            cv.text(
+                "tipping",
+                f.x0 - 7.0,
+                rug.0 + 13.0,
+                12.0,
+                MUTED,
+                HPos::Right,
+            )?;
             cv.text(
                 &format!("{}/{}", p.tip_times.len(), self.replicates),
                 f.x0 - 7.0,

@@ -14,7 +14,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
 const W: u32 = 1200;
-const LANE_H: f64 = 92.0;
+const LANE_H: f64 = 100.0;
 const HEADER_H: f64 = 128.0;
 
 pub fn outcome_color(o: Outcome) -> RGBColor {
@@ -73,7 +73,11 @@ impl Collisions {
                 }
             })
             .collect();
-        let name = |k: usize| m.norms.get(k).map_or(format!("norm {k}"), |n| n.name.clone());
+        let name = |k: usize| {
+            m.norms
+                .get(k)
+                .map_or(format!("norm {k}"), |n| n.name.clone())
+        };
         let mut lanes: Vec<Lane> = Vec::new();
         let mut ids: Vec<String> = Vec::new();
         let mut peak: f64 = 0.0;
@@ -88,7 +92,11 @@ impl Collisions {
                                 "{} × {}{}",
                                 name(c.norms[0]),
                                 name(c.norms[1]),
-                                if c.forum.is_empty() { String::new() } else { format!(", in {}", c.forum) }
+                                if c.forum.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(", in {}", c.forum)
+                                }
                             ),
                             by: if c.articulated_by.is_empty() || r > 1 {
                                 String::new()
@@ -101,7 +109,11 @@ impl Collisions {
                     }
                 };
                 let intensity: Vec<f64> = c.intensity.iter().map(|&x| x as f64).collect();
-                peak = intensity.iter().copied().fold(peak, f64::max).max(c.peak_intensity);
+                peak = intensity
+                    .iter()
+                    .copied()
+                    .fold(peak, f64::max)
+                    .max(c.peak_intensity);
                 lanes[i].lives.push(Life {
                     articulated: c.articulated_step.map(|s| s as f64),
                     activated: c.activated_step.map(|s| s as f64),
@@ -113,7 +125,10 @@ impl Collisions {
             }
         }
         let title = if r == 1 {
-            format!("{}: norm collisions, activation timeline (seed {})", m.name, m.seed)
+            format!(
+                "{}: norm collisions, activation timeline (seed {})",
+                m.name, m.seed
+            )
         } else {
             format!(
                 "{}: norm collisions across {} replicates (seed {})",
@@ -152,7 +167,10 @@ impl Painting for Collisions {
         if self.lanes.is_empty() {
             (W, 360)
         } else {
-            (W, (HEADER_H + LANE_H * self.lanes.len() as f64 + 70.0).round() as u32)
+            (
+                W,
+                (HEADER_H + LANE_H * self.lanes.len() as f64 + 70.0).round() as u32,
+            )
         }
     }
 
@@ -180,19 +198,36 @@ impl Painting for Collisions {
         let ramp_x = {
             let last_w: f64 = items
                 .iter()
-                .map(|(s, l)| cv.text_w(l, 14.0) + if matches!(s, Swatch::Heading) { 20.0 } else { 46.0 })
+                .map(|(s, l)| {
+                    cv.text_w(l, 14.0)
+                        + if matches!(s, Swatch::Heading) {
+                            20.0
+                        } else {
+                            46.0
+                        }
+                })
                 .sum();
             24.0 + last_w.min(W as f64 - 380.0)
         };
         let ry = y - 14.0 * 1.7;
         for i in 0..40 {
             let x = ramp_x + i as f64 * 3.0;
-            cv.rect(x, ry - 13.0, x + 3.0, ry + 2.0, style::viridis(i as f64 / 39.0))?;
+            cv.rect(
+                x,
+                ry - 13.0,
+                x + 3.0,
+                ry + 2.0,
+                style::viridis(i as f64 / 39.0),
+            )?;
         }
         cv.text("high", ramp_x + 126.0, ry, 14.0, TEXT, HPos::Left)?;
 
         let rep = self.replicates > 1;
-        let x1 = if rep { W as f64 - 380.0 } else { W as f64 - 28.0 };
+        let x1 = if rep {
+            W as f64 - 380.0
+        } else {
+            W as f64 - 28.0
+        };
         let top = HEADER_H;
         let bottom = top + LANE_H * self.lanes.len() as f64;
         let f = Frame {
@@ -232,7 +267,14 @@ impl Collisions {
         let (w, h) = (W as f64, 360.0);
         cv.rect(60.0, 90.0, w - 60.0, h - 50.0, RGBColor(246, 246, 246))?;
         cv.rect_outline(60.0, 90.0, w - 60.0, h - 50.0, style::AXIS, 1)?;
-        cv.text("No collision articulated", w / 2.0, 190.0, 34.0, TEXT, HPos::Center)?;
+        cv.text(
+            "No collision articulated",
+            w / 2.0,
+            190.0,
+            34.0,
+            TEXT,
+            HPos::Center,
+        )?;
         let why = if self.replicates == 1 {
             "No coalition articulated a norm collision in any forum during this run.".to_string()
         } else {
@@ -254,31 +296,56 @@ impl Collisions {
     }
 
     /// Intensity drawn as height and colour on the track [ty0, ty1].
-    fn paint_intensity<DB: DrawingBackend>(&self, cv: &Canvas<DB>, f: &Frame, v: &[f64], ty0: f64, ty1: f64) -> R {
+    fn paint_intensity<DB: DrawingBackend>(
+        &self,
+        cv: &Canvas<DB>,
+        f: &Frame,
+        v: &[f64],
+        ty0: f64,
+        ty1: f64,
+    ) -> R {
         for (s, &x) in v.iter().enumerate() {
             if x <= 0.0 || !x.is_finite() {
                 continue;
             }
             let q = (x / self.peak).clamp(0.0, 1.0);
-            let (xa, xb) = (f.fx(self.t(s as f64 - 0.5)).max(f.x0), f.fx(self.t(s as f64 + 0.5)).min(f.x1));
+            let (xa, xb) = (
+                f.fx(self.t(s as f64 - 0.5)).max(f.x0),
+                f.fx(self.t(s as f64 + 0.5)).min(f.x1),
+            );
             let h = (ty1 - ty0) * (0.15 + 0.85 * q);
             cv.rect(xa, ty1 - h, xb, ty1, style::viridis(q))?;
         }
         Ok(())
     }
 
-    fn paint_lane<DB: DrawingBackend>(&self, cv: &Canvas<DB>, f: &Frame, lane: &Lane, ly: f64) -> R {
+    fn paint_lane<DB: DrawingBackend>(
+        &self,
+        cv: &Canvas<DB>,
+        f: &Frame,
+        lane: &Lane,
+        ly: f64,
+    ) -> R {
         let l = &lane.lives[0];
-        let (ty0, ty1) = (ly + 30.0, ly + 66.0);
-        cv.text(&lane.title, f.x0, ly + 20.0, 15.0, TEXT, HPos::Left)?;
-        if !lane.by.is_empty() {
-            cv.text(&lane.by, f.x1, ly + 20.0, 13.0, MUTED, HPos::Right)?;
+        let (ty0, ty1) = (ly + 34.0, ly + 70.0);
+        cv.text(&lane.title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
+        if !lane.by.is_empty()
+            && cv.text_w(&lane.title, 15.0) + cv.text_w(&lane.by, 13.0) + 24.0 < f.x1 - f.x0
+        {
+            cv.text(&lane.by, f.x1, ly + 18.0, 13.0, MUTED, HPos::Right)?;
         }
         cv.rect(f.x0, ty0, f.x1, ty1, RGBColor(246, 246, 246))?;
         let end_step = (self.times.len() - 1) as f64;
         if let Some(a) = l.activated {
             let e = l.ended.unwrap_or(end_step);
-            cv.rect_outline(f.fx(self.t(a - 0.5)), ty0, f.fx(self.t(e + 0.5)).min(f.x1), ty1, style::AXIS, 1)?;
+            cv.rect_outline(
+                f.fx(self.t(a - 0.5)),
+                ty0,
+                f.fx(self.t(e + 0.5)).min(f.x1),
+                ty1,
+                style::AXIS,
+                1,
+            )?;
             self.paint_intensity(cv, f, &l.intensity, ty0, ty1)?;
         }
         cv.rect_outline(f.x0, ty0, f.x1, ty1, style::GRID, 1)?;
@@ -286,13 +353,19 @@ impl Collisions {
         let mut notes = Vec::new();
         if let Some(a) = l.articulated {
             let x = f.fx(self.t(a));
-            cv.polygon(&[(x - 6.0, ty0 - 9.0), (x + 6.0, ty0 - 9.0), (x, ty0 + 1.0)], okabe::BLACK)?;
+            cv.polygon(
+                &[(x - 6.0, ty0 - 9.0), (x + 6.0, ty0 - 9.0), (x, ty0 + 1.0)],
+                okabe::BLACK,
+            )?;
             notes.push(format!("articulated {}", self.at(a)));
         }
         match l.activated {
             Some(a) => {
                 let x = f.fx(self.t(a));
-                cv.polygon(&[(x - 6.0, ty1 + 9.0), (x + 6.0, ty1 + 9.0), (x, ty1 - 1.0)], okabe::BLACK)?;
+                cv.polygon(
+                    &[(x - 6.0, ty1 + 9.0), (x + 6.0, ty1 + 9.0), (x, ty1 - 1.0)],
+                    okabe::BLACK,
+                )?;
                 notes.push(format!("activated {}", self.at(a)));
             }
             None if l.articulated.is_some() => notes.push("no uptake: not activated".into()),
@@ -302,7 +375,7 @@ impl Collisions {
         let nx = l.articulated.map_or(f.x0, |a| f.fx(self.t(a)) - 6.0);
         let nw = cv.text_w(&note, 12.0);
         let nx = nx.min(f.x1 - nw).max(f.x0);
-        cv.text(&note, nx, ly + 84.0, 12.0, MUTED, HPos::Left)?;
+        cv.text(&note, nx, ly + 92.0, 12.0, MUTED, HPos::Left)?;
         // The end and the outcome.
         if l.activated.is_some() {
             let (xe, label) = match l.ended {
@@ -319,16 +392,33 @@ impl Collisions {
             cv.rect(xe - 2.0, ty0 - 4.0, xe + 2.0, ty1 + 4.0, c)?;
             let size = 14.0;
             let w = cv.text_w(&label, size);
-            let (lx, h) = if xe + 8.0 + w <= f.x1 { (xe + 8.0, HPos::Left) } else { (xe - 8.0, HPos::Right) };
-            cv.label(&label, lx, (ty0 + ty1) / 2.0 + 5.0, size, style::shade(c, 0.35), h)?;
+            let (lx, h) = if xe + 8.0 + w <= f.x1 {
+                (xe + 8.0, HPos::Left)
+            } else {
+                (xe - 8.0, HPos::Right)
+            };
+            cv.label(
+                &label,
+                lx,
+                (ty0 + ty1) / 2.0 + 5.0,
+                size,
+                style::shade(c, 0.35),
+                h,
+            )?;
         }
         Ok(())
     }
 
-    fn paint_lane_rep<DB: DrawingBackend>(&self, cv: &Canvas<DB>, f: &Frame, lane: &Lane, ly: f64) -> R {
+    fn paint_lane_rep<DB: DrawingBackend>(
+        &self,
+        cv: &Canvas<DB>,
+        f: &Frame,
+        lane: &Lane,
+        ly: f64,
+    ) -> R {
         let r = self.replicates;
-        let (ty0, ty1) = (ly + 30.0, ly + 66.0);
-        cv.text(&lane.title, f.x0, ly + 20.0, 15.0, TEXT, HPos::Left)?;
+        let (ty0, ty1) = (ly + 34.0, ly + 70.0);
+        cv.text(&lane.title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
         cv.rect(f.x0, ty0, f.x1, ty1, RGBColor(246, 246, 246))?;
         // Mean intensity over all replicates (0 where not active).
         let n = self.times.len();
@@ -352,7 +442,10 @@ impl Collisions {
                 n_act += 1;
                 let x = f.fx(self.t(a));
                 cv.line(&[(x, ty1), (x, ty1 + 8.0)], okabe::BLACK.mix(0.5), 2)?;
-                let i = Outcome::ALL.iter().position(|&o| o == l.outcome).unwrap_or(3);
+                let i = Outcome::ALL
+                    .iter()
+                    .position(|&o| o == l.outcome)
+                    .unwrap_or(3);
                 counts[i] += 1;
             }
         }
@@ -360,7 +453,7 @@ impl Collisions {
         cv.text(
             &format!("articulated in {n_art} of {r} replicates, activated in {n_act} of {r}"),
             f.x0,
-            ly + 84.0,
+            ly + 92.0,
             12.0,
             MUTED,
             HPos::Left,
@@ -368,15 +461,22 @@ impl Collisions {
         // Right: the outcome distribution over all replicates.
         let (bx0, bx1) = (f.x1 + 40.0, W as f64 - 28.0);
         cv.text(
-            &format!("activated in {:.0}% of replicates", 100.0 * n_act as f64 / r as f64),
+            &format!(
+                "activated in {:.0}% of replicates",
+                100.0 * n_act as f64 / r as f64
+            ),
             bx0,
-            ly + 20.0,
+            ly + 18.0,
             14.0,
             TEXT,
             HPos::Left,
         )?;
         let mut x = bx0;
-        let mut parts: Vec<(RGBColor, usize)> = Outcome::ALL.iter().map(|&o| outcome_color(o)).zip(counts).collect();
+        let mut parts: Vec<(RGBColor, usize)> = Outcome::ALL
+            .iter()
+            .map(|&o| outcome_color(o))
+            .zip(counts)
+            .collect();
         parts.push((NOT_ACTIVATED, r - n_act));
         for (c, k) in &parts {
             let w = (bx1 - bx0) * *k as f64 / r as f64;
@@ -384,7 +484,14 @@ impl Collisions {
                 cv.rect(x, ty0, x + w, ty1, *c)?;
                 let s = k.to_string();
                 if cv.text_w(&s, 13.0) + 4.0 < w {
-                    cv.text(&s, x + w / 2.0, (ty0 + ty1) / 2.0 + 5.0, 13.0, style::ink_on(*c), HPos::Center)?;
+                    cv.text(
+                        &s,
+                        x + w / 2.0,
+                        (ty0 + ty1) / 2.0 + 5.0,
+                        13.0,
+                        style::ink_on(*c),
+                        HPos::Center,
+                    )?;
                 }
             }
             x += w;
@@ -396,8 +503,12 @@ impl Collisions {
             .filter(|(_, k)| *k > 0)
             .map(|(o, k)| format!("{} {k}", o.name()))
             .collect();
-        let dist = if dist.is_empty() { "never activated".to_string() } else { dist.join(" · ") };
-        cv.text(&dist, bx0, ly + 84.0, 12.0, MUTED, HPos::Left)?;
+        let dist = if dist.is_empty() {
+            "never activated".to_string()
+        } else {
+            dist.join(" · ")
+        };
+        cv.text(&dist, bx0, ly + 92.0, 12.0, MUTED, HPos::Left)?;
         Ok(())
     }
 }

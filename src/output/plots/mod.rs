@@ -99,5 +99,8 @@ pub fn write_run_plots(dir: &Path, m: &Model, runs: &[RunResult]) -> Result<()> 
         return Ok(());
     }
     render(&dir.join("adoption"), &adoption::Adoption::new(m, runs))?;
-    render(&dir.join("collisions"), &collisions::Collisions::new(m, runs))
+    render(
+        &dir.join("collisions"),
+        &collisions::Collisions::new(m, runs),
+    )
 }

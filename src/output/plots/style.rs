@@ -6,11 +6,12 @@
 //! is ever looked up, so PNGs render on a machine with no font installed. SVG text names
 //! the same family first, then near-metric fallbacks, so it stays readable in any viewer.
 
+use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::FontTransform;
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 /// The bundled font (licence: `assets/LICENSE-DejaVu.txt`).
 pub static FONT_BYTES: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
@@ -19,6 +20,39 @@ pub static FONT_BYTES: &[u8] = include_bytes!("../../../assets/DejaVuSans.ttf");
 pub const FAMILY: &str = "DejaVu Sans, Verdana, sans-serif";
 
 static REGISTER: Once = Once::new();
+static FONT: OnceLock<FontRef<'static>> = OnceLock::new();
+
+/// The bundled font, parsed once.
+pub fn font() -> &'static FontRef<'static> {
+    FONT.get_or_init(|| {
+        FontRef::try_from_slice(FONT_BYTES)
+            .expect("the bundled font assets/DejaVuSans.ttf is a valid TrueType font")
+    })
+}
+
+/// Glyphs of `s` at `size` (pixels of ascent + descent) laid out from pen position 0
+/// with kerning, and the advance width of the whole text.
+fn layout(s: &str, size: f64) -> (Vec<ab_glyph::Glyph>, f64) {
+    let f = font().as_scaled(PxScale::from(size as f32));
+    let mut pen = 0f32;
+    let mut prev = None;
+    let mut glyphs = Vec::with_capacity(s.len());
+    for ch in s.chars() {
+        let id = f.glyph_id(ch);
+        if let Some(p) = prev {
+            pen += f.kern(p, id);
+        }
+        glyphs.push(id.with_scale_and_position(size as f32, ab_glyph::point(pen, 0.0)));
+        pen += f.h_advance(id);
+        prev = Some(id);
+    }
+    (glyphs, pen as f64)
+}
+
+/// Width of `s` at `size` with the bundled font.
+pub fn measure(s: &str, size: f64) -> f64 {
+    layout(s, size).1
+}
 
 /// Registers the bundled font with plotters (once per process).
 pub fn ensure_font() {
@@ -76,12 +110,20 @@ pub fn viridis(t: f64) -> RGBColor {
         (170, 220, 50),
         (253, 231, 37),
     ];
-    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     let x = t * (V.len() - 1) as f64;
     let i = (x.floor() as usize).min(V.len() - 2);
     let f = x - i as f64;
     let l = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
-    RGBColor(l(V[i].0, V[i + 1].0), l(V[i].1, V[i + 1].1), l(V[i].2, V[i + 1].2))
+    RGBColor(
+        l(V[i].0, V[i + 1].0),
+        l(V[i].1, V[i + 1].1),
+        l(V[i].2, V[i + 1].2),
+    )
 }
 
 /// Black or white, whichever reads better on `bg`.
@@ -196,10 +238,7 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         while s < len {
             let e = (s + dash).min(len);
             self.line(
-                &[
-                    (a.0 + ux * s, a.1 + uy * s),
-                    (a.0 + ux * e, a.1 + uy * e),
-                ],
+                &[(a.0 + ux * s, a.1 + uy * s), (a.0 + ux * e, a.1 + uy * e)],
                 c,
                 width,
             )?;
@@ -229,28 +268,43 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
 
     /// Width in pixels of `s` at `size`.
     pub fn text_w(&self, s: &str, size: f64) -> f64 {
-        self.area
-            .estimate_text_size(s, &self.style(size, TEXT))
-            .map(|(w, _)| w as f64)
-            .unwrap_or(s.chars().count() as f64 * size * 0.6)
+        measure(s, size)
     }
 
-    /// Offset from the requested baseline to the position plotters wants with a top
-    /// anchor (the two backends differ).
-    fn top_offset(&self, size: f64) -> f64 {
-        if self.svg {
-            0.613 * size
-        } else {
-            0.5 * size
-        }
+    /// SVG text: plotters writes `font-size` = size / 1.24 and places a top-anchored
+    /// baseline 0.76 em below the anchor; the bitmap text uses the font's ascent + descent
+    /// (1.164 em for DejaVu Sans) as its size. These keep both pictures alike.
+    fn svg_size(size: f64) -> f64 {
+        size * 1.24 / 1.164
+    }
+    fn top_offset(size: f64) -> f64 {
+        0.76 * size / 1.164
     }
 
     /// Draws `s` with its baseline at `y`; `h` says whether `x` is the left end, the
     /// centre or the right end. Returns the box the text occupies.
-    pub fn text(&self, s: &str, x: f64, y: f64, size: f64, c: RGBColor, h: HPos) -> Result<TextBox, String> {
-        let st = self.style(size, c).pos(Pos::new(h, VPos::Top));
+    pub fn text(
+        &self,
+        s: &str,
+        x: f64,
+        y: f64,
+        size: f64,
+        c: RGBColor,
+        h: HPos,
+    ) -> Result<TextBox, String> {
+        if !self.svg {
+            self.raster(s, x, y, size, c, h, false)?;
+            return Ok(self.text_box(s, x, y, size, h));
+        }
+        let st = self
+            .style(Self::svg_size(size), c)
+            .pos(Pos::new(h, VPos::Top));
         self.area
-            .draw(&Text::new(s.to_string(), p(x, y - self.top_offset(size)), st))
+            .draw(&Text::new(
+                s.to_string(),
+                p(x, y - Self::top_offset(size)),
+                st,
+            ))
             .map_err(err)?;
         Ok(self.text_box(s, x, y, size, h))
     }
@@ -272,7 +326,15 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
     }
 
     /// Text on a white, slightly transparent box (for labels over curves).
-    pub fn label(&self, s: &str, x: f64, y: f64, size: f64, c: RGBColor, h: HPos) -> Result<TextBox, String> {
+    pub fn label(
+        &self,
+        s: &str,
+        x: f64,
+        y: f64,
+        size: f64,
+        c: RGBColor,
+        h: HPos,
+    ) -> Result<TextBox, String> {
         let b = self.text_box(s, x, y, size, h).grow(3.0);
         self.rect(b.x0, b.y0, b.x1, b.y1, WHITE.mix(0.85))?;
         self.text(s, x, y, size, c, h)?;
@@ -289,13 +351,58 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         self.vtext_at(s, x, y, size, c, HPos::Right)
     }
 
+    /// Rasterizes text with the bundled font straight onto the bitmap, with each glyph
+    /// at its own bearing and with kerning (plotters' ab_glyph text drops the bearings,
+    /// which spaces letters unevenly). `rotate`: reading upwards, baseline at x = `x`.
+    #[allow(clippy::too_many_arguments)]
+    fn raster(&self, s: &str, x: f64, y: f64, size: f64, c: RGBColor, h: HPos, rotate: bool) -> R {
+        let (glyphs, width) = layout(s, size);
+        let start = match h {
+            HPos::Left => 0.0,
+            HPos::Center => -width / 2.0,
+            HPos::Right => -width,
+        } as f32;
+        let mut failed = None;
+        for g in glyphs {
+            if let Some(o) = font().outline_glyph(g) {
+                let b = o.px_bounds();
+                o.draw(|gx, gy, cov| {
+                    if cov <= 0.0 || failed.is_some() {
+                        return;
+                    }
+                    let dx = (start + b.min.x + gx as f32) as f64;
+                    let dy = (b.min.y + gy as f32) as f64;
+                    let (px, py) = if rotate {
+                        (x + dy, y - dx)
+                    } else {
+                        (x + dx, y + dy)
+                    };
+                    if let Err(e) = self.area.draw_pixel(
+                        (px.round() as i32, py.round() as i32),
+                        &c.mix(cov.min(1.0) as f64),
+                    ) {
+                        failed = Some(e.to_string());
+                    }
+                });
+            }
+        }
+        failed.map_or(Ok(()), Err)
+    }
+
     fn vtext_at(&self, s: &str, x: f64, y: f64, size: f64, c: RGBColor, h: HPos) -> R {
+        if !self.svg {
+            return self.raster(s, x, y, size, c, h, true);
+        }
         let st = self
-            .style(size, c)
+            .style(Self::svg_size(size), c)
             .pos(Pos::new(h, VPos::Top))
             .transform(FontTransform::Rotate270);
         self.area
-            .draw(&Text::new(s.to_string(), p(x - self.top_offset(size), y), st))
+            .draw(&Text::new(
+                s.to_string(),
+                p(x - Self::top_offset(size), y),
+                st,
+            ))
             .map_err(err)
     }
 }
@@ -347,11 +454,19 @@ pub struct Frame {
 
 impl Frame {
     pub fn fx(&self, v: f64) -> f64 {
-        let span = if self.xhi > self.xlo { self.xhi - self.xlo } else { 1.0 };
+        let span = if self.xhi > self.xlo {
+            self.xhi - self.xlo
+        } else {
+            1.0
+        };
         self.x0 + (v - self.xlo) / span * (self.x1 - self.x0)
     }
     pub fn fy(&self, v: f64) -> f64 {
-        let span = if self.yhi > self.ylo { self.yhi - self.ylo } else { 1.0 };
+        let span = if self.yhi > self.ylo {
+            self.yhi - self.ylo
+        } else {
+            1.0
+        };
         self.y1 - (v - self.ylo) / span * (self.y1 - self.y0)
     }
 }
@@ -368,7 +483,14 @@ pub fn y_axis<DB: DrawingBackend>(
         let y = f.fy(t);
         cv.line(&[(f.x0, y), (f.x1, y)], GRID, 1)?;
         cv.line(&[(f.x0 - 4.0, y), (f.x0, y)], AXIS, 1)?;
-        cv.text(&fmt(t), f.x0 - 7.0, y + 0.3 * size, size, MUTED, HPos::Right)?;
+        cv.text(
+            &fmt(t),
+            f.x0 - 7.0,
+            y + 0.3 * size,
+            size,
+            MUTED,
+            HPos::Right,
+        )?;
     }
     Ok(())
 }
@@ -400,6 +522,8 @@ pub enum Swatch {
     Band(RGBColor),
     Rug(RGBColor),
     Heading,
+    /// Starts a new row.
+    NewRow,
 }
 
 /// A legend that flows left to right and wraps within [x0, x1]; returns the y after it.
@@ -415,7 +539,18 @@ pub fn legend<DB: DrawingBackend>(
     let mut x = x0;
     let mut y = y;
     for (sw, label) in items {
-        let sw_w = if matches!(sw, Swatch::Heading) { 0.0 } else { 26.0 };
+        if matches!(sw, Swatch::NewRow) {
+            if x > x0 {
+                x = x0;
+                y += row;
+            }
+            continue;
+        }
+        let sw_w = if matches!(sw, Swatch::Heading) {
+            0.0
+        } else {
+            26.0
+        };
         let w = sw_w + cv.text_w(label, size) + 20.0;
         if x + w > x1 && x > x0 {
             x = x0;
@@ -439,7 +574,7 @@ pub fn legend<DB: DrawingBackend>(
                     cv.line(&[(xx, mid - 7.0), (xx, mid + 7.0)], *c, 1)?;
                 }
             }
-            Swatch::Heading => {}
+            Swatch::Heading | Swatch::NewRow => {}
         }
         cv.text(label, x + sw_w, y, size, TEXT, HPos::Left)?;
         x += w;

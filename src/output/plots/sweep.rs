@@ -52,17 +52,30 @@ pub fn heatmap(
         )));
     }
     style::ensure_font();
-    let vals: Vec<f64> = z.iter().flatten().flatten().copied().filter(|v| v.is_finite()).collect();
+    let vals: Vec<f64> = z
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .filter(|v| v.is_finite())
+        .collect();
     let lo = vals.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = vals.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let (lo, hi) = if vals.is_empty() { (0.0, 1.0) } else { (lo, hi) };
-    // Measure the labels with the bundled font (backend-independent).
-    let measure = |s: &str, size: f64| -> f64 {
-        let st = TextStyle::from((FontFamily::Name(style::FAMILY), size));
-        st.font.box_size(s).map(|(w, _)| w as f64).unwrap_or(s.len() as f64 * size * 0.6)
+    let (lo, hi) = if vals.is_empty() {
+        (0.0, 1.0)
+    } else {
+        (lo, hi)
     };
-    let y_lab_w = y_values.iter().map(|s| measure(s, 14.0)).fold(0.0, f64::max);
-    let x_lab_w = x_values.iter().map(|s| measure(s, 14.0)).fold(0.0, f64::max);
+    // Measure the labels with the bundled font (backend-independent).
+    let measure = style::measure;
+    let y_lab_w = y_values
+        .iter()
+        .map(|s| measure(s, 14.0))
+        .fold(0.0, f64::max);
+    let x_lab_w = x_values
+        .iter()
+        .map(|s| measure(s, 14.0))
+        .fold(0.0, f64::max);
     let nx = x_values.len().max(1) as f64;
     let ny = y_values.len().max(1) as f64;
     let cell_w = (900.0 / nx).clamp(36.0, 110.0);
@@ -124,10 +137,21 @@ impl Painting for Heatmap<'_> {
 
     fn paint<DB: DrawingBackend>(&self, cv: &Canvas<DB>) -> R {
         cv.text(self.title, 24.0, 34.0, 22.0, TEXT, HPos::Left)?;
-        cv.text(&format!("colour: {}", self.z_label), 24.0, 60.0, 14.0, MUTED, HPos::Left)?;
+        cv.text(
+            &format!("colour: {}", self.z_label),
+            24.0,
+            60.0,
+            14.0,
+            MUTED,
+            HPos::Left,
+        )?;
         let gx0 = self.grid_x0();
         let gy0 = HM_TOP;
-        let span = if self.hi > self.lo { self.hi - self.lo } else { 1.0 };
+        let span = if self.hi > self.lo {
+            self.hi - self.lo
+        } else {
+            1.0
+        };
         // Cells; the first y value at the bottom.
         let ny = self.ys.len();
         for (yi, row) in self.z.iter().enumerate() {
@@ -147,7 +171,14 @@ impl Painting for Heatmap<'_> {
                 cv.rect_outline(x0, y0, x1, y1, WHITE, 1)?;
                 let size = 13.0;
                 if cv.text_w(&text, size) + 6.0 <= self.cell_w && self.cell_h >= 18.0 {
-                    cv.text(&text, (x0 + x1) / 2.0, (y0 + y1) / 2.0 + 5.0, size, style::ink_on(bg), HPos::Center)?;
+                    cv.text(
+                        &text,
+                        (x0 + x1) / 2.0,
+                        (y0 + y1) / 2.0 + 5.0,
+                        size,
+                        style::ink_on(bg),
+                        HPos::Center,
+                    )?;
                 }
             }
         }
@@ -173,7 +204,13 @@ impl Painting for Heatmap<'_> {
             MUTED,
             HPos::Center,
         )?;
-        cv.vtext(self.y_label, HM_LEFT + 10.0, gy0 + self.grid_h() / 2.0, 15.0, MUTED)?;
+        cv.vtext(
+            self.y_label,
+            HM_LEFT + 10.0,
+            gy0 + self.grid_h() / 2.0,
+            15.0,
+            MUTED,
+        )?;
         // Colour bar.
         let bx0 = gx0 + self.grid_w() + 30.0;
         let bh = self.grid_h().clamp(120.0, 400.0);
@@ -182,21 +219,53 @@ impl Painting for Heatmap<'_> {
         for i in 0..n {
             let y1 = by1 - bh * i as f64 / n as f64;
             let y0 = by1 - bh * (i + 1) as f64 / n as f64;
-            cv.rect(bx0, y0.floor(), bx0 + 18.0, y1.ceil(), style::viridis((i as f64 + 0.5) / n as f64))?;
+            cv.rect(
+                bx0,
+                y0.floor(),
+                bx0 + 18.0,
+                y1.ceil(),
+                style::viridis((i as f64 + 0.5) / n as f64),
+            )?;
         }
         cv.rect_outline(bx0, gy0, bx0 + 18.0, by1, style::AXIS, 1)?;
         if self.hi > self.lo {
             for t in style::nice_ticks(self.lo, self.hi, 5) {
                 let y = by1 - bh * (t - self.lo) / span;
                 cv.line(&[(bx0 + 18.0, y), (bx0 + 23.0, y)], style::AXIS, 1)?;
-                cv.text(&style::fmt_tick(t), bx0 + 27.0, y + 5.0, 13.0, MUTED, HPos::Left)?;
+                cv.text(
+                    &style::fmt_tick(t),
+                    bx0 + 27.0,
+                    y + 5.0,
+                    13.0,
+                    MUTED,
+                    HPos::Left,
+                )?;
             }
         } else {
-            cv.text(&self.fmt(self.lo), bx0 + 27.0, (gy0 + by1) / 2.0 + 5.0, 13.0, MUTED, HPos::Left)?;
+            cv.text(
+                &self.fmt(self.lo),
+                bx0 + 27.0,
+                (gy0 + by1) / 2.0 + 5.0,
+                13.0,
+                MUTED,
+                HPos::Left,
+            )?;
         }
-        if self.z.iter().flatten().any(|v| v.is_none_or(|v| !v.is_finite())) {
+        if self
+            .z
+            .iter()
+            .flatten()
+            .any(|v| v.is_none_or(|v| !v.is_finite()))
+        {
             cv.rect(bx0, by1 + 14.0, bx0 + 18.0, by1 + 30.0, NA)?;
-            cv.text("n/a: no value", bx0 + 24.0, by1 + 27.0, 12.0, MUTED, HPos::Left)?;
+            cv.text(
+                "n/a: no value",
+                bx0 + 24.0,
+                by1 + 27.0,
+                12.0,
+                MUTED,
+                HPos::Left,
+            )?;
         }
         Ok(())
     }
@@ -247,8 +316,14 @@ pub fn band(
 }
 
 fn range(vs: &[&[f64]]) -> (f64, f64) {
-    let it = vs.iter().flat_map(|v| v.iter()).copied().filter(|v| v.is_finite());
-    let (lo, hi) = it.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let it = vs
+        .iter()
+        .flat_map(|v| v.iter())
+        .copied()
+        .filter(|v| v.is_finite());
+    let (lo, hi) = it.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+        (a.min(v), b.max(v))
+    });
     if lo > hi {
         (0.0, 1.0)
     } else if lo == hi {
@@ -268,7 +343,10 @@ impl Painting for Band<'_> {
         cv.text(self.title, 24.0, 34.0, 22.0, TEXT, HPos::Left)?;
         let items = vec![
             (Swatch::Line(okabe::BLUE, 3), "median".to_string()),
-            (Swatch::Band(okabe::BLUE), "10–90% of replicates".to_string()),
+            (
+                Swatch::Band(okabe::BLUE),
+                "10–90% of replicates".to_string(),
+            ),
         ];
         style::legend(cv, &items, 24.0, w - 24.0, 62.0, 14.0)?;
         let (xlo, xhi) = range(&[self.xs]);
@@ -278,7 +356,10 @@ impl Painting for Band<'_> {
         let ylo = yt.first().copied().unwrap_or(ylo).min(ylo - pad);
         let yhi = yt.last().copied().unwrap_or(yhi).max(yhi + pad);
         let fmt_y = |v: f64| style::fmt_tick(v);
-        let ylab_w = yt.iter().map(|&t| cv.text_w(&fmt_y(t), 13.0)).fold(0.0, f64::max);
+        let ylab_w = yt
+            .iter()
+            .map(|&t| cv.text_w(&fmt_y(t), 13.0))
+            .fold(0.0, f64::max);
         let f = Frame {
             x0: 50.0 + ylab_w + 12.0,
             x1: w - 30.0,
@@ -292,13 +373,31 @@ impl Painting for Band<'_> {
         style::y_axis(cv, &f, &yt, &fmt_y, 13.0)?;
         let xt: Vec<f64> = style::nice_ticks(xlo, xhi, 10);
         style::x_ticks(cv, &f, &xt, &style::fmt_tick, 13.0, Some(f.y1 + 20.0))?;
-        cv.text(self.x_label, (f.x0 + f.x1) / 2.0, f.y1 + 48.0, 15.0, MUTED, HPos::Center)?;
+        cv.text(
+            self.x_label,
+            (f.x0 + f.x1) / 2.0,
+            f.y1 + 48.0,
+            15.0,
+            MUTED,
+            HPos::Center,
+        )?;
         cv.vtext(self.y_label, 26.0, (f.y0 + f.y1) / 2.0, 15.0, MUTED)?;
-        let mut idx: Vec<usize> = (0..self.xs.len()).filter(|&i| self.xs[i].is_finite()).collect();
+        let mut idx: Vec<usize> = (0..self.xs.len())
+            .filter(|&i| self.xs[i].is_finite())
+            .collect();
         idx.sort_by(|&a, &b| self.xs[a].total_cmp(&self.xs[b]));
         let ok = |i: &&usize| self.p10[**i].is_finite() && self.p90[**i].is_finite();
-        let mut poly: Vec<(f64, f64)> = idx.iter().filter(ok).map(|&i| (f.fx(self.xs[i]), f.fy(self.p90[i]))).collect();
-        poly.extend(idx.iter().rev().filter(ok).map(|&i| (f.fx(self.xs[i]), f.fy(self.p10[i]))));
+        let mut poly: Vec<(f64, f64)> = idx
+            .iter()
+            .filter(ok)
+            .map(|&i| (f.fx(self.xs[i]), f.fy(self.p90[i])))
+            .collect();
+        poly.extend(
+            idx.iter()
+                .rev()
+                .filter(ok)
+                .map(|&i| (f.fx(self.xs[i]), f.fy(self.p10[i]))),
+        );
         if poly.len() >= 3 {
             cv.polygon(&poly, okabe::BLUE.mix(0.22))?;
         }
