@@ -486,3 +486,75 @@ fn render_time_report() {
         assert!(plot.as_secs_f64() < 5.0);
     }
 }
+
+/// A heat map of a real (small) grid: the median tipping year of the lifecycle scenario
+/// over coalition power × persuasion efficacy, and the band of the tipping year over
+/// power alone (the docs/img examples come from here).
+#[test]
+fn heatmap_and_band_of_a_real_grid() {
+    let powers = [0.1, 0.3, 0.5, 0.7, 0.9];
+    let efficacies = [0.1, 0.3, 0.5, 0.7];
+    let reps = 8u64;
+    let tip_years = |power: f64, eff: f64| -> Vec<f64> {
+        let sets = vec![
+            format!("coalitions.transnational.power={power}"),
+            format!("persuasion.efficacy={eff}"),
+        ];
+        let sc = normlife::scenario::load(Path::new(LIFECYCLE), &sets).unwrap();
+        (0..reps)
+            .filter_map(|r| {
+                let run = normlife::engine::run(&sc.model, r);
+                run.norms[0]
+                    .tipping
+                    .map(|t| sc.model.time_of(t.step as f64))
+            })
+            .collect()
+    };
+    let med = |mut v: Vec<f64>| -> Option<f64> {
+        v.sort_by(f64::total_cmp);
+        (!v.is_empty()).then(|| normlife::stats::quantile(&v, 0.5))
+    };
+    let z: Vec<Vec<Option<f64>>> = efficacies
+        .iter()
+        .map(|&e| powers.iter().map(|&p| med(tip_years(p, e))).collect())
+        .collect();
+    let xs: Vec<String> = powers.iter().map(|p| p.to_string()).collect();
+    let ys: Vec<String> = efficacies.iter().map(|p| p.to_string()).collect();
+    let d = tempfile::tempdir().unwrap();
+    plots::heatmap(
+        &d.path().join("heatmap_tipping_year"),
+        "lifecycle: median tipping year (8 replicates per cell)",
+        "coalitions.transnational.power",
+        &xs,
+        "persuasion.efficacy",
+        &ys,
+        &z,
+        "median year the weighted share reached 1/3",
+    )
+    .unwrap();
+    assert!(svg(&d.path().join("heatmap_tipping_year.svg")).contains("persuasion.efficacy"));
+    assert_not_blank(&d.path().join("heatmap_tipping_year.png"));
+    let mut m = Vec::new();
+    let mut lo = Vec::new();
+    let mut hi = Vec::new();
+    for &p in &powers {
+        let mut v = tip_years(p, 0.5);
+        v.sort_by(f64::total_cmp);
+        m.push(normlife::stats::quantile(&v, 0.5));
+        lo.push(normlife::stats::quantile(&v, 0.1));
+        hi.push(normlife::stats::quantile(&v, 0.9));
+    }
+    plots::band(
+        &d.path().join("band_tipping_year"),
+        "lifecycle: tipping year by coalition power (8 replicates per point)",
+        "coalitions.transnational.power",
+        &powers,
+        &m,
+        &lo,
+        &hi,
+        "tipping year",
+    )
+    .unwrap();
+    assert_not_blank(&d.path().join("band_tipping_year.png"));
+    no_temp_files(d.path());
+}

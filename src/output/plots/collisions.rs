@@ -182,7 +182,7 @@ impl Painting for Collisions {
         let sub = if self.replicates == 1 {
             "One lane per collision: articulated (▼) by a coalition in a forum, activated when another answers; intensity over time; how it ended."
         } else {
-            "One lane per collision: mean intensity across replicates, articulation (▼) and activation (▲) time of each replicate; outcomes on the right."
+            "One lane per collision: mean intensity across replicates; ticks above: articulation, below: activation, one per replicate; outcomes on the right."
         };
         cv.text(sub, 24.0, 62.0, 14.0, MUTED, HPos::Left)?;
         let mut items: Vec<(Swatch, String)> = vec![(Swatch::Heading, "outcome:".into())];
