@@ -225,6 +225,9 @@ fn collision(
         articulated_by: "Transnational advocacy network".into(),
         peak_intensity: 0.8,
         intensity,
+        phase: Vec::new(),
+        activations: u32::from(act.is_some()),
+        position_shift: 0.0,
     }
 }
 
@@ -557,4 +560,41 @@ fn heatmap_and_band_of_a_real_grid() {
     .unwrap();
     assert_not_blank(&d.path().join("band_tipping_year.png"));
     no_temp_files(d.path());
+}
+
+/// A bundled scenario with a real collision: the lane shows its outcome as
+/// summary.json reports it.
+#[test]
+fn bundled_collision_scenario_plots_its_outcome() {
+    let d = tempfile::tempdir().unwrap();
+    let sc = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/child_labour.toml");
+    let st = bin()
+        .args(["run", sc, "--out"])
+        .arg(d.path())
+        .output()
+        .unwrap();
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let js: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.path().join("summary.json")).unwrap())
+            .unwrap();
+    let c = svg(&d.path().join("collisions.svg"));
+    let list = js["collisions"].as_array().expect("collisions list");
+    assert!(!list.is_empty());
+    for col in list {
+        if col["activated_step"].is_null() {
+            continue;
+        }
+        let outcome = col["outcome"].as_str().unwrap();
+        assert!(
+            c.contains(outcome),
+            "collisions.svg lacks outcome {outcome}"
+        );
+    }
+    assert!(c.contains("Prohibition of child labour"));
+    assert!(!c.contains("No collision articulated"));
+    assert_not_blank(&d.path().join("collisions.png"));
 }

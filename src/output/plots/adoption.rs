@@ -196,6 +196,10 @@ impl Adoption {
                 Vec::new()
             };
             let mut share_label = format!("tipping share {}", pct(m.tipping_share));
+            // A norm dominant from the start never *crosses* the tipping share.
+            let start_above = vals[0]
+                .first()
+                .is_some_and(|v| !v.is_empty() && v.iter().all(|&x| x >= m.tipping_share));
             if r == 1 {
                 match tips.first() {
                     Some(t) => markers.push(Marker {
@@ -209,8 +213,13 @@ impl Adoption {
                         color: okabe::BLACK,
                         dashed: false,
                     }),
+                    None if start_above => {
+                        share_label.push_str(" (above it from the start: no tipping point)")
+                    }
                     None => share_label.push_str(" (never reached: no tipping point)"),
                 }
+            } else if tips.is_empty() && start_above {
+                share_label.push_str(" (above it from the start in every replicate)");
             } else if tips.is_empty() {
                 share_label.push_str(&format!(" (no tipping point in any of {r} replicates)"));
             } else {
@@ -525,6 +534,16 @@ impl Adoption {
                     &[(f.fx(md), ya - 4.0), (f.fx(md), yb + 4.0)],
                     okabe::BLACK,
                     3,
+                )?;
+            }
+            if p.tip_times.is_empty() {
+                cv.text(
+                    "no replicate tipped",
+                    (f.x0 + f.x1) / 2.0,
+                    rug.1 - 10.0,
+                    12.0,
+                    MUTED,
+                    HPos::Center,
                 )?;
             }
             cv.rect_outline(f.x0, rug.0, f.x1, rug.1, style::AXIS, 1)?;

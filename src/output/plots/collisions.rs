@@ -36,6 +36,7 @@ struct Life {
     outcome: Outcome,
     winner: Option<String>,
     intensity: Vec<f64>,
+    activations: u32,
 }
 
 struct Lane {
@@ -78,6 +79,19 @@ impl Collisions {
                 .get(k)
                 .map_or(format!("norm {k}"), |n| n.name.clone())
         };
+        // Forums and coalitions are recorded by id; show their names.
+        let forum = |id: &str| {
+            m.forums
+                .iter()
+                .find(|f| f.id == id)
+                .map_or(id.to_string(), |f| f.name.clone())
+        };
+        let coalition = |id: &str| {
+            m.coalitions
+                .iter()
+                .find(|c| c.id == id)
+                .map_or(id.to_string(), |c| c.name.clone())
+        };
         let mut lanes: Vec<Lane> = Vec::new();
         let mut ids: Vec<String> = Vec::new();
         let mut peak: f64 = 0.0;
@@ -95,13 +109,13 @@ impl Collisions {
                                 if c.forum.is_empty() {
                                     String::new()
                                 } else {
-                                    format!(", in {}", c.forum)
+                                    format!(", in {}", forum(&c.forum))
                                 }
                             ),
                             by: if c.articulated_by.is_empty() || r > 1 {
                                 String::new()
                             } else {
-                                format!("articulated by {}", c.articulated_by)
+                                format!("articulated by {}", coalition(&c.articulated_by))
                             },
                             lives: Vec::new(),
                         });
@@ -121,6 +135,7 @@ impl Collisions {
                     outcome: c.outcome,
                     winner: c.winner.map(name),
                     intensity,
+                    activations: c.activations,
                 });
             }
         }
@@ -328,20 +343,25 @@ impl Collisions {
     ) -> R {
         let l = &lane.lives[0];
         let (ty0, ty1) = (ly + 34.0, ly + 70.0);
-        cv.text(&lane.title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
-        if !lane.by.is_empty()
-            && cv.text_w(&lane.title, 15.0) + cv.text_w(&lane.by, 13.0) + 24.0 < f.x1 - f.x0
-        {
+        let title = cv.fit(&lane.title, 15.0, f.x1 - f.x0 - 8.0);
+        cv.text(&title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
+        let by_fits = cv.text_w(&title, 15.0) + cv.text_w(&lane.by, 13.0) + 24.0 < f.x1 - f.x0;
+        if !lane.by.is_empty() && by_fits {
             cv.text(&lane.by, f.x1, ly + 18.0, 13.0, MUTED, HPos::Right)?;
         }
         cv.rect(f.x0, ty0, f.x1, ty1, RGBColor(246, 246, 246))?;
         let end_step = (self.times.len() - 1) as f64;
         if let Some(a) = l.activated {
             let e = l.ended.unwrap_or(end_step);
+            let last = if l.intensity.get(e as usize).is_some_and(|&x| x > 0.0) {
+                e + 0.5
+            } else {
+                e - 0.5
+            };
             cv.rect_outline(
                 f.fx(self.t(a - 0.5)),
                 ty0,
-                f.fx(self.t(e + 0.5)).min(f.x1),
+                f.fx(self.t(last)).min(f.x1),
                 ty1,
                 style::AXIS,
                 1,
@@ -357,7 +377,12 @@ impl Collisions {
                 &[(x - 6.0, ty0 - 9.0), (x + 6.0, ty0 - 9.0), (x, ty0 + 1.0)],
                 okabe::BLACK,
             )?;
-            notes.push(format!("articulated {}", self.at(a)));
+            if lane.by.is_empty() || by_fits {
+                notes.push(format!("articulated {}", self.at(a)));
+            } else {
+                // "articulated by X" did not fit beside the title.
+                notes.push(format!("{} in {}", lane.by, self.at(a)));
+            }
         }
         match l.activated {
             Some(a) => {
@@ -366,7 +391,19 @@ impl Collisions {
                     &[(x - 6.0, ty1 + 9.0), (x + 6.0, ty1 + 9.0), (x, ty1 - 1.0)],
                     okabe::BLACK,
                 )?;
-                notes.push(format!("activated {}", self.at(a)));
+                notes.push(if l.activations > 1 {
+                    format!(
+                        "activated {} (and {})",
+                        self.at(a),
+                        if l.activations == 2 {
+                            "once more".to_string()
+                        } else {
+                            format!("{} more times", l.activations - 1)
+                        }
+                    )
+                } else {
+                    format!("activated {}", self.at(a))
+                });
             }
             None if l.articulated.is_some() => notes.push("no uptake: not activated".into()),
             None => notes.push("never articulated".into()),
@@ -384,7 +421,13 @@ impl Collisions {
                     if let (Outcome::Resolved, Some(wn)) = (l.outcome, &l.winner) {
                         s.push_str(&format!(": {wn} on top"));
                     }
-                    (f.fx(self.t(e + 0.5)).min(f.x1), s)
+                    // At the end of the last active step.
+                    let last = if l.intensity.get(e as usize).is_some_and(|&x| x > 0.0) {
+                        e + 0.5
+                    } else {
+                        e - 0.5
+                    };
+                    (f.fx(self.t(last)).min(f.x1), s)
                 }
                 None => (f.x1, format!("{} at the end", l.outcome.name())),
             };
@@ -418,7 +461,8 @@ impl Collisions {
     ) -> R {
         let r = self.replicates;
         let (ty0, ty1) = (ly + 34.0, ly + 70.0);
-        cv.text(&lane.title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
+        let title = cv.fit(&lane.title, 15.0, f.x1 - f.x0 - 8.0);
+        cv.text(&title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
         cv.rect(f.x0, ty0, f.x1, ty1, RGBColor(246, 246, 246))?;
         // Mean intensity over all replicates (0 where not active).
         let n = self.times.len();

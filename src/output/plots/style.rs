@@ -309,6 +309,23 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
         Ok(self.text_box(s, x, y, size, h))
     }
 
+    /// `s`, shortened with "…" if needed to fit in `max_w` pixels at `size`.
+    pub fn fit(&self, s: &str, size: f64, max_w: f64) -> String {
+        if self.text_w(s, size) <= max_w {
+            return s.to_string();
+        }
+        let chars: Vec<char> = s.chars().collect();
+        let mut n = chars.len();
+        while n > 0 {
+            n -= 1;
+            let t: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+            if self.text_w(&t, size) <= max_w {
+                return t;
+            }
+        }
+        "…".into()
+    }
+
     /// The box `text` would occupy.
     pub fn text_box(&self, s: &str, x: f64, y: f64, size: f64, h: HPos) -> TextBox {
         let w = self.text_w(s, size);
@@ -414,7 +431,7 @@ pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
     }
     let raw = (hi - lo) / n.max(1) as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+    let step = [1.0, 2.0, 5.0, 10.0]
         .iter()
         .map(|f| f * mag)
         .find(|s| (hi - lo) / s <= n as f64)
