@@ -2,6 +2,7 @@
 //! file is written atomically (`atomic`).
 
 pub mod atomic;
+pub mod plots;
 pub mod summary;
 pub mod tables;
 pub mod text;
@@ -52,5 +53,5 @@ pub fn write_run(dir: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
         &dir.join("summary.txt"),
         text::summary_text(m, runs).as_bytes(),
     )?;
-    Ok(())
+    plots::write_run_plots(dir, m, runs)
 }
