@@ -93,7 +93,9 @@ impl Absorption {
                 && !m.has_treaties()
                 && m.clusters.is_empty()
                 && m.mergers.is_empty()
-                && m.coalitions.iter().all(|c| c.goal.is_none() && c.monitoring.is_none()),
+                && m.coalitions
+                    .iter()
+                    .all(|c| c.goal.is_none() && c.monitoring.is_none()),
             snapshot: None,
         }
     }
@@ -249,8 +251,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         let prevalence = w.count_sys[kk] as f64 / n_present as f64;
         // Treaty in force and monitoring: pressure on non-adopters (shaming), faster
         // internalization for parties, compliance raised as far as monitoring is accepted.
-        let extra_pressure =
-            treaties::pressure(m, w, kk) + w.monitor[kk] * m.monitoring.shaming;
+        let extra_pressure = treaties::pressure(m, w, kk) + w.monitor[kk] * m.monitoring.shaming;
         let inst_dt = treaties::institutional_growth(m, w, kk);
         let monitor_gain = w.monitor[kk] * m.monitoring.compliance;
         // Fuzzy clusters: compliance stays below internalization until institutions clarify.
@@ -285,13 +286,18 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
             if w.adopted[x] {
                 let mut backslid = false;
                 let party = has_treaty_arrays && w.ratified[x];
-                let g = if party { intern_dt + inst_dt } else { intern_dt };
+                let g = if party {
+                    intern_dt + inst_dt
+                } else {
+                    intern_dt
+                };
                 let mut ii = internalization::grow(w.internalization[x], g);
                 if erosion > 0.0 {
                     ii = (ii as f64 * (1.0 - erosion)) as f32;
                 }
                 w.internalization[x] = ii;
-                let target = (ii as f64 * (1.0 - fuzz) + monitor_gain * w.acceptance[i] as f64).min(1.0);
+                let target =
+                    (ii as f64 * (1.0 - fuzz) + monitor_gain * w.acceptance[i] as f64).min(1.0);
                 w.compliance[x] = internalization::follow(w.compliance[x], target, speed_dt);
                 if back_dt > 0.0 {
                     let counter = 1.0 - (p * mult).min(1.0);

@@ -103,6 +103,8 @@ pub struct World {
     // --- coalition life ---
     pub acceptance: Vec<f32>,
     pub goal_met: Vec<Option<u32>>,
+    /// Resources when the goal was met (burnout is measured against them).
+    pub goal_resources: Vec<f64>,
     pub monitoring_on: Vec<bool>,
     pub burnt_out: Vec<bool>,
     /// Resource pool of each coalition (itself, or the coalition it merged into).
@@ -243,13 +245,26 @@ impl World {
             nth_ratification: vec![None; k],
             signatories: vec![0; k],
             parties: vec![0; k],
-            signed_step: if m.has_treaties() { vec![-1; n * k] } else { Vec::new() },
-            ratify_due: if m.has_treaties() { vec![f32::INFINITY; n * k] } else { Vec::new() },
-            ratified: if m.has_treaties() { vec![false; n * k] } else { Vec::new() },
+            signed_step: if m.has_treaties() {
+                vec![-1; n * k]
+            } else {
+                Vec::new()
+            },
+            ratify_due: if m.has_treaties() {
+                vec![f32::INFINITY; n * k]
+            } else {
+                Vec::new()
+            },
+            ratified: if m.has_treaties() {
+                vec![false; n * k]
+            } else {
+                Vec::new()
+            },
             defected: vec![false; n * k],
             clarity: vec![0.0; k],
             acceptance: Vec::with_capacity(n),
             goal_met: vec![None; m.coalitions.len()],
+            goal_resources: vec![0.0; m.coalitions.len()],
             monitoring_on: vec![false; m.coalitions.len()],
             burnt_out: vec![false; m.coalitions.len()],
             pool: (0..m.coalitions.len()).collect(),
@@ -291,13 +306,15 @@ impl World {
             p.legitimation_need.sample_n(g, &mut prng, &mut buf);
             w.legit.extend(buf.iter().map(|x| x.clamp(0.0, 1.0)));
             p.monitoring_acceptance.sample_n(g, &mut prng, &mut buf);
-            w.acceptance.extend(buf.iter().map(|x| x.clamp(0.0, 1.0) as f32));
+            w.acceptance
+                .extend(buf.iter().map(|x| x.clamp(0.0, 1.0) as f32));
             if let Some(j) = &p.joins_year {
                 j.sample_n(g, &mut prng, &mut buf);
                 for (jj, y) in buf.iter().enumerate() {
                     let st = ((y - m.start_year.unwrap_or(0.0)) / m.dt).ceil();
                     if st >= 1.0 {
-                        w.joins.push(((st as u32).min(m.steps + 1), (listed + jj) as u32));
+                        w.joins
+                            .push(((st as u32).min(m.steps + 1), (listed + jj) as u32));
                     }
                 }
             }
@@ -484,7 +501,11 @@ impl World {
         }
         self.present[i] = present;
         let sign = if present { 1.0 } else { -1.0 };
-        self.n_present = if present { self.n_present + 1 } else { self.n_present - 1 };
+        self.n_present = if present {
+            self.n_present + 1
+        } else {
+            self.n_present - 1
+        };
         self.w_total += sign * self.weight[i];
         let (n, nr) = (self.n, self.n_regions);
         for kk in 0..self.k {

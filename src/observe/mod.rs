@@ -192,6 +192,8 @@ pub struct RunResult {
     pub events: Vec<Event>,
     pub norms: Vec<NormOutcome>,
     pub collisions: Vec<CollisionRecord>,
+    /// Per coalition: resources (of its pool) at every step 0..=steps.
+    pub coalition_resources: Vec<Vec<f64>>,
     pub termination: Termination,
 }
 
@@ -206,6 +208,7 @@ pub struct Observer {
     /// Per collision: intensity and phase at every step.
     coll_intensity: Vec<Vec<f32>>,
     coll_phase: Vec<Vec<u8>>,
+    resources: Vec<Vec<f64>>,
 }
 
 impl Observer {
@@ -222,6 +225,7 @@ impl Observer {
             events: Vec::new(),
             coll_intensity: vec![Vec::with_capacity(steps + 1); m.incompatibilities.len()],
             coll_phase: vec![Vec::with_capacity(steps + 1); m.incompatibilities.len()],
+            resources: vec![Vec::with_capacity(steps + 1); m.coalitions.len()],
         };
         let n = w.n;
         let stats: Vec<StepStats> = (0..k)
@@ -259,6 +263,9 @@ impl Observer {
     /// Records step `t`.
     pub fn observe(&mut self, m: &Model, w: &World, t: u32, stats: &[StepStats]) {
         let ob = &m.observation;
+        for (ci, r) in self.resources.iter_mut().enumerate() {
+            r.push(w.resources[w.pool[ci]]);
+        }
         for (ii, c) in w.coll.iter().enumerate() {
             use crate::model::world::Phase;
             let active = c.phase == Phase::Active;
@@ -271,7 +278,10 @@ impl Observer {
             });
         }
         for (kk, st) in stats.iter().enumerate() {
-            let (np, wp) = (st.n_present.max(1) as f64, st.w_present.max(f64::MIN_POSITIVE));
+            let (np, wp) = (
+                st.n_present.max(1) as f64,
+                st.w_present.max(f64::MIN_POSITIVE),
+            );
             let ws = st.w_adopted / wp;
             self.share[kk].push(ws);
             if t > 0 && !self.tipped[kk] && ws >= m.tipping_share {
@@ -488,6 +498,7 @@ impl Observer {
             events: self.events,
             norms,
             collisions,
+            coalition_resources: self.resources,
             termination,
         }
     }
