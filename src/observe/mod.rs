@@ -2,6 +2,7 @@
 //! adoptions by cause, stage), the event log, and the tipping measures. The observer gets
 //! a read-only view of the world after each step; nothing here changes the dynamics.
 
+pub mod observed;
 pub mod stages;
 pub mod tipping;
 
