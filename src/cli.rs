@@ -35,6 +35,40 @@ pub enum Command {
     },
     /// Lists the bundled scenarios with one line each.
     Scenarios,
+    /// A parameter sweep with replicates: writes runs.csv (row by row), aggregate.csv and
+    /// the plots the sweep file asks for (see docs/sweeps.md).
+    Sweep(SweepArgs),
+    /// Joins the runs.csv of shards (`sweep --shard K/N`) into DIR, byte-identical to an
+    /// unsharded sweep, then aggregates and plots.
+    Merge {
+        /// Output directory of the merged sweep.
+        #[arg(long)]
+        out: PathBuf,
+        /// The output directories of the shards (any order).
+        #[arg(required = true, value_name = "SHARD_DIR")]
+        shards: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct SweepArgs {
+    /// The sweep file (or the name of a bundled sweep, e.g. `critical_timing`).
+    pub sweep: PathBuf,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory (default: out/<sweep name>/, or out/<sweep name>/shard_K_of_N/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue an interrupted sweep in the same directory: runs only the missing runs.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only the runs with `run % N == K` (one shard of a cluster job array).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Testing: stop after this many runs, as if interrupted.
+    #[arg(long, hide = true)]
+    pub max_runs: Option<u64>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -66,20 +100,33 @@ pub struct RunArgs {
 pub fn scenario_text(arg: &Path) -> Result<(PathBuf, String)> {
     if arg.exists() {
         let text = std::fs::read_to_string(arg).map_err(|e| {
-            Error::input(&arg.display().to_string(), "", format!("cannot read the file: {e}"))
+            Error::input(
+                &arg.display().to_string(),
+                "",
+                format!("cannot read the file: {e}"),
+            )
         })?;
         return Ok((arg.to_path_buf(), text));
     }
     let a = arg.to_string_lossy();
     for (path, text) in BUNDLED {
-        let stem = Path::new(path).file_stem().map(|s| s.to_string_lossy().to_string());
-        if *path == a || stem.as_deref() == Some(&a) || path.trim_end_matches(".toml").ends_with(&*a) {
+        let stem = Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string());
+        if *path == a
+            || stem.as_deref() == Some(&a)
+            || path.trim_end_matches(".toml").ends_with(&*a)
+        {
             return Ok((PathBuf::from(path), text.to_string()));
         }
     }
     let names: Vec<String> = BUNDLED
         .iter()
-        .filter_map(|(p, _)| Path::new(p).file_stem().map(|s| s.to_string_lossy().to_string()))
+        .filter_map(|(p, _)| {
+            Path::new(p)
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+        })
         .collect();
     Err(Error::input(
         &a,
@@ -93,7 +140,12 @@ pub fn scenario_text(arg: &Path) -> Result<(PathBuf, String)> {
 }
 
 /// Loads a scenario with the run's overrides (`--seed`, `--steps`, `--set`).
-pub fn load_scenario(arg: &Path, seed: Option<u64>, steps: Option<i64>, set: &[String]) -> Result<Scenario> {
+pub fn load_scenario(
+    arg: &Path,
+    seed: Option<u64>,
+    steps: Option<i64>,
+    set: &[String],
+) -> Result<Scenario> {
     let (path, text) = scenario_text(arg)?;
     let mut overrides = Vec::new();
     if let Some(s) = seed {
@@ -118,20 +170,35 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 }
 
 /// Runs the replicates of a scenario in parallel; results are in replicate order.
-pub fn run_replicates(sc: &Scenario, replicates: u64, threads: Option<usize>) -> Result<Vec<crate::observe::RunResult>> {
+pub fn run_replicates(
+    sc: &Scenario,
+    replicates: u64,
+    threads: Option<usize>,
+) -> Result<Vec<crate::observe::RunResult>> {
     use rayon::prelude::*;
     if replicates == 0 {
         return Err(Error::input("--replicates", "", "must be ≥ 1"));
     }
     let pool = pool(threads)?;
     let m = &sc.model;
-    Ok(pool.install(|| (0..replicates).into_par_iter().map(|r| crate::engine::run(m, r)).collect()))
+    Ok(pool.install(|| {
+        (0..replicates)
+            .into_par_iter()
+            .map(|r| crate::engine::run(m, r))
+            .collect()
+    }))
 }
 
 pub fn default_out(name: &str) -> PathBuf {
     let safe: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     PathBuf::from("out").join(safe)
 }
@@ -159,6 +226,19 @@ pub fn cmd_run(a: &RunArgs) -> Result<()> {
 }
 
 pub fn cmd_check(file: &Path, set: &[String]) -> Result<()> {
+    if let Ok((_, text)) = scenario_text(file) {
+        if crate::sweep::spec::is_sweep_text(&text) {
+            if !set.is_empty() {
+                return Err(Error::input(
+                    "--set",
+                    "",
+                    "a sweep file takes no --set: edit its axes",
+                ));
+            }
+            print!("{}", crate::sweep::check(file)?);
+            return Ok(());
+        }
+    }
     let sc = load_scenario(file, None, None, set)?;
     print!("{}", describe(&sc));
     Ok(())
@@ -175,7 +255,9 @@ pub fn describe(sc: &Scenario) -> String {
         "  time: {} steps of {} year(s){}; tipping share {:.3}; seed {}\n",
         m.steps,
         m.dt,
-        m.start_year.map(|y| format!(" from {y}")).unwrap_or_default(),
+        m.start_year
+            .map(|y| format!(" from {y}"))
+            .unwrap_or_default(),
         m.tipping_share,
         m.seed
     ));
@@ -204,7 +286,11 @@ pub fn describe(sc: &Scenario) -> String {
             c.strategy,
             c.targets_per_step,
             c.resources,
-            c.norms.iter().map(|&k| m.norms[k].id.as_str()).collect::<Vec<_>>().join(", ")
+            c.norms
+                .iter()
+                .map(|&k| m.norms[k].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let so = &m.socialization;
@@ -223,6 +309,7 @@ pub fn cmd_scenarios() -> Result<()> {
         let t: toml::Table = text.parse().unwrap_or_default();
         let desc = t
             .get("scenario")
+            .or_else(|| t.get("sweep"))
             .and_then(|s| s.get("description"))
             .and_then(|d| d.as_str())
             .unwrap_or("")
@@ -241,5 +328,72 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(a) => cmd_run(&a),
         Command::Check { file, set } => cmd_check(&file, &set),
         Command::Scenarios => cmd_scenarios(),
+        Command::Sweep(a) => cmd_sweep(&a),
+        Command::Merge { out, shards } => cmd_merge(&out, &shards),
     }
+}
+
+pub fn cmd_sweep(a: &SweepArgs) -> Result<()> {
+    let o = crate::sweep::Options {
+        threads: a.threads,
+        out: a.out.clone(),
+        resume: a.resume,
+        shard: a.shard.clone(),
+        max_runs: a.max_runs,
+        quiet: false,
+    };
+    let r = crate::sweep::sweep(&a.sweep, &o)?;
+    let rate = r.done as f64 / r.seconds.max(1e-9);
+    eprintln!(
+        "normlife: sweep: {} run(s) in {:.2}s ({:.0} runs/s){}; {}/{} run(s) in {}",
+        r.done,
+        r.seconds,
+        rate,
+        if r.before > 0 {
+            format!(", {} resumed", r.before)
+        } else {
+            String::new()
+        },
+        r.before + r.done,
+        r.total,
+        r.dir.join("runs.csv").display()
+    );
+    if !r.complete {
+        eprintln!(
+            "normlife: sweep stopped before the end; continue with `normlife sweep {} --out {} --resume`",
+            a.sweep.display(),
+            r.dir.display()
+        );
+    } else if let Some(s) = &a.shard {
+        eprintln!(
+            "normlife: shard {s} done; join the shards with `normlife merge --out DIR SHARD_DIR...`"
+        );
+    } else {
+        eprintln!(
+            "normlife: aggregate.csv{} in {}",
+            plots_note(&r.plots),
+            r.dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn plots_note(p: &[PathBuf]) -> String {
+    if p.is_empty() {
+        String::new()
+    } else {
+        format!(" and {} plot(s)", p.len())
+    }
+}
+
+pub fn cmd_merge(out: &Path, shards: &[PathBuf]) -> Result<()> {
+    let r = crate::sweep::merge(out, shards)?;
+    eprintln!(
+        "normlife: merged {} shard(s), {} runs, into {}: runs.csv, aggregate.csv{}",
+        shards.len(),
+        r.total,
+        r.dir.display(),
+        plots_note(&r.plots)
+    );
+    Ok(())
 }

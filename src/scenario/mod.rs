@@ -92,11 +92,9 @@ fn locate_problem(
     key: String,
     message: String,
 ) -> Problem {
-    if let Some((_, arg)) = set_paths
-        .iter()
-        .rev()
-        .find(|(p, _)| key == *p || key.starts_with(&format!("{p}.")) || p.starts_with(&format!("{key}.")))
-    {
+    if let Some((_, arg)) = set_paths.iter().rev().find(|(p, _)| {
+        key == *p || key.starts_with(&format!("{p}.")) || p.starts_with(&format!("{key}."))
+    }) {
         return Problem {
             source: format!("--set {arg}"),
             line: None,
@@ -147,7 +145,7 @@ fn unknown_key(msg: &str) -> Option<String> {
 }
 
 /// Rewrites serde's messages in the user's terms, with a nearest-name suggestion.
-fn friendly(msg: &str) -> String {
+pub(crate) fn friendly(msg: &str) -> String {
     let msg = msg.trim();
     if let Some(given) = unknown_key(msg) {
         let allowed: Vec<String> = msg
@@ -177,7 +175,13 @@ fn friendly(msg: &str) -> String {
                 .split_once("expected ")
                 .map(|(_, r)| {
                     r.split(',')
-                        .map(|s| s.trim().trim_start_matches("one of ").trim_start_matches("or ").trim_matches('`').to_string())
+                        .map(|s| {
+                            s.trim()
+                                .trim_start_matches("one of ")
+                                .trim_start_matches("or ")
+                                .trim_matches('`')
+                                .to_string()
+                        })
                         .filter(|s| !s.is_empty())
                         .collect()
                 })
@@ -224,4 +228,3 @@ fn id_path(table: &toml::Table, p: &serde_path_to_error::Path) -> String {
     }
     out.join(".")
 }
-
