@@ -100,33 +100,20 @@ pub struct RunArgs {
 pub fn scenario_text(arg: &Path) -> Result<(PathBuf, String)> {
     if arg.exists() {
         let text = std::fs::read_to_string(arg).map_err(|e| {
-            Error::input(
-                &arg.display().to_string(),
-                "",
-                format!("cannot read the file: {e}"),
-            )
+            Error::input(&arg.display().to_string(), "", format!("cannot read the file: {e}"))
         })?;
         return Ok((arg.to_path_buf(), text));
     }
     let a = arg.to_string_lossy();
     for (path, text) in BUNDLED {
-        let stem = Path::new(path)
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string());
-        if *path == a
-            || stem.as_deref() == Some(&a)
-            || path.trim_end_matches(".toml").ends_with(&*a)
-        {
+        let stem = Path::new(path).file_stem().map(|s| s.to_string_lossy().to_string());
+        if *path == a || stem.as_deref() == Some(&a) || path.trim_end_matches(".toml").ends_with(&*a) {
             return Ok((PathBuf::from(path), text.to_string()));
         }
     }
     let names: Vec<String> = BUNDLED
         .iter()
-        .filter_map(|(p, _)| {
-            Path::new(p)
-                .file_stem()
-                .map(|s| s.to_string_lossy().to_string())
-        })
+        .filter_map(|(p, _)| Path::new(p).file_stem().map(|s| s.to_string_lossy().to_string()))
         .collect();
     Err(Error::input(
         &a,
@@ -140,12 +127,7 @@ pub fn scenario_text(arg: &Path) -> Result<(PathBuf, String)> {
 }
 
 /// Loads a scenario with the run's overrides (`--seed`, `--steps`, `--set`).
-pub fn load_scenario(
-    arg: &Path,
-    seed: Option<u64>,
-    steps: Option<i64>,
-    set: &[String],
-) -> Result<Scenario> {
+pub fn load_scenario(arg: &Path, seed: Option<u64>, steps: Option<i64>, set: &[String]) -> Result<Scenario> {
     let (path, text) = scenario_text(arg)?;
     let mut overrides = Vec::new();
     if let Some(s) = seed {
@@ -170,35 +152,20 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 }
 
 /// Runs the replicates of a scenario in parallel; results are in replicate order.
-pub fn run_replicates(
-    sc: &Scenario,
-    replicates: u64,
-    threads: Option<usize>,
-) -> Result<Vec<crate::observe::RunResult>> {
+pub fn run_replicates(sc: &Scenario, replicates: u64, threads: Option<usize>) -> Result<Vec<crate::observe::RunResult>> {
     use rayon::prelude::*;
     if replicates == 0 {
         return Err(Error::input("--replicates", "", "must be ≥ 1"));
     }
     let pool = pool(threads)?;
     let m = &sc.model;
-    Ok(pool.install(|| {
-        (0..replicates)
-            .into_par_iter()
-            .map(|r| crate::engine::run(m, r))
-            .collect()
-    }))
+    Ok(pool.install(|| (0..replicates).into_par_iter().map(|r| crate::engine::run(m, r)).collect()))
 }
 
 pub fn default_out(name: &str) -> PathBuf {
     let safe: String = name
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
         .collect();
     PathBuf::from("out").join(safe)
 }
@@ -229,11 +196,7 @@ pub fn cmd_check(file: &Path, set: &[String]) -> Result<()> {
     if let Ok((_, text)) = scenario_text(file) {
         if crate::sweep::spec::is_sweep_text(&text) {
             if !set.is_empty() {
-                return Err(Error::input(
-                    "--set",
-                    "",
-                    "a sweep file takes no --set: edit its axes",
-                ));
+                return Err(Error::input("--set", "", "a sweep file takes no --set: edit its axes"));
             }
             print!("{}", crate::sweep::check(file)?);
             return Ok(());
@@ -255,9 +218,7 @@ pub fn describe(sc: &Scenario) -> String {
         "  time: {} steps of {} year(s){}; tipping share {:.3}; seed {}\n",
         m.steps,
         m.dt,
-        m.start_year
-            .map(|y| format!(" from {y}"))
-            .unwrap_or_default(),
+        m.start_year.map(|y| format!(" from {y}")).unwrap_or_default(),
         m.tipping_share,
         m.seed
     ));
@@ -286,11 +247,7 @@ pub fn describe(sc: &Scenario) -> String {
             c.strategy,
             c.targets_per_step,
             c.resources,
-            c.norms
-                .iter()
-                .map(|&k| m.norms[k].id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+            c.norms.iter().map(|&k| m.norms[k].id.as_str()).collect::<Vec<_>>().join(", ")
         ));
     }
     let so = &m.socialization;
@@ -343,17 +300,12 @@ pub fn cmd_sweep(a: &SweepArgs) -> Result<()> {
         quiet: false,
     };
     let r = crate::sweep::sweep(&a.sweep, &o)?;
-    let rate = r.done as f64 / r.seconds.max(1e-9);
     eprintln!(
         "normlife: sweep: {} run(s) in {:.2}s ({:.0} runs/s){}; {}/{} run(s) in {}",
         r.done,
         r.seconds,
-        rate,
-        if r.before > 0 {
-            format!(", {} resumed", r.before)
-        } else {
-            String::new()
-        },
+        r.done as f64 / r.seconds.max(1e-9),
+        if r.before > 0 { format!(", {} already done", r.before) } else { String::new() },
         r.before + r.done,
         r.total,
         r.dir.join("runs.csv").display()
@@ -365,15 +317,9 @@ pub fn cmd_sweep(a: &SweepArgs) -> Result<()> {
             r.dir.display()
         );
     } else if let Some(s) = &a.shard {
-        eprintln!(
-            "normlife: shard {s} done; join the shards with `normlife merge --out DIR SHARD_DIR...`"
-        );
+        eprintln!("normlife: shard {s} done; join the shards with `normlife merge --out DIR SHARD_DIR...`");
     } else {
-        eprintln!(
-            "normlife: aggregate.csv{} in {}",
-            plots_note(&r.plots),
-            r.dir.display()
-        );
+        eprintln!("normlife: aggregate.csv{} in {}", plots_note(&r.plots), r.dir.display());
     }
     Ok(())
 }

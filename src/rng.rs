@@ -99,9 +99,7 @@ impl StepKeys {
 /// norm index).
 #[inline(always)]
 pub fn draw(key: u64, actor_key: u64, salt: u64) -> f64 {
-    unit(mix64(
-        key ^ actor_key ^ salt.wrapping_mul(0xD6E8_FEB8_6659_FD93),
-    ))
+    unit(mix64(key ^ actor_key ^ salt.wrapping_mul(0xD6E8_FEB8_6659_FD93)))
 }
 
 #[cfg(test)]

@@ -164,10 +164,7 @@ impl World {
             use rand::Rng;
             for _ in 0..g {
                 let u: f64 = prng.gen();
-                let r = p
-                    .region_cum
-                    .partition_point(|&c| c <= u)
-                    .min(p.regions.len() - 1);
+                let r = p.region_cum.partition_point(|&c| c <= u).min(p.regions.len() - 1);
                 w.region.push(p.regions[r] as u16);
             }
             if p.critical_count > 0 {
@@ -212,9 +209,7 @@ impl World {
         let n = self.n;
         let mut nrng = rng::stream(run_seed, Purpose::Network);
         let g = match np.kind {
-            NetworkKind::ErdosRenyi => {
-                network::erdos_renyi(n, np.mean_degree / n as f64, &mut nrng)
-            }
+            NetworkKind::ErdosRenyi => network::erdos_renyi(n, np.mean_degree / n as f64, &mut nrng),
             NetworkKind::Ring => network::ring(n, np.k),
             NetworkKind::WattsStrogatz => network::watts_strogatz(n, np.k, np.rewire, &mut nrng),
             NetworkKind::BarabasiAlbert => network::barabasi_albert(n, np.m, &mut nrng),

@@ -29,10 +29,7 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
         Error::input(
             "--out",
             "",
-            format!(
-                "the output directory {} is not writable: {e}",
-                dir.display()
-            ),
+            format!("the output directory {} is not writable: {e}", dir.display()),
         )
     })?;
     let _ = std::fs::remove_file(probe);
@@ -47,9 +44,6 @@ pub fn write_run(dir: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
     let mut bytes = serde_json::to_vec_pretty(&js).map_err(|e| Error::Other(e.to_string()))?;
     bytes.push(b'\n');
     atomic::write(&dir.join("summary.json"), &bytes)?;
-    atomic::write(
-        &dir.join("summary.txt"),
-        text::summary_text(m, runs).as_bytes(),
-    )?;
+    atomic::write(&dir.join("summary.txt"), text::summary_text(m, runs).as_bytes())?;
     Ok(())
 }

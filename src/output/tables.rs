@@ -53,8 +53,7 @@ pub fn write_timeseries(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()
     let mut f = super::atomic::AtomicFile::create(path)?;
     {
         let mut w = csv::Writer::from_writer(f.writer());
-        w.write_record(TIMESERIES_HEADER)
-            .map_err(|e| csv_err(path, e))?;
+        w.write_record(TIMESERIES_HEADER).map_err(|e| csv_err(path, e))?;
         for r in runs {
             for row in &r.rows {
                 w.write_record([
@@ -86,8 +85,7 @@ pub fn write_events(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
     let mut f = super::atomic::AtomicFile::create(path)?;
     {
         let mut w = csv::Writer::from_writer(f.writer());
-        w.write_record(EVENTS_HEADER)
-            .map_err(|e| csv_err(path, e))?;
+        w.write_record(EVENTS_HEADER).map_err(|e| csv_err(path, e))?;
         for r in runs {
             for e in &r.events {
                 w.write_record([

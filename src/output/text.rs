@@ -32,7 +32,11 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
     let mut out = String::new();
     let n = m.n_states();
     let span = if m.has_years() {
-        format!("{} to {}", fmt_time(m, 0.0), fmt_time(m, m.steps as f64))
+        format!(
+            "{} to {}",
+            fmt_time(m, 0.0),
+            fmt_time(m, m.steps as f64)
+        )
     } else {
         format!("{} steps", m.steps)
     };
@@ -45,10 +49,7 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
         if runs.len() == 1 {
             "one run".to_string()
         } else {
-            format!(
-                "{} replicates (figures are medians across them)",
-                runs.len()
-            )
+            format!("{} replicates (figures are medians across them)", runs.len())
         }
     ));
     if !m.description.trim().is_empty() {
@@ -62,19 +63,11 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
             s.push_str(&format!(
                 " (if {}, {} suggests {})",
                 norm.problem,
-                if norm.value.is_empty() {
-                    "one's values"
-                } else {
-                    &norm.value
-                },
+                if norm.value.is_empty() { "one's values" } else { &norm.value },
                 norm.behaviour
             ));
         }
-        s.push_str(if norm.dominant {
-            ", dominant at the start.\n"
-        } else {
-            ".\n"
-        });
+        s.push_str(if norm.dominant { ", dominant at the start.\n" } else { ".\n" });
         out.push_str(&s);
         if runs.len() == 1 {
             single(m, &runs[0], kk, &mut out);
@@ -104,18 +97,11 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             "It emerged {} when {who} adopted it {}{}{}.\n",
             when(m, *t as f64),
             cause_phrase(*cause),
-            if others.is_empty() {
-                String::new()
-            } else {
-                format!("; next came {}", others.join(", "))
-            },
+            if others.is_empty() { String::new() } else { format!("; next came {}", others.join(", ")) },
             if coalitions.is_empty() {
                 String::new()
             } else {
-                format!(
-                    ", with {} lobbying as norm entrepreneurs",
-                    coalitions.join(" and ")
-                )
+                format!(", with {} lobbying as norm entrepreneurs", coalitions.join(" and "))
             }
         ));
     } else {
@@ -152,10 +138,7 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
         )),
     }
     if let Some(f) = o.fastest_refined {
-        out.push_str(&format!(
-            "Adoption was fastest around {}.\n",
-            fmt_time(m, f)
-        ));
+        out.push_str(&format!("Adoption was fastest around {}.\n", fmt_time(m, f)));
     }
     if !o.critical.is_empty() {
         let list: Vec<String> = o
@@ -189,10 +172,7 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
 fn gap_phrase(adopted: f64, compliance: f64) -> String {
     let gap = adopted - compliance;
     if gap > 0.15 {
-        format!(
-            "formal adoption outruns practice by {:.0} points",
-            100.0 * gap
-        )
+        format!("formal adoption outruns practice by {:.0} points", 100.0 * gap)
     } else {
         "practice has largely caught up with formal adoption".into()
     }

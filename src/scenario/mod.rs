@@ -92,9 +92,11 @@ fn locate_problem(
     key: String,
     message: String,
 ) -> Problem {
-    if let Some((_, arg)) = set_paths.iter().rev().find(|(p, _)| {
-        key == *p || key.starts_with(&format!("{p}.")) || p.starts_with(&format!("{key}."))
-    }) {
+    if let Some((_, arg)) = set_paths
+        .iter()
+        .rev()
+        .find(|(p, _)| key == *p || key.starts_with(&format!("{p}.")) || p.starts_with(&format!("{key}.")))
+    {
         return Problem {
             source: format!("--set {arg}"),
             line: None,
@@ -175,13 +177,7 @@ pub(crate) fn friendly(msg: &str) -> String {
                 .split_once("expected ")
                 .map(|(_, r)| {
                     r.split(',')
-                        .map(|s| {
-                            s.trim()
-                                .trim_start_matches("one of ")
-                                .trim_start_matches("or ")
-                                .trim_matches('`')
-                                .to_string()
-                        })
+                        .map(|s| s.trim().trim_start_matches("one of ").trim_start_matches("or ").trim_matches('`').to_string())
                         .filter(|s| !s.is_empty())
                         .collect()
                 })
@@ -228,3 +224,4 @@ fn id_path(table: &toml::Table, p: &serde_path_to_error::Path) -> String {
     }
     out.join(".")
 }
+

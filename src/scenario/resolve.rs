@@ -20,10 +20,7 @@ impl V {
     }
     fn unit(&mut self, key: &str, x: f64) {
         if !(0.0..=1.0).contains(&x) {
-            self.push(
-                key,
-                format!("must be a probability or share in [0, 1], got {x}"),
-            );
+            self.push(key, format!("must be a probability or share in [0, 1], got {x}"));
         }
     }
     fn nonneg(&mut self, key: &str, x: f64) {
@@ -60,14 +57,7 @@ impl V {
     }
     fn dist(&mut self, key: &str, d: &model::Dist, lo: f64, hi: f64) {
         for (k, msg) in d.problems() {
-            self.push(
-                if k.is_empty() {
-                    key.to_string()
-                } else {
-                    format!("{key}.{k}")
-                },
-                msg,
-            );
+            self.push(if k.is_empty() { key.to_string() } else { format!("{key}.{k}") }, msg);
         }
         let (a, b) = d.range();
         if a < lo || b > hi {
@@ -80,13 +70,7 @@ impl V {
 }
 
 /// Looks up ids, reporting unknown ones with the nearest valid id.
-fn lookup(
-    v: &mut V,
-    key: &str,
-    what: &str,
-    id: &str,
-    index: &BTreeMap<String, usize>,
-) -> Option<usize> {
+fn lookup(v: &mut V, key: &str, what: &str, id: &str, index: &BTreeMap<String, usize>) -> Option<usize> {
     match index.get(id) {
         Some(&i) => Some(i),
         None => {
@@ -115,10 +99,7 @@ fn ids<'a>(v: &mut V, table: &str, it: impl Iterator<Item = &'a str>) -> BTreeMa
             v.push(format!("{table}.{id}.id"), "must not contain dots, commas or spaces (ids are used in --set paths and CSV files)");
         }
         if m.insert(id.to_string(), i).is_some() {
-            v.push(
-                format!("{table}.{id}.id"),
-                format!("duplicate id `{id}`: ids in `{table}` must be unique"),
-            );
+            v.push(format!("{table}.{id}.id"), format!("duplicate id `{id}`: ids in `{table}` must be unique"));
         }
     }
     m
@@ -132,32 +113,20 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         v.push("scenario.name", "must not be empty");
     }
     if meta.steps <= 0 {
-        v.push(
-            "scenario.steps",
-            format!("must be a whole number ≥ 1, got {}", meta.steps),
-        );
+        v.push("scenario.steps", format!("must be a whole number ≥ 1, got {}", meta.steps));
     } else if meta.steps > 10_000_000 {
-        v.push(
-            "scenario.steps",
-            format!("at most 10,000,000 steps, got {}", meta.steps),
-        );
+        v.push("scenario.steps", format!("at most 10,000,000 steps, got {}", meta.steps));
     }
     v.positive("scenario.step_years", meta.step_years);
     if !(meta.tipping_share > 0.0 && meta.tipping_share <= 1.0) {
-        v.push(
-            "scenario.tipping_share",
-            format!("must be in (0, 1], got {}", meta.tipping_share),
-        );
+        v.push("scenario.tipping_share", format!("must be in (0, 1], got {}", meta.tipping_share));
     }
     let d = meta.value_dimensions.len();
     let steps = meta.steps.max(1) as u32;
 
     // Norms first: states refer to them.
     if f.norms.is_empty() {
-        v.push(
-            "norms",
-            "the scenario declares no norm: add at least one [[norms]] table with an `id`",
-        );
+        v.push("norms", "the scenario declares no norm: add at least one [[norms]] table with an `id`");
     }
     let norm_ix = ids(&mut v, "norms", f.norms.iter().map(|n| n.id.as_str()));
     let k = f.norms.len();
@@ -167,10 +136,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     if let Some(p) = &f.population {
         for r in &p.regions {
             if regions.contains(r) {
-                v.push(
-                    "population.regions",
-                    format!("region `{r}` is listed twice"),
-                );
+                v.push("population.regions", format!("region `{r}` is listed twice"));
             } else {
                 regions.push(r.clone());
             }
@@ -187,12 +153,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     if regions.len() > u16::MAX as usize {
         v.push("states", "too many regions (at most 65535)");
     }
-    let region_ix: BTreeMap<String, usize> = regions
-        .iter()
-        .cloned()
-        .enumerate()
-        .map(|(i, r)| (r, i))
-        .collect();
+    let region_ix: BTreeMap<String, usize> = regions.iter().cloned().enumerate().map(|(i, r)| (r, i)).collect();
 
     // Listed states.
     let state_ix = ids(&mut v, "states", f.states.iter().map(|s| s.id.as_str()));
@@ -313,22 +274,13 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         for sid in &n.initial_adopters {
             if let Some(i) = lookup(&mut v, &key("initial_adopters"), "state", sid, &state_ix) {
                 if !seen.insert(i) {
-                    v.push(
-                        key("initial_adopters"),
-                        format!("state `{sid}` is listed twice"),
-                    );
+                    v.push(key("initial_adopters"), format!("state `{sid}` is listed twice"));
                 }
                 init.push(i);
             }
         }
         if n.initial_random < 0 || n.initial_random as usize > n_states {
-            v.push(
-                key("initial_random"),
-                format!(
-                    "must be between 0 and the number of states ({n_states}), got {}",
-                    n.initial_random
-                ),
-            );
+            v.push(key("initial_random"), format!("must be between 0 and the number of states ({n_states}), got {}", n.initial_random));
         }
         v.unit(&key("initial_share"), n.initial_share);
         v.unit(&key("initial_internalization"), n.initial_internalization);
@@ -347,11 +299,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     }
 
     // Coalitions.
-    let _coal_ix = ids(
-        &mut v,
-        "coalitions",
-        f.coalitions.iter().map(|c| c.id.as_str()),
-    );
+    let _coal_ix = ids(&mut v, "coalitions", f.coalitions.iter().map(|c| c.id.as_str()));
     let mut coalitions = Vec::new();
     for c in &f.coalitions {
         let key = |x: &str| format!("coalitions.{}.{x}", c.id);
@@ -369,30 +317,15 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         v.nonneg(&key("cost_per_target"), c.cost_per_target);
         v.nonneg(&key("income"), c.income);
         if c.targets_per_step < 0 {
-            v.push(
-                key("targets_per_step"),
-                format!("must be ≥ 0, got {}", c.targets_per_step),
-            );
+            v.push(key("targets_per_step"), format!("must be ≥ 0, got {}", c.targets_per_step));
         }
         if c.start_step < 0 || c.start_step > meta.steps {
-            v.push(
-                key("start_step"),
-                format!(
-                    "must be between 0 and scenario.steps ({}), got {}",
-                    meta.steps, c.start_step
-                ),
-            );
+            v.push(key("start_step"), format!("must be between 0 and scenario.steps ({}), got {}", meta.steps, c.start_step));
         }
         let target_region = match (&c.target_region, c.strategy) {
             (Some(r), _) => lookup(&mut v, &key("target_region"), "region", r, &region_ix),
             (None, Strategy::RegionFirst) => {
-                v.push(
-                    key("target_region"),
-                    format!(
-                        "strategy \"region-first\" needs a target_region; regions: {}",
-                        regions.join(", ")
-                    ),
-                );
+                v.push(key("target_region"), format!("strategy \"region-first\" needs a target_region; regions: {}", regions.join(", ")));
                 None
             }
             _ => None,
@@ -432,22 +365,13 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     v.nonneg("socialization.network", s.network);
     let total = s.system + s.region + s.network;
     if !(total > 0.0) {
-        v.push(
-            "socialization",
-            "the scope weights system, region and network must not all be 0",
-        );
+        v.push("socialization", "the scope weights system, region and network must not all be 0");
     }
     if s.network > 0.0 && f.network.is_none() {
-        v.push(
-            "socialization.network",
-            "a network scope weight needs a [network] table (kind = \"erdos-renyi\", \"ring\", …)",
-        );
+        v.push("socialization.network", "a network scope weight needs a [network] table (kind = \"erdos-renyi\", \"ring\", …)");
     }
     if unit == ThresholdUnit::Count {
-        let positive = [s.system, s.region, s.network]
-            .iter()
-            .filter(|&&x| x > 0.0)
-            .count();
+        let positive = [s.system, s.region, s.network].iter().filter(|&&x| x > 0.0).count();
         if positive != 1 {
             v.push("socialization.threshold_unit", "count thresholds compare with the adopters of one scope: give exactly one of system, region, network a weight > 0");
         }
@@ -477,47 +401,29 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         esteem: if ce > 0.0 { s.esteem / ce } else { 0.0 },
         critical_bonus: s.critical_bonus,
     };
-    let network = f
-        .network
-        .as_ref()
-        .map(|ns| resolve_network(&mut v, ns, n_states, &f.states, population.as_ref(), path));
+    let network = f.network.as_ref().map(|ns| resolve_network(&mut v, ns, n_states, &f.states, population.as_ref(), path));
     let i = &f.internalization;
     v.nonneg("internalization.habit", i.habit);
     v.nonneg("internalization.law", i.law);
     v.nonneg("internalization.compliance_speed", i.compliance_speed);
     v.nonneg("internalization.decay", i.decay);
     v.nonneg("backsliding.rate", f.backsliding.rate);
-    v.unit(
-        "backsliding.max_internalization",
-        f.backsliding.max_internalization,
-    );
+    v.unit("backsliding.max_internalization", f.backsliding.max_internalization);
     let o = &f.observation;
     if o.regime_window < 1 {
-        v.push(
-            "observation.regime_window",
-            format!("must be ≥ 1 step, got {}", o.regime_window),
-        );
+        v.push("observation.regime_window", format!("must be ≥ 1 step, got {}", o.regime_window));
     }
     if o.regime_min < 1 {
-        v.push(
-            "observation.regime_min",
-            format!("must be ≥ 1, got {}", o.regime_min),
-        );
+        v.push("observation.regime_min", format!("must be ≥ 1, got {}", o.regime_min));
     }
     if o.stage_window < 1 {
-        v.push(
-            "observation.stage_window",
-            format!("must be ≥ 1 step, got {}", o.stage_window),
-        );
+        v.push("observation.stage_window", format!("must be ≥ 1 step, got {}", o.stage_window));
     }
     v.unit("observation.stage_growth", o.stage_growth);
     let mut milestones = o.milestones.clone();
     for &x in &milestones {
         if !(x > 0.0 && x <= 1.0) {
-            v.push(
-                "observation.milestones",
-                format!("shares must be in (0, 1], got {x}"),
-            );
+            v.push("observation.milestones", format!("shares must be in (0, 1], got {x}"));
         }
     }
     milestones.sort_by(f64::total_cmp);
@@ -576,10 +482,7 @@ fn check_threshold(v: &mut V, key: &str, x: f64, unit: ThresholdUnit) {
         }
         ThresholdUnit::Count => {
             if !(x >= 0.0 && x.fract() == 0.0 && x < 4e9) {
-                v.push(
-                    key,
-                    format!("a count threshold must be a whole number ≥ 0, got {x}"),
-                );
+                v.push(key, format!("a count threshold must be a whole number ≥ 0, got {x}"));
             }
         }
     }
@@ -604,13 +507,7 @@ fn resolve_network(
     let need_int = |v: &mut V, key: &str, x: Option<i64>, lo: i64, hi: i64| -> usize {
         match x {
             None => {
-                v.push(
-                    key,
-                    format!(
-                        "this network kind needs `{}`",
-                        key.rsplit('.').next().unwrap_or(key)
-                    ),
-                );
+                v.push(key, format!("this network kind needs `{}`", key.rsplit('.').next().unwrap_or(key)));
                 0
             }
             Some(x) if x < lo || x > hi => {
@@ -623,14 +520,10 @@ fn resolve_network(
     let nn = n as i64;
     match ns.kind {
         NetworkKind::ErdosRenyi => match ns.mean_degree {
-            None => v.push(
-                "network.mean_degree",
-                "erdos-renyi needs `mean_degree` (z = p·n)",
-            ),
-            Some(z) if !(z > 0.0 && z < n as f64) => v.push(
-                "network.mean_degree",
-                format!("must be > 0 and < the number of states ({n}), got {z}"),
-            ),
+            None => v.push("network.mean_degree", "erdos-renyi needs `mean_degree` (z = p·n)"),
+            Some(z) if !(z > 0.0 && z < n as f64) => {
+                v.push("network.mean_degree", format!("must be > 0 and < the number of states ({n}), got {z}"))
+            }
             Some(z) => out.mean_degree = z,
         },
         NetworkKind::Ring => out.k = need_int(v, "network.k", ns.k, 1, ((nn - 1) / 2).max(1)),
@@ -638,29 +531,19 @@ fn resolve_network(
             out.k = need_int(v, "network.k", ns.k, 1, ((nn - 1) / 2).max(1));
             match ns.rewire {
                 Some(b) if (0.0..=1.0).contains(&b) => out.rewire = b,
-                Some(b) => v.push(
-                    "network.rewire",
-                    format!("must be a probability in [0, 1], got {b}"),
-                ),
-                None => v.push(
-                    "network.rewire",
-                    "watts-strogatz needs `rewire` (probability β)",
-                ),
+                Some(b) => v.push("network.rewire", format!("must be a probability in [0, 1], got {b}")),
+                None => v.push("network.rewire", "watts-strogatz needs `rewire` (probability β)"),
             }
         }
         NetworkKind::BarabasiAlbert => out.m = need_int(v, "network.m", ns.m, 1, (nn - 1).max(1)),
         NetworkKind::EdgeList => match &ns.file {
-            None => v.push(
-                "network.file",
-                "edge-list needs `file`: a CSV of state id pairs",
-            ),
+            None => v.push("network.file", "edge-list needs `file`: a CSV of state id pairs"),
             Some(file) => {
                 let p = path.parent().unwrap_or(Path::new(".")).join(file);
                 match read_edges(&p) {
                     Err(msg) => v.push("network.file", msg),
                     Ok(edges) => {
-                        let mut known: BTreeSet<String> =
-                            states.iter().map(|s| s.id.clone()).collect();
+                        let mut known: BTreeSet<String> = states.iter().map(|s| s.id.clone()).collect();
                         let prefix = pop.map(|p| (p.id_prefix.clone(), p.n));
                         for (line, a, b) in &edges {
                             for id in [a, b] {
@@ -673,11 +556,7 @@ fn resolve_network(
                                     let valid: Vec<&String> = known.iter().collect();
                                     v.push(
                                         "network.file",
-                                        format!(
-                                            "{}:{line}: unknown state `{id}`{}",
-                                            p.display(),
-                                            did_you_mean(id, &valid)
-                                        ),
+                                        format!("{}:{line}: unknown state `{id}`{}", p.display(), did_you_mean(id, &valid)),
                                     );
                                     known.insert(id.clone()); // report each unknown id once
                                 }
@@ -716,10 +595,7 @@ fn read_edges(p: &Path) -> Result<Vec<(usize, String, String)>, String> {
             continue;
         }
         if rec[0].is_empty() || rec[1].is_empty() {
-            return Err(format!(
-                "{}:{line}: malformed row: empty state id",
-                p.display()
-            ));
+            return Err(format!("{}:{line}: malformed row: empty state id", p.display()));
         }
         out.push((line, rec[0].to_string(), rec[1].to_string()));
     }
