@@ -77,13 +77,22 @@ fn read(p: &Path) -> Vec<u8> {
 }
 
 fn sweep(file: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut a = vec!["sweep", file.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let mut a = vec![
+        "sweep",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
     a.extend_from_slice(extra);
     ok(&a)
 }
 
 fn rows(p: &Path) -> Vec<String> {
-    String::from_utf8(read(p)).unwrap().lines().map(String::from).collect()
+    String::from_utf8(read(p))
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect()
 }
 
 #[test]
@@ -94,7 +103,10 @@ fn identical_whatever_the_threads() {
     for th in ["1", "2", "4"] {
         let out = t.path().join(format!("t{th}"));
         sweep(&f, &out, &["--threads", th]);
-        files.push((read(&out.join("runs.csv")), read(&out.join("aggregate.csv"))));
+        files.push((
+            read(&out.join("runs.csv")),
+            read(&out.join("aggregate.csv")),
+        ));
     }
     assert_eq!(files[0], files[1], "threads 1 vs 2");
     assert_eq!(files[0], files[2], "threads 1 vs 4");
@@ -104,7 +116,11 @@ fn identical_whatever_the_threads() {
     assert!(r[0].starts_with(
         "run,replicate,seed,coalitions.transnational.power,socialization.response,scenario.steps,new_norm.tipping_step,"
     ));
-    assert!(r[0].contains(",new_norm.tipped,") && r[0].ends_with("collisions_activated,collisions_open_at_end,any_collision_activated"));
+    assert!(
+        r[0].contains(",new_norm.tipped,")
+            && r[0]
+                .ends_with("collisions_activated,collisions_open_at_end,any_collision_activated")
+    );
     for (i, row) in r[1..].iter().enumerate() {
         let c: Vec<&str> = row.split(',').collect();
         assert_eq!(c[0], i.to_string(), "rows in run order");
@@ -133,10 +149,18 @@ fn resume_after_interruption_is_identical() {
     let part = t.path().join("part");
     let o = sweep(&f, &part, &["--threads", "2", "--max-runs", "7"]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("--resume"));
-    assert_eq!(rows(&part.join("runs.csv")).len(), 8, "header + 7 finished runs");
+    assert_eq!(
+        rows(&part.join("runs.csv")).len(),
+        8,
+        "header + 7 finished runs"
+    );
     assert!(!part.join("aggregate.csv").exists());
 
-    sweep(&f, &part, &["--threads", "2", "--resume", "--max-runs", "5"]);
+    sweep(
+        &f,
+        &part,
+        &["--threads", "2", "--resume", "--max-runs", "5"],
+    );
     let r = rows(&part.join("runs.csv"));
     assert_eq!(r.len(), 13);
     // Simulate a write torn by a kill: a partial last line.
@@ -146,7 +170,10 @@ fn resume_after_interruption_is_identical() {
 
     sweep(&f, &part, &["--threads", "4", "--resume"]);
     assert_eq!(read(&part.join("runs.csv")), read(&full.join("runs.csv")));
-    assert_eq!(read(&part.join("aggregate.csv")), read(&full.join("aggregate.csv")));
+    assert_eq!(
+        read(&part.join("aggregate.csv")),
+        read(&full.join("aggregate.csv"))
+    );
 
     // Resuming a complete sweep runs nothing and changes nothing.
     let o = sweep(&f, &part, &["--resume"]);
@@ -176,14 +203,30 @@ fn shards_merge_to_the_unsharded_files() {
     }
     // A missing shard is an error.
     let merged = t.path().join("merged");
-    let o = run(&["merge", "--out", merged.to_str().unwrap(), &dirs[0], &dirs[2]]);
+    let o = run(&[
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        &dirs[0],
+        &dirs[2],
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing shard(s): 1/3"));
 
     // Any order of the shard directories.
-    ok(&["merge", "--out", merged.to_str().unwrap(), &dirs[2], &dirs[0], &dirs[1]]);
+    ok(&[
+        "merge",
+        "--out",
+        merged.to_str().unwrap(),
+        &dirs[2],
+        &dirs[0],
+        &dirs[1],
+    ]);
     assert_eq!(read(&merged.join("runs.csv")), read(&full.join("runs.csv")));
-    assert_eq!(read(&merged.join("aggregate.csv")), read(&full.join("aggregate.csv")));
+    assert_eq!(
+        read(&merged.join("aggregate.csv")),
+        read(&full.join("aggregate.csv"))
+    );
 }
 
 /// Writes a sweep file, runs it, expects exit 2 with every `needles` in stderr and no
@@ -197,7 +240,11 @@ fn rejected(name: &str, body: &str, extra: &[&str], needles: &[&str]) {
     a.extend_from_slice(extra);
     let o = run(&a);
     let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{name}: exit status; stderr: {err}");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{name}: exit status; stderr: {err}"
+    );
     for n in needles {
         assert!(err.contains(n), "{name}: `{n}` not in: {err}");
     }
@@ -215,13 +262,24 @@ fn head(extra_meta: &str, axes: &str) -> String {
 fn unknown_path_is_rejected_with_a_suggestion() {
     rejected(
         "unknown_path.toml",
-        &head("", "[[axes]]\npath = \"coalitions.transnational.powr\"\nvalues = [0.1, 0.2]\n"),
+        &head(
+            "",
+            "[[axes]]\npath = \"coalitions.transnational.powr\"\nvalues = [0.1, 0.2]\n",
+        ),
         &[],
-        &["unknown_path.toml:7:1", "axes.coalitions.transnational.powr", "unknown PATH", "did you mean `power`"],
+        &[
+            "unknown_path.toml:7:1",
+            "axes.coalitions.transnational.powr",
+            "unknown PATH",
+            "did you mean `power`",
+        ],
     );
     rejected(
         "unknown_id.toml",
-        &head("", "[[axes]]\npath = \"coalitions.transnationl.power\"\nvalues = [0.1]\n"),
+        &head(
+            "",
+            "[[axes]]\npath = \"coalitions.transnationl.power\"\nvalues = [0.1]\n",
+        ),
         &[],
         &["unknown_id.toml:7:1", "did you mean `transnational`"],
     );
@@ -237,7 +295,10 @@ fn empty_axis_is_rejected() {
     );
     rejected(
         "empty_range.toml",
-        &head("", "[[axes]]\npath = \"domestic.rate\"\nfrom = 0.0\nto = 1.0\nsteps = 0\n"),
+        &head(
+            "",
+            "[[axes]]\npath = \"domestic.rate\"\nfrom = 0.0\nto = 1.0\nsteps = 0\n",
+        ),
         &[],
         &["empty_range.toml:10:1", "empty axis"],
     );
@@ -247,22 +308,39 @@ fn empty_axis_is_rejected() {
 fn wrong_value_type_is_rejected() {
     rejected(
         "wrong_type.toml",
-        &head("", "[[axes]]\npath = \"coalitions.transnational.power\"\nvalues = [0.5, \"high\"]\n"),
+        &head(
+            "",
+            "[[axes]]\npath = \"coalitions.transnational.power\"\nvalues = [0.5, \"high\"]\n",
+        ),
         &[],
-        &["wrong_type.toml:8:1", "axes.coalitions.transnational.power", "\"high\"", "wrong type"],
+        &[
+            "wrong_type.toml:8:1",
+            "axes.coalitions.transnational.power",
+            "\"high\"",
+            "wrong type",
+        ],
     );
     rejected(
         "bad_category.toml",
-        &head("", "[[axes]]\npath = \"socialization.response\"\nvalues = [\"logistic\", \"logstic\"]\n"),
+        &head(
+            "",
+            "[[axes]]\npath = \"socialization.response\"\nvalues = [\"logistic\", \"logstic\"]\n",
+        ),
         &[],
-        &["bad_category.toml:8:1", "unknown value `logstic`", "did you mean `logistic`"],
+        &[
+            "bad_category.toml:8:1",
+            "unknown value `logstic`",
+            "did you mean `logistic`",
+        ],
     );
 }
 
 #[test]
 fn invalid_base_scenario_is_rejected() {
     let t = tempfile::tempdir().unwrap();
-    let base = std::fs::read_to_string(lifecycle()).unwrap().replace("steps = 60", "steps = 60\nstpes = 3");
+    let base = std::fs::read_to_string(lifecycle())
+        .unwrap()
+        .replace("steps = 60", "steps = 60\nstpes = 3");
     std::fs::write(t.path().join("base.toml"), base).unwrap();
     let f = t.path().join("sw.toml");
     std::fs::write(
@@ -274,8 +352,16 @@ fn invalid_base_scenario_is_rejected() {
     let o = run(&["sweep", f.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(err.contains("sw.toml:3:1") && err.contains("sweep.scenario") && err.contains("does not validate"), "{err}");
-    assert!(err.contains("base.toml:") && err.contains("stpes") && err.contains("did you mean `steps`"), "{err}");
+    assert!(
+        err.contains("sw.toml:3:1")
+            && err.contains("sweep.scenario")
+            && err.contains("does not validate"),
+        "{err}"
+    );
+    assert!(
+        err.contains("base.toml:") && err.contains("stpes") && err.contains("did you mean `steps`"),
+        "{err}"
+    );
     assert!(!out.join("runs.csv").exists());
 
     rejected(
@@ -289,13 +375,27 @@ fn invalid_base_scenario_is_rejected() {
 #[test]
 fn bad_shard_and_bad_keys_are_rejected() {
     let ok_body = head("", "[[axes]]\npath = \"domestic.rate\"\nvalues = [0.1]\n");
-    rejected("shard.toml", &ok_body, &["--shard", "3/3"], &["--shard 3/3", "K must be < N"]);
-    rejected("shard2.toml", &ok_body, &["--shard", "x"], &["--shard x", "K/N"]);
+    rejected(
+        "shard.toml",
+        &ok_body,
+        &["--shard", "3/3"],
+        &["--shard 3/3", "K must be < N"],
+    );
+    rejected(
+        "shard2.toml",
+        &ok_body,
+        &["--shard", "x"],
+        &["--shard x", "K/N"],
+    );
     rejected(
         "typo.toml",
         &head("replicate = 3", ""),
         &[],
-        &["typo.toml:5:1", "sweep.replicate", "did you mean `replicates`"],
+        &[
+            "typo.toml:5:1",
+            "sweep.replicate",
+            "did you mean `replicates`",
+        ],
     );
     rejected(
         "axis_typo.toml",
@@ -335,10 +435,18 @@ fn resume_refuses_another_sweep() {
     let other = t.path().join("other.toml");
     std::fs::write(
         &other,
-        std::fs::read_to_string(&f).unwrap().replace("seed = 11", "seed = 12"),
+        std::fs::read_to_string(&f)
+            .unwrap()
+            .replace("seed = 11", "seed = 12"),
     )
     .unwrap();
-    let o = run(&["sweep", other.to_str().unwrap(), "--out", out.to_str().unwrap(), "--resume"]);
+    let o = run(&[
+        "sweep",
+        other.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--resume",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("different sweep"));
 }
@@ -349,7 +457,25 @@ fn check_describes_sweeps_and_the_bundled_sweep_is_valid() {
     let f = small_sweep(t.path());
     let o = ok(&["check", f.to_str().unwrap()]);
     let s = String::from_utf8_lossy(&o.stdout);
-    assert!(s.contains("valid sweep \"small\"") && s.contains("6 grid point(s) × 5 replicate(s) = 30 runs"), "{s}");
+    assert!(
+        s.contains("valid sweep \"small\"")
+            && s.contains("6 grid point(s) × 5 replicate(s) = 30 runs"),
+        "{s}"
+    );
     let o = ok(&["check", "critical_timing"]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("valid sweep \"critical_timing\""));
+}
+
+#[test]
+fn invalid_combination_of_axis_values_is_rejected() {
+    // Each value is fine alone; n = 8 with 10 critical states is not.
+    rejected(
+        "combo.toml",
+        &head(
+            "",
+            "[[axes]]\npath = \"population.n\"\nvalues = [8, 150]\n[[axes]]\npath = \"population.critical_count\"\nvalues = [6, 10]\n",
+        ),
+        &[],
+        &["combo.toml:7:1", "population.n=8, population.critical_count=10", "must be between 0 and n"],
+    );
 }

@@ -149,7 +149,7 @@ fn at_point(l: &Loaded, sets: &[String], e: Error) -> Error {
                             } else {
                                 format!("`{}`: ", q.key)
                             },
-                            q.message
+                            super::spec::clean(&q.message)
                         ),
                     }
                 })

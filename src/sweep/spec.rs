@@ -209,6 +209,20 @@ pub fn locate_in(
     Some((start + 1, 1))
 }
 
+/// Drops the "in `table`" tail that the TOML deserializer appends to its messages.
+pub fn clean(msg: &str) -> String {
+    let m = match msg.find("\nin `") {
+        Some(i) => &msg[..i],
+        None => msg,
+    }
+    .trim_end();
+    if m.ends_with('`') && m.matches('`').count() % 2 == 1 {
+        m[..m.len() - 1].to_string()
+    } else {
+        m.to_string()
+    }
+}
+
 struct Ctx<'a> {
     src: String,
     text: &'a str,
@@ -365,7 +379,7 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
         Ok(f) => f,
         Err(e) => {
             let raw = e.inner().to_string();
-            let message = scenario::friendly(&raw);
+            let message = clean(&scenario::friendly(&clean(&raw)));
             let mut segs: Vec<String> = Vec::new();
             let mut index = None;
             for s in e.path().iter() {
@@ -660,7 +674,7 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
                         .any(|w| q.message.contains(w))
                     });
                     if unknown_path {
-                        let msgs: Vec<String> = probs.iter().map(|q| q.message.clone()).collect();
+                        let msgs: Vec<String> = probs.iter().map(|q| clean(&q.message)).collect();
                         cx.at(
                             "axes",
                             Some(i),
@@ -675,23 +689,20 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
                         break;
                     }
                     for q in probs {
-                        let where_ = if q.source.starts_with("--set") {
-                            String::new()
-                        } else {
-                            format!(" (at {q})")
-                        };
-                        cx.at(
-                            "axes",
-                            Some(i),
-                            Some("values"),
-                            &key,
+                        let msg = if q.source.starts_with("--set") {
                             format!(
-                                "value {} (value #{}) is not valid for `{p}`: {}{where_}",
-                                repr,
+                                "value {repr} (value #{}) is not valid for `{p}`: {}",
                                 vi + 1,
-                                q.message
-                            ),
-                        );
+                                clean(&q.message)
+                            )
+                        } else {
+                            let q = Problem {
+                                message: clean(&q.message),
+                                ..q
+                            };
+                            format!("value {repr} (value #{}) of `{p}` makes the base scenario invalid: {q}", vi + 1)
+                        };
+                        cx.at("axes", Some(i), Some("values"), &key, msg);
                     }
                 }
                 Err(e) => return Err(e),
@@ -916,4 +927,34 @@ pub fn describe(l: &Loaded) -> String {
         s.push_str(&format!("  plot {}.svg: {}\n", pl.file, pl.title));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn ranges() {
+        let i = |x| toml::Value::Integer(x);
+        let f = |x| toml::Value::Float(x);
+        assert_eq!(
+            range(&i(0), &i(50), 6).unwrap(),
+            (0..6).map(|k| i(k * 10)).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            range(&f(0.1), &f(0.3), 3).unwrap(),
+            vec![f(0.1), f(0.2), f(0.3)]
+        );
+        assert_eq!(
+            range(&i(0), &i(1), 3).unwrap(),
+            vec![f(0.0), f(0.5), f(1.0)]
+        );
+        assert_eq!(range(&i(7), &i(9), 1).unwrap(), vec![i(7)]);
+        assert!(range(&i(0), &i(1), 0).unwrap_err().contains("empty axis"));
+        assert_eq!(cell(&f(1.0)), "1");
+        assert_eq!(
+            clean("wrong type: got string\nin `coalitions.power`"),
+            "wrong type: got string"
+        );
+        assert_eq!(clean("allowed: a, b`\nin `x"), "allowed: a, b");
+    }
 }
