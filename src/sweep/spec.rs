@@ -848,7 +848,7 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
     for a in &axes {
         points = points.saturating_mul(a.values.len() as u64);
     }
-    let runs = points.checked_mul(replicates).unwrap_or(u64::MAX);
+    let runs = points.saturating_mul(replicates);
     if runs >= u64::MAX / 2 {
         cx.at(
             "sweep",
