@@ -100,20 +100,33 @@ pub struct RunArgs {
 pub fn scenario_text(arg: &Path) -> Result<(PathBuf, String)> {
     if arg.exists() {
         let text = std::fs::read_to_string(arg).map_err(|e| {
-            Error::input(&arg.display().to_string(), "", format!("cannot read the file: {e}"))
+            Error::input(
+                &arg.display().to_string(),
+                "",
+                format!("cannot read the file: {e}"),
+            )
         })?;
         return Ok((arg.to_path_buf(), text));
     }
     let a = arg.to_string_lossy();
     for (path, text) in BUNDLED {
-        let stem = Path::new(path).file_stem().map(|s| s.to_string_lossy().to_string());
-        if *path == a || stem.as_deref() == Some(&a) || path.trim_end_matches(".toml").ends_with(&*a) {
+        let stem = Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string());
+        if *path == a
+            || stem.as_deref() == Some(&a)
+            || path.trim_end_matches(".toml").ends_with(&*a)
+        {
             return Ok((PathBuf::from(path), text.to_string()));
         }
     }
     let names: Vec<String> = BUNDLED
         .iter()
-        .filter_map(|(p, _)| Path::new(p).file_stem().map(|s| s.to_string_lossy().to_string()))
+        .filter_map(|(p, _)| {
+            Path::new(p)
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+        })
         .collect();
     Err(Error::input(
         &a,
@@ -127,7 +140,12 @@ pub fn scenario_text(arg: &Path) -> Result<(PathBuf, String)> {
 }
 
 /// Loads a scenario with the run's overrides (`--seed`, `--steps`, `--set`).
-pub fn load_scenario(arg: &Path, seed: Option<u64>, steps: Option<i64>, set: &[String]) -> Result<Scenario> {
+pub fn load_scenario(
+    arg: &Path,
+    seed: Option<u64>,
+    steps: Option<i64>,
+    set: &[String],
+) -> Result<Scenario> {
     let (path, text) = scenario_text(arg)?;
     let mut overrides = Vec::new();
     if let Some(s) = seed {
@@ -152,20 +170,35 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
 }
 
 /// Runs the replicates of a scenario in parallel; results are in replicate order.
-pub fn run_replicates(sc: &Scenario, replicates: u64, threads: Option<usize>) -> Result<Vec<crate::observe::RunResult>> {
+pub fn run_replicates(
+    sc: &Scenario,
+    replicates: u64,
+    threads: Option<usize>,
+) -> Result<Vec<crate::observe::RunResult>> {
     use rayon::prelude::*;
     if replicates == 0 {
         return Err(Error::input("--replicates", "", "must be ≥ 1"));
     }
     let pool = pool(threads)?;
     let m = &sc.model;
-    Ok(pool.install(|| (0..replicates).into_par_iter().map(|r| crate::engine::run(m, r)).collect()))
+    Ok(pool.install(|| {
+        (0..replicates)
+            .into_par_iter()
+            .map(|r| crate::engine::run(m, r))
+            .collect()
+    }))
 }
 
 pub fn default_out(name: &str) -> PathBuf {
     let safe: String = name
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     PathBuf::from("out").join(safe)
 }
@@ -218,7 +251,9 @@ pub fn describe(sc: &Scenario) -> String {
         "  time: {} steps of {} year(s){}; tipping share {:.3}; seed {}\n",
         m.steps,
         m.dt,
-        m.start_year.map(|y| format!(" from {y}")).unwrap_or_default(),
+        m.start_year
+            .map(|y| format!(" from {y}"))
+            .unwrap_or_default(),
         m.tipping_share,
         m.seed
     ));
@@ -247,7 +282,11 @@ pub fn describe(sc: &Scenario) -> String {
             c.strategy,
             c.targets_per_step,
             c.resources,
-            c.norms.iter().map(|&k| m.norms[k].id.as_str()).collect::<Vec<_>>().join(", ")
+            c.norms
+                .iter()
+                .map(|&k| m.norms[k].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let so = &m.socialization;

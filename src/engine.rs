@@ -7,7 +7,7 @@
 //! in place cannot influence another state's decision. Changes to the aggregates are
 //! collected and applied together after the loop.
 
-use crate::mechanisms::{domestic, internalization, persuasion, socialization};
+use crate::mechanisms::{collisions, domestic, internalization, persuasion, socialization};
 use crate::model::{Cause, Model, ThresholdUnit, World};
 use crate::observe::{Event, Observer, RunResult, StepStats};
 use crate::rng::{self, StepKeys};
@@ -34,7 +34,7 @@ pub fn run(m: &Model, run: u64) -> RunResult {
     obs.finish(m, &w, Termination::StepsDone)
 }
 
-/// Advances the world by one step (t = 1, 2, …).
+/// Advances the world by one step (t = 1, 2, …), visiting states in index order.
 pub fn step(
     m: &Model,
     w: &mut World,
@@ -43,8 +43,24 @@ pub fn step(
     stats: &mut [StepStats],
     events: &mut Vec<Event>,
 ) {
-    let k = keys.next();
+    let n = w.n;
+    step_in_order(m, w, keys, t, stats, events, 0..n)
+}
+
+/// As `step`, visiting the states in the given order. The result does not depend on the
+/// order (synchronous update); tests prove it by visiting in random permutations.
+pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
+    m: &Model,
+    w: &mut World,
+    keys: &mut StepKeys,
+    t: u32,
+    stats: &mut [StepStats],
+    events: &mut Vec<Event>,
+    order: I,
+) {
+    let k = keys.next_step();
     w.step = t;
+    collisions::step(m, w, t, &k, events);
     persuasion::plan(m, w, &k, t);
     let n = w.n;
     let nr = w.n_regions;
@@ -57,6 +73,7 @@ pub fn step(
     let [a_sys, a_reg, a_net] = s.scope;
     let count_unit = s.unit == ThresholdUnit::Count;
     w.changes.clear();
+    #[allow(clippy::needless_range_loop)] // kk indexes several per-norm arrays
     for kk in 0..w.k {
         let base = kk * n;
         let st = &mut stats[kk];
@@ -80,9 +97,13 @@ pub fn step(
         let speed_dt = m.compliance_speed * dt;
         let decay_dt = m.decay * dt;
         let sys_count = w.count_sys[kk] as u64;
+        // Collisions: an active one slows adoption of both norms and erodes a dominant
+        // norm's internalization; a hierarchy set against a norm keeps slowing it.
+        let brake = w.norm_brake[kk];
+        let erosion = w.norm_erosion[kk].min(1.0);
         let net = w.net.as_ref();
         let (mut wa, mut wc, mut wi, mut cnt) = (0.0f64, 0.0f64, 0.0f64, 0i64);
-        for i in 0..n {
+        for i in order.clone() {
             let x = base + i;
             let r = w.region[i] as usize;
             // Share-based pressure from the three scopes (frozen aggregates only).
@@ -96,7 +117,10 @@ pub fn step(
             let mult = 1.0 + s.legitimation * w.legit[i];
             if w.adopted[x] {
                 let mut backslid = false;
-                let ii = internalization::grow(w.internalization[x], intern_dt);
+                let mut ii = internalization::grow(w.internalization[x], intern_dt);
+                if erosion > 0.0 {
+                    ii = (ii as f64 * (1.0 - erosion)) as f32;
+                }
                 w.internalization[x] = ii;
                 w.compliance[x] = internalization::follow(w.compliance[x], ii as f64, speed_dt);
                 if back_dt > 0.0 {
@@ -137,6 +161,11 @@ pub fn step(
                     socialization::count_hazard(s, dt, c, mult, w.threshold[i])
                 } else {
                     socialization::hazard(s, dt, p * mult, w.threshold[i])
+                };
+                let (h_dom, h_per, h_soc) = if brake != 1.0 {
+                    (h_dom * brake, h_per * brake, h_soc * brake)
+                } else {
+                    (h_dom, h_per, h_soc)
                 };
                 let total = h_dom + h_per + h_soc;
                 if total > 0.0 {
@@ -189,6 +218,7 @@ pub fn step(
     }
     w.touched.clear();
     apply_changes(w);
+    collisions::shift_positions(m, w);
 }
 
 /// Applies this step's adoption changes to the frozen aggregates, all at once.

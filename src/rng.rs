@@ -84,7 +84,7 @@ impl StepKeys {
         }
     }
     /// Keys for the next step; called exactly once per step, in step order.
-    pub fn next(&mut self) -> Keys {
+    pub fn next_step(&mut self) -> Keys {
         Keys {
             adopt: self.rng.next_u64(),
             backslide: self.rng.next_u64(),
@@ -99,7 +99,9 @@ impl StepKeys {
 /// norm index).
 #[inline(always)]
 pub fn draw(key: u64, actor_key: u64, salt: u64) -> f64 {
-    unit(mix64(key ^ actor_key ^ salt.wrapping_mul(0xD6E8_FEB8_6659_FD93)))
+    unit(mix64(
+        key ^ actor_key ^ salt.wrapping_mul(0xD6E8_FEB8_6659_FD93),
+    ))
 }
 
 #[cfg(test)]

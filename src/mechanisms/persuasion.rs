@@ -7,6 +7,7 @@
 //! change occurs without significant domestic movements").
 
 use crate::model::{Coalition, Model, Strategy, World};
+
 use crate::rng::{self, Keys};
 
 /// Resonance of a coalition's frame with a state's values: 1 − mean |difference| / 2,
@@ -63,7 +64,7 @@ pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
                 }
                 let i = w.order[ci][oi] as usize;
                 if !w.adopted[base + i] {
-                    lobby(m, w, c, base, i);
+                    lobby(m, w, ci, base, i);
                     chosen += 1;
                 }
             }
@@ -79,7 +80,7 @@ pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
                         continue;
                     }
                     w.scratch_idx.push(i as u32);
-                    lobby(m, w, c, base, i);
+                    lobby(m, w, ci, base, i);
                     chosen += 1;
                 }
                 w.scratch_idx.clear();
@@ -89,9 +90,14 @@ pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
     }
 }
 
-fn lobby(m: &Model, w: &mut World, c: &Coalition, base: usize, i: usize) {
+fn lobby(m: &Model, w: &mut World, ci: usize, base: usize, i: usize) {
     let d = w.d;
-    let res = resonance(&c.values, &w.values[i * d..i * d + d]);
+    let c = &m.coalitions[ci];
+    // Frames move with collisions (position shifts), so read the current values.
+    let res = resonance(
+        &w.coal_values[ci * d..ci * d + d],
+        &w.values[i * d..i * d + d],
+    );
     let h = visit_hazard(m, c, res, w.movement[base + i]);
     let x = base + i;
     if w.pers[x] == 0.0 {

@@ -91,7 +91,13 @@ mod tests {
         assert_eq!(hazard(&s, 1.0, 0.0, 0.3), 0.0);
         let s = soc(Response::Linear);
         assert!((hazard(&s, 0.5, 0.5, 0.0) - 0.1).abs() < 1e-12);
-        assert_eq!(count_hazard(&soc(Response::Threshold), 1.0, 2, 1.0, 2.0), 1.0);
-        assert_eq!(count_hazard(&soc(Response::Threshold), 1.0, 1, 1.0, 2.0), 0.0);
+        assert_eq!(
+            count_hazard(&soc(Response::Threshold), 1.0, 2, 1.0, 2.0),
+            1.0
+        );
+        assert_eq!(
+            count_hazard(&soc(Response::Threshold), 1.0, 1, 1.0, 2.0),
+            0.0
+        );
     }
 }

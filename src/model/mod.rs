@@ -5,7 +5,10 @@ pub mod network;
 pub mod world;
 
 pub use crate::scenario::distribution::Dist;
-pub use crate::scenario::schema::{NetworkKind, Response, Strategy, ThresholdUnit};
+pub use crate::scenario::schema::{
+    Access, CollisionSpec as CollisionParams, NetworkKind, Response, Stance, Strategy,
+    ThresholdUnit,
+};
 pub use world::World;
 
 /// Causes of a change of a state's adoption, as recorded per adoption.
@@ -83,6 +86,8 @@ pub struct Norm {
     pub initial_random: usize,
     pub initial_share: f64,
     pub initial_internalization: f64,
+    /// Position on the value dimensions.
+    pub values: Vec<f64>,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +107,76 @@ pub struct Coalition {
     pub start_step: u32,
     /// Member states (listed-state indices): lobbied first.
     pub members: Vec<usize>,
+    pub non_state_members: Vec<String>,
+    /// Stance per norm (index by norm): support or challenge, if declared.
+    pub stance: Vec<Option<Stance>>,
+}
+
+impl Coalition {
+    /// How much the coalition cares for norm `k`: 1/(1 + rank) in its hierarchy of
+    /// promoted norms (first = top), 1 if it declares support; 0 otherwise.
+    pub fn salience(&self, k: usize) -> f64 {
+        let promoted = self
+            .norms
+            .iter()
+            .position(|&x| x == k)
+            .map_or(0.0, |r| 1.0 / (1.0 + r as f64));
+        let supported = if self.stance[k] == Some(Stance::Support) {
+            1.0
+        } else {
+            0.0
+        };
+        f64::max(promoted, supported)
+    }
+    /// The side the coalition takes in a collision between norms `a` and `b` (0 for a,
+    /// 1 for b) and its salience, or None if it is not involved.
+    pub fn side(&self, a: usize, b: usize) -> Option<(usize, f64)> {
+        let ch = |k: usize| {
+            if self.stance[k] == Some(Stance::Challenge) {
+                1.0
+            } else {
+                0.0
+            }
+        };
+        let sa = f64::max(self.salience(a), ch(b));
+        let sb = f64::max(self.salience(b), ch(a));
+        if sa <= 0.0 && sb <= 0.0 {
+            None
+        } else if sa >= sb {
+            Some((0, sa))
+        } else {
+            Some((1, sb))
+        }
+    }
+}
+
+/// An international venue (ILO conference, CND, a treaty's ad-hoc committee).
+#[derive(Debug, Clone)]
+pub struct Forum {
+    pub id: String,
+    pub name: String,
+    /// Steps at which it meets, ascending.
+    pub sessions: Vec<u32>,
+    /// Steps at which it adopts an outcome document.
+    pub decisions: Vec<u32>,
+    pub capacity: usize,
+    /// Member states (empty: all).
+    pub members: Vec<usize>,
+    /// Initial access per coalition.
+    pub access: Vec<Access>,
+    /// (step, coalition, access) changes, by step.
+    pub access_changes: Vec<(u32, usize, Access)>,
+    pub state_voice: f64,
+}
+
+/// Two norms whose behaviours cannot both be followed: a potential collision.
+#[derive(Debug, Clone)]
+pub struct Incompatibility {
+    pub id: String,
+    pub norms: [usize; 2],
+    pub dimension: Option<usize>,
+    /// Forums where it can be articulated (empty: all).
+    pub forums: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +245,9 @@ pub struct Model {
     pub backslide_rate: f64,
     pub backslide_max_internalization: f64,
     pub observation: Observation,
+    pub forums: Vec<Forum>,
+    pub incompatibilities: Vec<Incompatibility>,
+    pub collision: CollisionParams,
 }
 
 impl Model {

@@ -60,6 +60,69 @@ pub struct World {
     pub scratch_idx: Vec<u32>,
     pub region_share: Vec<f64>,
     pub step: u32,
+    // --- coalitions, forums and collisions ---
+    /// Coalitions' value positions (`c * d + dim`); they move under collisions.
+    pub coal_values: Vec<f64>,
+    /// Value positions at the start, to measure lasting shifts.
+    pub init_values: Vec<f64>,
+    pub init_coal_values: Vec<f64>,
+    /// Current access per forum × coalition.
+    pub access: Vec<crate::model::Access>,
+    pub coll: Vec<CollisionState>,
+    /// Per norm: multiplier of adoption hazards this step (active collisions, hierarchies).
+    pub norm_brake: Vec<f64>,
+    /// Per norm: persistent multiplier after a hierarchy was set against the norm.
+    pub norm_loser: Vec<f64>,
+    /// Per norm: erosion of internalization per step from active collisions.
+    pub norm_erosion: Vec<f64>,
+}
+
+/// Phase of a potential collision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Latent,
+    Active,
+    Ended,
+}
+
+/// The dynamic state of one potential collision (an incompatibility).
+#[derive(Debug, Clone)]
+pub struct CollisionState {
+    pub phase: Phase,
+    pub intensity: f64,
+    pub forum: Option<usize>,
+    pub articulated_by: Option<usize>,
+    /// The norm invoked by the articulating coalition (0 or 1: index into the pair).
+    pub invoked: usize,
+    pub articulated_step: Option<u32>,
+    pub activated_step: Option<u32>,
+    pub ended_step: Option<u32>,
+    pub outcome: Option<crate::observe::Outcome>,
+    pub winner: Option<usize>,
+    pub peak: f64,
+    pub activations: u32,
+    /// Debated in a session this step (no decay).
+    pub debated: bool,
+}
+
+impl CollisionState {
+    fn new() -> Self {
+        CollisionState {
+            phase: Phase::Latent,
+            intensity: 0.0,
+            forum: None,
+            articulated_by: None,
+            invoked: 0,
+            articulated_step: None,
+            activated_step: None,
+            ended_step: None,
+            outcome: None,
+            winner: None,
+            peak: 0.0,
+            activations: 0,
+            debated: false,
+        }
+    }
 }
 
 impl World {
@@ -115,6 +178,26 @@ impl World {
             scratch_idx: Vec::with_capacity(n),
             region_share: vec![0.0; nr],
             step: 0,
+            coal_values: m
+                .coalitions
+                .iter()
+                .flat_map(|c| c.values.iter().copied())
+                .collect(),
+            init_values: Vec::new(),
+            init_coal_values: Vec::new(),
+            access: m
+                .forums
+                .iter()
+                .flat_map(|f| f.access.iter().copied())
+                .collect(),
+            coll: m
+                .incompatibilities
+                .iter()
+                .map(|_| CollisionState::new())
+                .collect(),
+            norm_brake: vec![1.0; k],
+            norm_loser: vec![1.0; k],
+            norm_erosion: vec![0.0; k],
         };
         for (i, s) in m.listed.iter().enumerate() {
             w.key.push(rng::id_key(&s.id));
@@ -164,7 +247,10 @@ impl World {
             use rand::Rng;
             for _ in 0..g {
                 let u: f64 = prng.gen();
-                let r = p.region_cum.partition_point(|&c| c <= u).min(p.regions.len() - 1);
+                let r = p
+                    .region_cum
+                    .partition_point(|&c| c <= u)
+                    .min(p.regions.len() - 1);
                 w.region.push(p.regions[r] as u16);
             }
             if p.critical_count > 0 {
@@ -201,6 +287,8 @@ impl World {
         w.build_network(m, run_seed);
         w.build_orders(m);
         w.seed_adopters(m, run_seed);
+        w.init_values = w.values.clone();
+        w.init_coal_values = w.coal_values.clone();
         w
     }
 
@@ -209,7 +297,9 @@ impl World {
         let n = self.n;
         let mut nrng = rng::stream(run_seed, Purpose::Network);
         let g = match np.kind {
-            NetworkKind::ErdosRenyi => network::erdos_renyi(n, np.mean_degree / n as f64, &mut nrng),
+            NetworkKind::ErdosRenyi => {
+                network::erdos_renyi(n, np.mean_degree / n as f64, &mut nrng)
+            }
             NetworkKind::Ring => network::ring(n, np.k),
             NetworkKind::WattsStrogatz => network::watts_strogatz(n, np.k, np.rewire, &mut nrng),
             NetworkKind::BarabasiAlbert => network::barabasi_albert(n, np.m, &mut nrng),

@@ -160,6 +160,21 @@ pub struct CollisionRecord {
     pub peak_intensity: f64,
     /// Intensity at every step 0..=steps (0 when not active).
     pub intensity: Vec<f32>,
+    /// Phase at every step: 0 latent, 1 articulated (not taken up), 2 active, 3 ended.
+    pub phase: Vec<u8>,
+    /// How many times it was activated (it can recur after suppression).
+    pub activations: u32,
+    /// Lasting shift of other actors' positions toward the invoked norm (mean reduction
+    /// of their value distance to it since the start; > 0 means toward).
+    pub position_shift: f64,
+}
+
+impl CollisionRecord {
+    /// Steps the collision was active (ended or end of run minus activation).
+    pub fn active_duration(&self, steps: u32) -> Option<u32> {
+        let a = self.activated_step?;
+        Some(self.ended_step.unwrap_or(steps).saturating_sub(a))
+    }
 }
 
 /// Everything one run produced.
@@ -183,6 +198,9 @@ pub struct Observer {
     tipped: Vec<bool>,
     milestone_next: Vec<usize>,
     pub events: Vec<Event>,
+    /// Per collision: intensity and phase at every step.
+    coll_intensity: Vec<Vec<f32>>,
+    coll_phase: Vec<Vec<u8>>,
 }
 
 impl Observer {
@@ -199,6 +217,8 @@ impl Observer {
             tipped: vec![false; k],
             milestone_next: vec![0; k],
             events: Vec::new(),
+            coll_intensity: vec![Vec::with_capacity(steps + 1); m.incompatibilities.len()],
+            coll_phase: vec![Vec::with_capacity(steps + 1); m.incompatibilities.len()],
         };
         let n = w.n;
         let stats: Vec<StepStats> = (0..k)
@@ -227,8 +247,19 @@ impl Observer {
     }
 
     /// Records step `t`.
-    pub fn observe(&mut self, m: &Model, _w: &World, t: u32, stats: &[StepStats]) {
+    pub fn observe(&mut self, m: &Model, w: &World, t: u32, stats: &[StepStats]) {
         let ob = &m.observation;
+        for (ii, c) in w.coll.iter().enumerate() {
+            use crate::model::world::Phase;
+            let active = c.phase == Phase::Active;
+            self.coll_intensity[ii].push(if active { c.intensity as f32 } else { 0.0 });
+            self.coll_phase[ii].push(match c.phase {
+                Phase::Latent if c.articulated_step.is_some() => 1,
+                Phase::Latent => 0,
+                Phase::Active => 2,
+                Phase::Ended => 3,
+            });
+        }
         for (kk, st) in stats.iter().enumerate() {
             let ws = st.w_adopted / self.w_total;
             self.share[kk].push(ws);
@@ -365,6 +396,7 @@ impl Observer {
                 .take(5)
                 .map(|&(t, i)| (t, w.state_name(m, i), Cause::from_u8(w.cause[kk * n + i])))
                 .collect();
+            // (States are in canonical order: listed sorted by id, then generated.)
             let critical = (0..n)
                 .filter(|&i| w.critical[kk * n + i])
                 .map(|i| {
@@ -404,14 +436,43 @@ impl Observer {
                 e.actor = w.state_id(m, i as usize);
             }
         }
-        // Stable: within a step, events keep the order in which they were recorded.
-        self.events.sort_by_key(|e| e.step);
+        // Deterministic order whatever the order of states in the file: by step, then
+        // kind, norm and actor.
+        self.events.sort_by(|a, b| {
+            (a.step, a.kind, a.norm, &a.actor).cmp(&(b.step, b.kind, b.norm, &b.actor))
+        });
+        let collisions = m
+            .incompatibilities
+            .iter()
+            .enumerate()
+            .map(|(ii, inc)| {
+                let c = &w.coll[ii];
+                CollisionRecord {
+                    id: inc.id.clone(),
+                    norms: inc.norms,
+                    forum: c.forum.map_or(String::new(), |f| m.forums[f].id.clone()),
+                    articulated_step: c.articulated_step,
+                    activated_step: c.activated_step,
+                    ended_step: c.ended_step,
+                    outcome: c.outcome.unwrap_or(Outcome::Open),
+                    winner: c.winner,
+                    articulated_by: c
+                        .articulated_by
+                        .map_or(String::new(), |x| m.coalitions[x].id.clone()),
+                    peak_intensity: c.peak,
+                    intensity: std::mem::take(&mut self.coll_intensity[ii]),
+                    phase: std::mem::take(&mut self.coll_phase[ii]),
+                    activations: c.activations,
+                    position_shift: crate::mechanisms::collisions::position_shift(m, w, ii),
+                }
+            })
+            .collect();
         RunResult {
             run: self.run,
             rows: self.rows,
             events: self.events,
             norms,
-            collisions: Vec::new(),
+            collisions,
             termination,
         }
     }

@@ -40,7 +40,10 @@ impl AtomicFile {
             .map_err(|e| Error::Other(format!("cannot write {}: {e}", self.tmp.display())))?;
         f.sync_all().ok();
         std::fs::rename(&self.tmp, &self.dest).map_err(|e| {
-            Error::Other(format!("cannot move {} into place: {e}", self.dest.display()))
+            Error::Other(format!(
+                "cannot move {} into place: {e}",
+                self.dest.display()
+            ))
         })
     }
 }

@@ -29,7 +29,10 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
         Error::input(
             "--out",
             "",
-            format!("the output directory {} is not writable: {e}", dir.display()),
+            format!(
+                "the output directory {} is not writable: {e}",
+                dir.display()
+            ),
         )
     })?;
     let _ = std::fs::remove_file(probe);
@@ -40,10 +43,14 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
 pub fn write_run(dir: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
     tables::write_timeseries(&dir.join("timeseries.csv"), m, runs)?;
     tables::write_events(&dir.join("events.csv"), m, runs)?;
-    let js = summary::summary_json(m, runs, Vec::new());
+    tables::write_collisions(&dir.join("collisions.csv"), m, runs)?;
+    let js = summary::summary_json(m, runs, summary::collisions_json(m, runs));
     let mut bytes = serde_json::to_vec_pretty(&js).map_err(|e| Error::Other(e.to_string()))?;
     bytes.push(b'\n');
     atomic::write(&dir.join("summary.json"), &bytes)?;
-    atomic::write(&dir.join("summary.txt"), text::summary_text(m, runs).as_bytes())?;
+    atomic::write(
+        &dir.join("summary.txt"),
+        text::summary_text(m, runs).as_bytes(),
+    )?;
     Ok(())
 }

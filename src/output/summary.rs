@@ -18,11 +18,19 @@ pub fn norm_measures(m: &Model, o: &NormOutcome) -> Vec<(&'static str, Option<f6
         ("tipping_step", step(&o.tipping), true),
         ("regime_change_step", step(&o.regime_change), true),
         ("fastest_step", step(&o.fastest), true),
-        ("entry_into_force_step", o.entry_into_force_step.map(|x| x as f64), true),
+        (
+            "entry_into_force_step",
+            o.entry_into_force_step.map(|x| x as f64),
+            true,
+        ),
         ("final_adopters", Some(o.final_adopters as f64), true),
         ("final_weighted_share", Some(o.final_weighted_share), false),
         ("final_compliance", Some(o.final_compliance), false),
-        ("final_internalization", Some(o.final_internalization), false),
+        (
+            "final_internalization",
+            Some(o.final_internalization),
+            false,
+        ),
         ("tipping_year", year(&o.tipping), false),
         ("tipping_counted_share", cs(&o.tipping), false),
         ("tipping_weighted_share", ws(&o.tipping), false),
@@ -30,7 +38,11 @@ pub fn norm_measures(m: &Model, o: &NormOutcome) -> Vec<(&'static str, Option<f6
         ("regime_change_year", year(&o.regime_change), false),
         ("regime_change_counted_share", cs(&o.regime_change), false),
         ("regime_change_weighted_share", ws(&o.regime_change), false),
-        ("fastest_time", o.fastest_refined.map(|t| m.time_of(t)), false),
+        (
+            "fastest_time",
+            o.fastest_refined.map(|t| m.time_of(t)),
+            false,
+        ),
         ("fastest_counted_share", cs(&o.fastest), false),
         ("fastest_weighted_share", ws(&o.fastest), false),
         ("final_counted_share", Some(o.final_counted_share), false),
@@ -58,6 +70,32 @@ fn stats_value(s: Stats) -> Value {
     })
 }
 
+/// The `collisions` list: one entry per potential collision per replicate.
+pub fn collisions_json(m: &Model, runs: &[RunResult]) -> Vec<Value> {
+    let mut out = Vec::new();
+    for r in runs {
+        for c in &r.collisions {
+            out.push(json!({
+                "id": c.id,
+                "norms": [m.norms[c.norms[0]].id, m.norms[c.norms[1]].id],
+                "forum": c.forum,
+                "articulated_step": c.articulated_step,
+                "activated_step": c.activated_step,
+                "ended_step": c.ended_step,
+                "outcome": c.outcome.name(),
+                "winner": c.winner.map(|k| m.norms[k].id.clone()),
+                "articulated_by": c.articulated_by,
+                "activations": c.activations,
+                "active_duration": c.active_duration(m.steps),
+                "peak_intensity": round6(c.peak_intensity),
+                "position_shift": round6(c.position_shift),
+                "replicate": r.run,
+            }));
+        }
+    }
+    out
+}
+
 pub fn summary_json(m: &Model, runs: &[RunResult], collisions: Vec<Value>) -> Value {
     let mut norms = Map::new();
     for (kk, norm) in m.norms.iter().enumerate() {
@@ -69,8 +107,10 @@ pub fn summary_json(m: &Model, runs: &[RunResult], collisions: Vec<Value>) -> Va
             }
             obj.insert("final_stage".into(), json!(o.final_stage.name()));
         } else {
-            let per_run: Vec<Vec<(&str, Option<f64>, bool)>> =
-                runs.iter().map(|r| norm_measures(m, &r.norms[kk])).collect();
+            let per_run: Vec<Vec<(&str, Option<f64>, bool)>> = runs
+                .iter()
+                .map(|r| norm_measures(m, &r.norms[kk]))
+                .collect();
             for (j, (name, _, _)) in per_run[0].iter().enumerate() {
                 let vals: Vec<Option<f64>> = per_run.iter().map(|v| v[j].1).collect();
                 obj.insert((*name).into(), stats_value(Stats::of(&vals)));

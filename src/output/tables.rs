@@ -53,7 +53,8 @@ pub fn write_timeseries(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()
     let mut f = super::atomic::AtomicFile::create(path)?;
     {
         let mut w = csv::Writer::from_writer(f.writer());
-        w.write_record(TIMESERIES_HEADER).map_err(|e| csv_err(path, e))?;
+        w.write_record(TIMESERIES_HEADER)
+            .map_err(|e| csv_err(path, e))?;
         for r in runs {
             for row in &r.rows {
                 w.write_record([
@@ -85,7 +86,8 @@ pub fn write_events(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
     let mut f = super::atomic::AtomicFile::create(path)?;
     {
         let mut w = csv::Writer::from_writer(f.writer());
-        w.write_record(EVENTS_HEADER).map_err(|e| csv_err(path, e))?;
+        w.write_record(EVENTS_HEADER)
+            .map_err(|e| csv_err(path, e))?;
         for r in runs {
             for e in &r.events {
                 w.write_record([
@@ -99,6 +101,43 @@ pub fn write_events(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
                     fmt_time(m, e.step as f64),
                 ])
                 .map_err(|x| csv_err(path, x))?;
+            }
+        }
+        w.flush().map_err(|e| csv_err(path, e))?;
+    }
+    f.commit()
+}
+
+/// `collisions.csv`: intensity and phase of every potential collision at every step.
+pub fn write_collisions(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
+    let mut f = super::atomic::AtomicFile::create(path)?;
+    {
+        let mut w = csv::Writer::from_writer(f.writer());
+        w.write_record([
+            "replicate",
+            "step",
+            "collision",
+            "forum",
+            "intensity",
+            "state",
+            "year",
+        ])
+        .map_err(|e| csv_err(path, e))?;
+        const PHASES: [&str; 4] = ["latent", "articulated", "active", "ended"];
+        for r in runs {
+            for c in &r.collisions {
+                for (t, (&i, &ph)) in c.intensity.iter().zip(&c.phase).enumerate() {
+                    w.write_record([
+                        r.run.to_string(),
+                        t.to_string(),
+                        c.id.clone(),
+                        c.forum.clone(),
+                        format!("{i:.6}"),
+                        PHASES[ph as usize].to_string(),
+                        fmt_time(m, t as f64),
+                    ])
+                    .map_err(|e| csv_err(path, e))?;
+                }
             }
         }
         w.flush().map_err(|e| csv_err(path, e))?;

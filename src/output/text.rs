@@ -32,11 +32,7 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
     let mut out = String::new();
     let n = m.n_states();
     let span = if m.has_years() {
-        format!(
-            "{} to {}",
-            fmt_time(m, 0.0),
-            fmt_time(m, m.steps as f64)
-        )
+        format!("{} to {}", fmt_time(m, 0.0), fmt_time(m, m.steps as f64))
     } else {
         format!("{} steps", m.steps)
     };
@@ -49,7 +45,10 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
         if runs.len() == 1 {
             "one run".to_string()
         } else {
-            format!("{} replicates (figures are medians across them)", runs.len())
+            format!(
+                "{} replicates (figures are medians across them)",
+                runs.len()
+            )
         }
     ));
     if !m.description.trim().is_empty() {
@@ -63,11 +62,19 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
             s.push_str(&format!(
                 " (if {}, {} suggests {})",
                 norm.problem,
-                if norm.value.is_empty() { "one's values" } else { &norm.value },
+                if norm.value.is_empty() {
+                    "one's values"
+                } else {
+                    &norm.value
+                },
                 norm.behaviour
             ));
         }
-        s.push_str(if norm.dominant { ", dominant at the start.\n" } else { ".\n" });
+        s.push_str(if norm.dominant {
+            ", dominant at the start.\n"
+        } else {
+            ".\n"
+        });
         out.push_str(&s);
         if runs.len() == 1 {
             single(m, &runs[0], kk, &mut out);
@@ -75,8 +82,82 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
             many(m, runs, kk, &mut out);
         }
     }
-    out.push_str("\nNo norm collision was articulated (the scenario declares no forum or incompatible norms).\n");
+    out.push('\n');
+    out.push_str(&collisions_text(m, runs));
     out
+}
+
+fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
+    if m.incompatibilities.is_empty() {
+        return "No norm collision was articulated (the scenario declares no incompatible norms).\n".into();
+    }
+    let mut out = String::new();
+    let r = runs.len();
+    for (ii, inc) in m.incompatibilities.iter().enumerate() {
+        let (a, b) = (&m.norms[inc.norms[0]].name, &m.norms[inc.norms[1]].name);
+        if r == 1 {
+            let c = &runs[0].collisions[ii];
+            match (c.articulated_step, c.activated_step) {
+                (None, _) => out.push_str(&format!("The collision between \"{a}\" and \"{b}\" was never articulated.\n")),
+                (Some(s), None) => out.push_str(&format!(
+                    "{} articulated the collision between \"{a}\" and \"{b}\" {} in {}, but no one took it up: it was not activated.\n",
+                    coalition_name(m, &c.articulated_by), when(m, s as f64), forum_name(m, &c.forum)
+                )),
+                (Some(s), Some(act)) => {
+                    let end = match (c.ended_step, c.outcome) {
+                        (Some(e), crate::observe::Outcome::Resolved) => format!(
+                            "it was resolved {} in favour of \"{}\"",
+                            when(m, e as f64),
+                            c.winner.map_or("?".to_string(), |k| m.norms[k].name.clone())
+                        ),
+                        (Some(e), crate::observe::Outcome::Compromised) => format!("it ended {} in a compromise that leaves the question to states", when(m, e as f64)),
+                        (Some(e), crate::observe::Outcome::Suppressed) => format!("the stronger side suppressed it {}", when(m, e as f64)),
+                        _ => "it was still open at the end".to_string(),
+                    };
+                    out.push_str(&format!(
+                        "{} articulated the collision between \"{a}\" and \"{b}\" {} in {}; it was activated {} (peak intensity {:.2}) and {end}. Other actors' positions moved {:.3} toward the invoked norm.\n",
+                        coalition_name(m, &c.articulated_by), when(m, s as f64), forum_name(m, &c.forum), when(m, act as f64), c.peak_intensity, c.position_shift
+                    ));
+                }
+            }
+        } else {
+            let act = runs
+                .iter()
+                .filter(|x| x.collisions[ii].activated_step.is_some())
+                .count();
+            let mut outcomes = String::new();
+            for o in crate::observe::Outcome::ALL {
+                let n = runs
+                    .iter()
+                    .filter(|x| {
+                        x.collisions[ii].activated_step.is_some() && x.collisions[ii].outcome == o
+                    })
+                    .count();
+                if n > 0 {
+                    outcomes.push_str(&format!(" {} {},", n, o.name()));
+                }
+            }
+            out.push_str(&format!(
+                "The collision between \"{a}\" and \"{b}\" was activated in {act} of {r} replicates{}.\n",
+                if act > 0 { format!(" (outcomes:{})", outcomes.trim_end_matches(',')) } else { String::new() }
+            ));
+        }
+    }
+    out
+}
+
+fn coalition_name(m: &Model, id: &str) -> String {
+    m.coalitions
+        .iter()
+        .find(|c| c.id == id)
+        .map_or(id.to_string(), |c| c.name.clone())
+}
+
+fn forum_name(m: &Model, id: &str) -> String {
+    m.forums
+        .iter()
+        .find(|f| f.id == id)
+        .map_or(id.to_string(), |f| f.name.clone())
 }
 
 fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
@@ -97,11 +178,18 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             "It emerged {} when {who} adopted it {}{}{}.\n",
             when(m, *t as f64),
             cause_phrase(*cause),
-            if others.is_empty() { String::new() } else { format!("; next came {}", others.join(", ")) },
+            if others.is_empty() {
+                String::new()
+            } else {
+                format!("; next came {}", others.join(", "))
+            },
             if coalitions.is_empty() {
                 String::new()
             } else {
-                format!(", with {} lobbying as norm entrepreneurs", coalitions.join(" and "))
+                format!(
+                    ", with {} lobbying as norm entrepreneurs",
+                    coalitions.join(" and ")
+                )
             }
         ));
     } else {
@@ -138,7 +226,10 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
         )),
     }
     if let Some(f) = o.fastest_refined {
-        out.push_str(&format!("Adoption was fastest around {}.\n", fmt_time(m, f)));
+        out.push_str(&format!(
+            "Adoption was fastest around {}.\n",
+            fmt_time(m, f)
+        ));
     }
     if !o.critical.is_empty() {
         let list: Vec<String> = o
@@ -172,7 +263,10 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
 fn gap_phrase(adopted: f64, compliance: f64) -> String {
     let gap = adopted - compliance;
     if gap > 0.15 {
-        format!("formal adoption outruns practice by {:.0} points", 100.0 * gap)
+        format!(
+            "formal adoption outruns practice by {:.0} points",
+            100.0 * gap
+        )
     } else {
         "practice has largely caught up with formal adoption".into()
     }

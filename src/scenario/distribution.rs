@@ -276,8 +276,7 @@ fn num(t: &toml::Table, key: &str, kind: &str) -> Result<Option<f64>, String> {
 }
 
 fn req(t: &toml::Table, key: &str, kind: &str) -> Result<f64, String> {
-    num(t, key, kind)?
-        .ok_or_else(|| format!("distribution `{kind}` needs `{key}` (a number)"))
+    num(t, key, kind)?.ok_or_else(|| format!("distribution `{kind}` needs `{key}` (a number)"))
 }
 
 /// Interprets a TOML value as a distribution, with messages that say what is allowed.
@@ -307,7 +306,10 @@ pub fn from_value(v: &toml::Value) -> Result<Dist, String> {
         other => {
             return Err(format!(
                 "unknown distribution `{other}`{}; allowed: {KINDS}",
-                crate::error::did_you_mean(other, &["uniform", "normal", "lognormal", "beta", "const"])
+                crate::error::did_you_mean(
+                    other,
+                    &["uniform", "normal", "lognormal", "beta", "const"]
+                )
             ))
         }
     };

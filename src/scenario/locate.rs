@@ -3,7 +3,13 @@
 //! file. Best effort: a key the file does not spell out falls back to its table header.
 
 /// Tables that are arrays of tables addressed by `id` in paths.
-pub const ARRAYS: &[&str] = &["states", "norms", "coalitions"];
+pub const ARRAYS: &[&str] = &[
+    "states",
+    "norms",
+    "coalitions",
+    "forums",
+    "incompatibilities",
+];
 
 /// 1-based (line, column) of `path` in `text`, if it can be found.
 pub fn locate(text: &str, path: &str) -> Option<(usize, usize)> {

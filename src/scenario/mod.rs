@@ -92,11 +92,9 @@ fn locate_problem(
     key: String,
     message: String,
 ) -> Problem {
-    if let Some((_, arg)) = set_paths
-        .iter()
-        .rev()
-        .find(|(p, _)| key == *p || key.starts_with(&format!("{p}.")) || p.starts_with(&format!("{key}.")))
-    {
+    if let Some((_, arg)) = set_paths.iter().rev().find(|(p, _)| {
+        key == *p || key.starts_with(&format!("{p}.")) || p.starts_with(&format!("{key}."))
+    }) {
         return Problem {
             source: format!("--set {arg}"),
             line: None,
@@ -126,10 +124,14 @@ fn deserialize(
         Ok(f) => Ok(f),
         Err(e) => {
             let key = id_path(table, e.path());
-            let message = friendly(&e.inner().to_string());
+            // toml adds context lines ("in `table`"); keep the message itself.
+            let raw = e.inner().to_string();
+            let raw = raw.lines().next().unwrap_or("").trim().to_string();
+            let message = friendly(&raw);
             // Unknown keys point at the key itself, others at the value.
-            let key = match unknown_key(&e.inner().to_string()) {
+            let key = match unknown_key(&raw) {
                 Some(k) if key.is_empty() || key == "?" => k,
+                Some(k) if key == k || key.ends_with(&format!(".{k}")) => key,
                 Some(k) => format!("{key}.{k}"),
                 None => key,
             };
@@ -177,7 +179,13 @@ pub(crate) fn friendly(msg: &str) -> String {
                 .split_once("expected ")
                 .map(|(_, r)| {
                     r.split(',')
-                        .map(|s| s.trim().trim_start_matches("one of ").trim_start_matches("or ").trim_matches('`').to_string())
+                        .map(|s| {
+                            s.trim()
+                                .trim_start_matches("one of ")
+                                .trim_start_matches("or ")
+                                .trim_matches('`')
+                                .to_string()
+                        })
                         .filter(|s| !s.is_empty())
                         .collect()
                 })
@@ -193,6 +201,10 @@ pub(crate) fn friendly(msg: &str) -> String {
         return format!("missing required key `{}`", f.trim_end_matches('`'));
     }
     msg.replace("invalid type: ", "wrong type: got ")
+        .replace("expected i64", "expected a whole number")
+        .replace("expected u64", "expected a whole number ≥ 0")
+        .replace("expected f64", "expected a number")
+        .replace("expected u32", "expected a whole number ≥ 0")
 }
 
 /// Turns serde's path (`coalitions[1].power`) into the id path (`coalitions.icbl.power`).
@@ -224,4 +236,3 @@ fn id_path(table: &toml::Table, p: &serde_path_to_error::Path) -> String {
     }
     out.join(".")
 }
-

@@ -21,6 +21,9 @@ pub const TOP: &[&str] = &[
     "internalization",
     "backsliding",
     "observation",
+    "forums",
+    "incompatibilities",
+    "collisions",
 ];
 
 /// Splits `PATH=VALUE`.
@@ -37,7 +40,9 @@ pub fn split(arg: &str) -> Result<(&str, &str), String> {
 pub fn parse_value(v: &str) -> toml::Value {
     let doc = format!("v = {v}");
     match doc.parse::<toml::Table>() {
-        Ok(mut t) => t.remove("v").unwrap_or_else(|| toml::Value::String(v.into())),
+        Ok(mut t) => t
+            .remove("v")
+            .unwrap_or_else(|| toml::Value::String(v.into())),
         Err(_) => toml::Value::String(v.to_string()),
     }
 }
@@ -67,7 +72,11 @@ pub fn apply(root: &mut toml::Table, path: &str, value: toml::Value) -> Result<(
         let id = segs[1];
         let arr = match root.get_mut(top) {
             Some(toml::Value::Array(a)) => a,
-            _ => return Err(format!("the scenario has no `{top}` to address by id `{id}`")),
+            _ => {
+                return Err(format!(
+                    "the scenario has no `{top}` to address by id `{id}`"
+                ))
+            }
         };
         let ids: Vec<String> = arr
             .iter()
@@ -92,7 +101,12 @@ pub fn apply(root: &mut toml::Table, path: &str, value: toml::Value) -> Result<(
     }
 }
 
-fn set_in(t: &mut toml::Table, segs: &[&str], value: toml::Value, done: &str) -> Result<(), String> {
+fn set_in(
+    t: &mut toml::Table,
+    segs: &[&str],
+    value: toml::Value,
+    done: &str,
+) -> Result<(), String> {
     let key = segs[0];
     let here = if done.is_empty() {
         key.to_string()

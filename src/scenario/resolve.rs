@@ -20,7 +20,10 @@ impl V {
     }
     fn unit(&mut self, key: &str, x: f64) {
         if !(0.0..=1.0).contains(&x) {
-            self.push(key, format!("must be a probability or share in [0, 1], got {x}"));
+            self.push(
+                key,
+                format!("must be a probability or share in [0, 1], got {x}"),
+            );
         }
     }
     fn nonneg(&mut self, key: &str, x: f64) {
@@ -57,7 +60,14 @@ impl V {
     }
     fn dist(&mut self, key: &str, d: &model::Dist, lo: f64, hi: f64) {
         for (k, msg) in d.problems() {
-            self.push(if k.is_empty() { key.to_string() } else { format!("{key}.{k}") }, msg);
+            self.push(
+                if k.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{key}.{k}")
+                },
+                msg,
+            );
         }
         let (a, b) = d.range();
         if a < lo || b > hi {
@@ -70,7 +80,13 @@ impl V {
 }
 
 /// Looks up ids, reporting unknown ones with the nearest valid id.
-fn lookup(v: &mut V, key: &str, what: &str, id: &str, index: &BTreeMap<String, usize>) -> Option<usize> {
+fn lookup(
+    v: &mut V,
+    key: &str,
+    what: &str,
+    id: &str,
+    index: &BTreeMap<String, usize>,
+) -> Option<usize> {
     match index.get(id) {
         Some(&i) => Some(i),
         None => {
@@ -99,7 +115,10 @@ fn ids<'a>(v: &mut V, table: &str, it: impl Iterator<Item = &'a str>) -> BTreeMa
             v.push(format!("{table}.{id}.id"), "must not contain dots, commas or spaces (ids are used in --set paths and CSV files)");
         }
         if m.insert(id.to_string(), i).is_some() {
-            v.push(format!("{table}.{id}.id"), format!("duplicate id `{id}`: ids in `{table}` must be unique"));
+            v.push(
+                format!("{table}.{id}.id"),
+                format!("duplicate id `{id}`: ids in `{table}` must be unique"),
+            );
         }
     }
     m
@@ -113,36 +132,56 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         v.push("scenario.name", "must not be empty");
     }
     if meta.steps <= 0 {
-        v.push("scenario.steps", format!("must be a whole number ≥ 1, got {}", meta.steps));
+        v.push(
+            "scenario.steps",
+            format!("must be a whole number ≥ 1, got {}", meta.steps),
+        );
     } else if meta.steps > 10_000_000 {
-        v.push("scenario.steps", format!("at most 10,000,000 steps, got {}", meta.steps));
+        v.push(
+            "scenario.steps",
+            format!("at most 10,000,000 steps, got {}", meta.steps),
+        );
     }
     v.positive("scenario.step_years", meta.step_years);
     if !(meta.tipping_share > 0.0 && meta.tipping_share <= 1.0) {
-        v.push("scenario.tipping_share", format!("must be in (0, 1], got {}", meta.tipping_share));
+        v.push(
+            "scenario.tipping_share",
+            format!("must be in (0, 1], got {}", meta.tipping_share),
+        );
     }
     let d = meta.value_dimensions.len();
     let steps = meta.steps.max(1) as u32;
 
     // Norms first: states refer to them.
     if f.norms.is_empty() {
-        v.push("norms", "the scenario declares no norm: add at least one [[norms]] table with an `id`");
+        v.push(
+            "norms",
+            "the scenario declares no norm: add at least one [[norms]] table with an `id`",
+        );
     }
     let norm_ix = ids(&mut v, "norms", f.norms.iter().map(|n| n.id.as_str()));
     let k = f.norms.len();
+
+    // Listed states in canonical order (sorted by id): the world's arrays, sums and
+    // outputs then do not depend on the order in which the file lists them.
+    let mut states_sorted: Vec<&StateSpec> = f.states.iter().collect();
+    states_sorted.sort_by(|a, b| a.id.cmp(&b.id));
 
     // Regions: those of the population, then any named by listed states.
     let mut regions: Vec<String> = Vec::new();
     if let Some(p) = &f.population {
         for r in &p.regions {
             if regions.contains(r) {
-                v.push("population.regions", format!("region `{r}` is listed twice"));
+                v.push(
+                    "population.regions",
+                    format!("region `{r}` is listed twice"),
+                );
             } else {
                 regions.push(r.clone());
             }
         }
     }
-    for s in &f.states {
+    for s in &states_sorted {
         if !regions.contains(&s.region) {
             regions.push(s.region.clone());
         }
@@ -153,13 +192,22 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     if regions.len() > u16::MAX as usize {
         v.push("states", "too many regions (at most 65535)");
     }
-    let region_ix: BTreeMap<String, usize> = regions.iter().cloned().enumerate().map(|(i, r)| (r, i)).collect();
+    let region_ix: BTreeMap<String, usize> = regions
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, r)| (r, i))
+        .collect();
 
     // Listed states.
-    let state_ix = ids(&mut v, "states", f.states.iter().map(|s| s.id.as_str()));
+    let state_ix = ids(
+        &mut v,
+        "states",
+        states_sorted.iter().map(|s| s.id.as_str()),
+    );
     let unit = f.socialization.threshold_unit;
     let mut listed = Vec::with_capacity(f.states.len());
-    for s in &f.states {
+    for s in &states_sorted {
         let key = |k: &str| format!("states.{}.{k}", s.id);
         v.positive(&key("weight"), s.weight);
         check_threshold(&mut v, &key("threshold"), s.threshold, unit);
@@ -274,13 +322,22 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         for sid in &n.initial_adopters {
             if let Some(i) = lookup(&mut v, &key("initial_adopters"), "state", sid, &state_ix) {
                 if !seen.insert(i) {
-                    v.push(key("initial_adopters"), format!("state `{sid}` is listed twice"));
+                    v.push(
+                        key("initial_adopters"),
+                        format!("state `{sid}` is listed twice"),
+                    );
                 }
                 init.push(i);
             }
         }
         if n.initial_random < 0 || n.initial_random as usize > n_states {
-            v.push(key("initial_random"), format!("must be between 0 and the number of states ({n_states}), got {}", n.initial_random));
+            v.push(
+                key("initial_random"),
+                format!(
+                    "must be between 0 and the number of states ({n_states}), got {}",
+                    n.initial_random
+                ),
+            );
         }
         v.unit(&key("initial_share"), n.initial_share);
         v.unit(&key("initial_internalization"), n.initial_internalization);
@@ -295,11 +352,16 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             initial_random: n.initial_random.max(0) as usize,
             initial_share: n.initial_share,
             initial_internalization: n.initial_internalization,
+            values: v.values(&key("values"), &n.values, d),
         });
     }
 
     // Coalitions.
-    let _coal_ix = ids(&mut v, "coalitions", f.coalitions.iter().map(|c| c.id.as_str()));
+    let coal_ix = ids(
+        &mut v,
+        "coalitions",
+        f.coalitions.iter().map(|c| c.id.as_str()),
+    );
     let mut coalitions = Vec::new();
     for c in &f.coalitions {
         let key = |x: &str| format!("coalitions.{}.{x}", c.id);
@@ -317,15 +379,30 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         v.nonneg(&key("cost_per_target"), c.cost_per_target);
         v.nonneg(&key("income"), c.income);
         if c.targets_per_step < 0 {
-            v.push(key("targets_per_step"), format!("must be ≥ 0, got {}", c.targets_per_step));
+            v.push(
+                key("targets_per_step"),
+                format!("must be ≥ 0, got {}", c.targets_per_step),
+            );
         }
         if c.start_step < 0 || c.start_step > meta.steps {
-            v.push(key("start_step"), format!("must be between 0 and scenario.steps ({}), got {}", meta.steps, c.start_step));
+            v.push(
+                key("start_step"),
+                format!(
+                    "must be between 0 and scenario.steps ({}), got {}",
+                    meta.steps, c.start_step
+                ),
+            );
         }
         let target_region = match (&c.target_region, c.strategy) {
             (Some(r), _) => lookup(&mut v, &key("target_region"), "region", r, &region_ix),
             (None, Strategy::RegionFirst) => {
-                v.push(key("target_region"), format!("strategy \"region-first\" needs a target_region; regions: {}", regions.join(", ")));
+                v.push(
+                    key("target_region"),
+                    format!(
+                        "strategy \"region-first\" needs a target_region; regions: {}",
+                        regions.join(", ")
+                    ),
+                );
                 None
             }
             _ => None,
@@ -335,6 +412,26 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             .iter()
             .filter_map(|sid| lookup(&mut v, &key("members"), "state", sid, &state_ix))
             .collect();
+        let mut stance = vec![None; k];
+        if let Some(st) = &c.stance {
+            if st.is_empty() {
+                v.push(key("stance"), "the stance names no norm: write stance = { NORM_ID = \"support\" } or \"challenge\", or leave `stance` out");
+            }
+            for (nid, &x) in st {
+                if let Some(nk) = lookup(
+                    &mut v,
+                    &format!("{}.{nid}", key("stance")),
+                    "norm",
+                    nid,
+                    &norm_ix,
+                ) {
+                    if x == Stance::Challenge && cn.contains(&nk) {
+                        v.push(format!("{}.{nid}", key("stance")), format!("the coalition promotes `{nid}` (in `norms`) and cannot also challenge it"));
+                    }
+                    stance[nk] = Some(x);
+                }
+            }
+        }
         coalitions.push(model::Coalition {
             id: c.id.clone(),
             name: c.name.clone().unwrap_or_else(|| c.id.clone()),
@@ -350,6 +447,8 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             income: c.income,
             start_step: c.start_step.clamp(0, u32::MAX as i64) as u32,
             members,
+            non_state_members: c.non_state_members.clone(),
+            stance,
         });
     }
 
@@ -365,13 +464,22 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     v.nonneg("socialization.network", s.network);
     let total = s.system + s.region + s.network;
     if !(total > 0.0) {
-        v.push("socialization", "the scope weights system, region and network must not all be 0");
+        v.push(
+            "socialization",
+            "the scope weights system, region and network must not all be 0",
+        );
     }
     if s.network > 0.0 && f.network.is_none() {
-        v.push("socialization.network", "a network scope weight needs a [network] table (kind = \"erdos-renyi\", \"ring\", …)");
+        v.push(
+            "socialization.network",
+            "a network scope weight needs a [network] table (kind = \"erdos-renyi\", \"ring\", …)",
+        );
     }
     if unit == ThresholdUnit::Count {
-        let positive = [s.system, s.region, s.network].iter().filter(|&&x| x > 0.0).count();
+        let positive = [s.system, s.region, s.network]
+            .iter()
+            .filter(|&&x| x > 0.0)
+            .count();
         if positive != 1 {
             v.push("socialization.threshold_unit", "count thresholds compare with the adopters of one scope: give exactly one of system, region, network a weight > 0");
         }
@@ -401,35 +509,141 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         esteem: if ce > 0.0 { s.esteem / ce } else { 0.0 },
         critical_bonus: s.critical_bonus,
     };
-    let network = f.network.as_ref().map(|ns| resolve_network(&mut v, ns, n_states, &f.states, population.as_ref(), path));
+    let network = f
+        .network
+        .as_ref()
+        .map(|ns| resolve_network(&mut v, ns, n_states, &f.states, population.as_ref(), path));
     let i = &f.internalization;
     v.nonneg("internalization.habit", i.habit);
     v.nonneg("internalization.law", i.law);
     v.nonneg("internalization.compliance_speed", i.compliance_speed);
     v.nonneg("internalization.decay", i.decay);
     v.nonneg("backsliding.rate", f.backsliding.rate);
-    v.unit("backsliding.max_internalization", f.backsliding.max_internalization);
+    v.unit(
+        "backsliding.max_internalization",
+        f.backsliding.max_internalization,
+    );
     let o = &f.observation;
     if o.regime_window < 1 {
-        v.push("observation.regime_window", format!("must be ≥ 1 step, got {}", o.regime_window));
+        v.push(
+            "observation.regime_window",
+            format!("must be ≥ 1 step, got {}", o.regime_window),
+        );
     }
     if o.regime_min < 1 {
-        v.push("observation.regime_min", format!("must be ≥ 1, got {}", o.regime_min));
+        v.push(
+            "observation.regime_min",
+            format!("must be ≥ 1, got {}", o.regime_min),
+        );
     }
     if o.stage_window < 1 {
-        v.push("observation.stage_window", format!("must be ≥ 1 step, got {}", o.stage_window));
+        v.push(
+            "observation.stage_window",
+            format!("must be ≥ 1 step, got {}", o.stage_window),
+        );
     }
     v.unit("observation.stage_growth", o.stage_growth);
     let mut milestones = o.milestones.clone();
     for &x in &milestones {
         if !(x > 0.0 && x <= 1.0) {
-            v.push("observation.milestones", format!("shares must be in (0, 1], got {x}"));
+            v.push(
+                "observation.milestones",
+                format!("shares must be in (0, 1], got {x}"),
+            );
         }
     }
     milestones.sort_by(f64::total_cmp);
     milestones.dedup();
     if o.log_adoptions_max < 0 {
         v.push("observation.log_adoptions_max", "must be ≥ 0");
+    }
+
+    let forums = resolve_forums(&mut v, f, &coal_ix, &state_ix, steps);
+    let forum_ix: BTreeMap<String, usize> = forums
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.clone(), i))
+        .collect();
+    let _ = ids(
+        &mut v,
+        "incompatibilities",
+        f.incompatibilities.iter().map(|x| x.id.as_str()),
+    );
+    let mut incompatibilities = Vec::new();
+    for inc in &f.incompatibilities {
+        let key = |x: &str| format!("incompatibilities.{}.{x}", inc.id);
+        if inc.norms.len() != 2 {
+            v.push(
+                key("norms"),
+                format!(
+                    "an incompatibility names exactly two norms, got {}",
+                    inc.norms.len()
+                ),
+            );
+            continue;
+        }
+        let a = lookup(&mut v, &key("norms"), "norm", &inc.norms[0], &norm_ix);
+        let b = lookup(&mut v, &key("norms"), "norm", &inc.norms[1], &norm_ix);
+        if a.is_some() && a == b {
+            v.push(key("norms"), "a norm cannot be incompatible with itself");
+        }
+        let dimension = inc.dimension.as_ref().and_then(|dname| {
+            let dims: BTreeMap<String, usize> = meta
+                .value_dimensions
+                .iter()
+                .cloned()
+                .enumerate()
+                .map(|(i, x)| (x, i))
+                .collect();
+            lookup(&mut v, &key("dimension"), "value dimension", dname, &dims)
+        });
+        let fs = inc
+            .forums
+            .iter()
+            .filter_map(|fid| lookup(&mut v, &key("forums"), "forum", fid, &forum_ix))
+            .collect();
+        if let (Some(a), Some(b)) = (a, b) {
+            incompatibilities.push(model::Incompatibility {
+                id: inc.id.clone(),
+                norms: [a, b],
+                dimension,
+                forums: fs,
+            });
+        }
+    }
+    if !f.incompatibilities.is_empty() && f.forums.is_empty() {
+        v.push(
+            "incompatibilities",
+            "collisions are articulated in forums: declare at least one [[forums]] table",
+        );
+    }
+    let cp = &f.collisions;
+    for (name, x) in [
+        ("articulation", cp.articulation),
+        ("challenge_bonus", cp.challenge_bonus),
+        ("intensity_gain", cp.intensity_gain),
+        ("intensity_decay", cp.intensity_decay),
+        ("resolution", cp.resolution),
+        ("suppression", cp.suppression),
+        ("erosion", cp.erosion),
+        ("position_shift", cp.position_shift),
+    ] {
+        v.nonneg(&format!("collisions.{name}"), x);
+    }
+    for (name, x) in [
+        ("divergence_floor", cp.divergence_floor),
+        ("strength_floor", cp.strength_floor),
+        ("restricted_access", cp.restricted_access),
+        ("uptake", cp.uptake),
+        ("balance_floor", cp.balance_floor),
+        ("solo_agenda", cp.solo_agenda),
+        ("compromise_balance", cp.compromise_balance),
+        ("shield", cp.shield),
+        ("slowdown", cp.slowdown),
+        ("hierarchy_penalty", cp.hierarchy_penalty),
+        ("session_resolution", cp.session_resolution),
+    ] {
+        v.unit(&format!("collisions.{name}"), x);
     }
 
     if !v.p.is_empty() {
@@ -470,7 +684,134 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             milestones,
             log_adoptions_max: o.log_adoptions_max.max(0) as usize,
         },
+        forums,
+        incompatibilities,
+        collision: f.collisions.clone(),
     })
+}
+
+/// Converts a calendar year to a step (needs `scenario.start_year`).
+fn year_step(v: &mut V, key: &str, f: &ScenarioFile, year: f64) -> Option<i64> {
+    match f.scenario.start_year {
+        None => {
+            v.push(
+                key,
+                "calendar years need scenario.start_year; or give steps instead",
+            );
+            None
+        }
+        Some(y0) => Some(((year - y0) / f.scenario.step_years).round() as i64),
+    }
+}
+
+fn resolve_forums(
+    v: &mut V,
+    f: &ScenarioFile,
+    coal_ix: &BTreeMap<String, usize>,
+    state_ix: &BTreeMap<String, usize>,
+    steps: u32,
+) -> Vec<model::Forum> {
+    let _ = ids(v, "forums", f.forums.iter().map(|x| x.id.as_str()));
+    let mut out = Vec::new();
+    for fs in &f.forums {
+        let key = |x: &str| format!("forums.{}.{x}", fs.id);
+        if fs.capacity <= 0 {
+            v.push(key("capacity"), format!("agenda capacity must be a whole number ≥ 1 (collisions debated per session), got {}", fs.capacity));
+        }
+        v.nonneg(&key("state_voice"), fs.state_voice);
+        let mut sessions: Vec<i64> = fs.sessions.clone();
+        for &y in &fs.session_years {
+            if let Some(s) = year_step(v, &key("session_years"), f, y) {
+                sessions.push(s);
+            }
+        }
+        match fs.every {
+            Some(e) if e <= 0 => v.push(key("every"), format!("must be ≥ 1 step, got {e}")),
+            Some(e) => {
+                let end = fs.end_step.unwrap_or(steps as i64).min(steps as i64);
+                let mut s = fs.start_step.max(1);
+                while s <= end {
+                    sessions.push(s);
+                    s += e;
+                }
+            }
+            None => {}
+        }
+        if sessions.is_empty() {
+            v.push(key("sessions"), "the forum never meets: give `every` (steps between sessions), `sessions` (steps) or `session_years`");
+        }
+        let mut decisions: Vec<i64> = fs.decisions.clone();
+        for &y in &fs.decision_years {
+            if let Some(s) = year_step(v, &key("decision_years"), f, y) {
+                decisions.push(s);
+            }
+        }
+        for (what, list) in [("sessions", &sessions), ("decisions", &decisions)] {
+            for &s in list.iter() {
+                if s < 1 || s > steps as i64 {
+                    v.push(
+                        key(what),
+                        format!("session step {s} lies outside the run (1..={steps})"),
+                    );
+                }
+            }
+        }
+        // A decision is also a session.
+        sessions.extend(decisions.iter().copied());
+        sessions.sort_unstable();
+        sessions.dedup();
+        decisions.sort_unstable();
+        decisions.dedup();
+        let members = fs
+            .members
+            .iter()
+            .filter_map(|sid| lookup(v, &key("members"), "state", sid, state_ix))
+            .collect();
+        let mut access = vec![fs.default_access; coal_ix.len()];
+        for (cid, &a) in &fs.access {
+            if let Some(c) = lookup(
+                v,
+                &format!("{}.{cid}", key("access")),
+                "coalition",
+                cid,
+                coal_ix,
+            ) {
+                access[c] = a;
+            }
+        }
+        let mut changes = Vec::new();
+        for ch in &fs.access_changes {
+            if let Some(c) = lookup(
+                v,
+                &key("access_changes"),
+                "coalition",
+                &ch.coalition,
+                coal_ix,
+            ) {
+                if ch.step < 0 || ch.step > steps as i64 {
+                    v.push(
+                        key("access_changes"),
+                        format!("step {} lies outside the run (0..={steps})", ch.step),
+                    );
+                }
+                changes.push((ch.step.max(0) as u32, c, ch.access));
+            }
+        }
+        changes.sort_by_key(|x| x.0);
+        let clamp = |x: i64| x.clamp(0, steps as i64) as u32;
+        out.push(model::Forum {
+            id: fs.id.clone(),
+            name: fs.name.clone().unwrap_or_else(|| fs.id.clone()),
+            sessions: sessions.into_iter().map(clamp).collect(),
+            decisions: decisions.into_iter().map(clamp).collect(),
+            capacity: fs.capacity.max(1) as usize,
+            members,
+            access,
+            access_changes: changes,
+            state_voice: fs.state_voice,
+        });
+    }
+    out
 }
 
 fn check_threshold(v: &mut V, key: &str, x: f64, unit: ThresholdUnit) {
@@ -482,7 +823,10 @@ fn check_threshold(v: &mut V, key: &str, x: f64, unit: ThresholdUnit) {
         }
         ThresholdUnit::Count => {
             if !(x >= 0.0 && x.fract() == 0.0 && x < 4e9) {
-                v.push(key, format!("a count threshold must be a whole number ≥ 0, got {x}"));
+                v.push(
+                    key,
+                    format!("a count threshold must be a whole number ≥ 0, got {x}"),
+                );
             }
         }
     }
@@ -507,7 +851,13 @@ fn resolve_network(
     let need_int = |v: &mut V, key: &str, x: Option<i64>, lo: i64, hi: i64| -> usize {
         match x {
             None => {
-                v.push(key, format!("this network kind needs `{}`", key.rsplit('.').next().unwrap_or(key)));
+                v.push(
+                    key,
+                    format!(
+                        "this network kind needs `{}`",
+                        key.rsplit('.').next().unwrap_or(key)
+                    ),
+                );
                 0
             }
             Some(x) if x < lo || x > hi => {
@@ -520,10 +870,14 @@ fn resolve_network(
     let nn = n as i64;
     match ns.kind {
         NetworkKind::ErdosRenyi => match ns.mean_degree {
-            None => v.push("network.mean_degree", "erdos-renyi needs `mean_degree` (z = p·n)"),
-            Some(z) if !(z > 0.0 && z < n as f64) => {
-                v.push("network.mean_degree", format!("must be > 0 and < the number of states ({n}), got {z}"))
-            }
+            None => v.push(
+                "network.mean_degree",
+                "erdos-renyi needs `mean_degree` (z = p·n)",
+            ),
+            Some(z) if !(z > 0.0 && z < n as f64) => v.push(
+                "network.mean_degree",
+                format!("must be > 0 and < the number of states ({n}), got {z}"),
+            ),
             Some(z) => out.mean_degree = z,
         },
         NetworkKind::Ring => out.k = need_int(v, "network.k", ns.k, 1, ((nn - 1) / 2).max(1)),
@@ -531,19 +885,29 @@ fn resolve_network(
             out.k = need_int(v, "network.k", ns.k, 1, ((nn - 1) / 2).max(1));
             match ns.rewire {
                 Some(b) if (0.0..=1.0).contains(&b) => out.rewire = b,
-                Some(b) => v.push("network.rewire", format!("must be a probability in [0, 1], got {b}")),
-                None => v.push("network.rewire", "watts-strogatz needs `rewire` (probability β)"),
+                Some(b) => v.push(
+                    "network.rewire",
+                    format!("must be a probability in [0, 1], got {b}"),
+                ),
+                None => v.push(
+                    "network.rewire",
+                    "watts-strogatz needs `rewire` (probability β)",
+                ),
             }
         }
         NetworkKind::BarabasiAlbert => out.m = need_int(v, "network.m", ns.m, 1, (nn - 1).max(1)),
         NetworkKind::EdgeList => match &ns.file {
-            None => v.push("network.file", "edge-list needs `file`: a CSV of state id pairs"),
+            None => v.push(
+                "network.file",
+                "edge-list needs `file`: a CSV of state id pairs",
+            ),
             Some(file) => {
                 let p = path.parent().unwrap_or(Path::new(".")).join(file);
                 match read_edges(&p) {
                     Err(msg) => v.push("network.file", msg),
                     Ok(edges) => {
-                        let mut known: BTreeSet<String> = states.iter().map(|s| s.id.clone()).collect();
+                        let mut known: BTreeSet<String> =
+                            states.iter().map(|s| s.id.clone()).collect();
                         let prefix = pop.map(|p| (p.id_prefix.clone(), p.n));
                         for (line, a, b) in &edges {
                             for id in [a, b] {
@@ -556,7 +920,11 @@ fn resolve_network(
                                     let valid: Vec<&String> = known.iter().collect();
                                     v.push(
                                         "network.file",
-                                        format!("{}:{line}: unknown state `{id}`{}", p.display(), did_you_mean(id, &valid)),
+                                        format!(
+                                            "{}:{line}: unknown state `{id}`{}",
+                                            p.display(),
+                                            did_you_mean(id, &valid)
+                                        ),
                                     );
                                     known.insert(id.clone()); // report each unknown id once
                                 }
@@ -595,7 +963,10 @@ fn read_edges(p: &Path) -> Result<Vec<(usize, String, String)>, String> {
             continue;
         }
         if rec[0].is_empty() || rec[1].is_empty() {
-            return Err(format!("{}:{line}: malformed row: empty state id", p.display()));
+            return Err(format!(
+                "{}:{line}: malformed row: empty state id",
+                p.display()
+            ));
         }
         out.push((line, rec[0].to_string(), rec[1].to_string()));
     }

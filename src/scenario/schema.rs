@@ -34,6 +34,12 @@ pub struct ScenarioFile {
     pub backsliding: BackslidingSpec,
     #[serde(default)]
     pub observation: ObservationSpec,
+    #[serde(default)]
+    pub forums: Vec<ForumSpec>,
+    #[serde(default)]
+    pub incompatibilities: Vec<IncompatibilitySpec>,
+    #[serde(default)]
+    pub collisions: CollisionSpec,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -142,6 +148,10 @@ pub struct NormSpec {
     /// Internalization of the initial adopters.
     #[serde(default)]
     pub initial_internalization: f64,
+    /// Position of the norm on the scenario's value dimensions (where articulating it
+    /// pulls other actors' positions).
+    #[serde(default)]
+    pub values: Vec<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -188,9 +198,173 @@ pub struct CoalitionSpec {
     /// Step at which the coalition forms.
     #[serde(default)]
     pub start_step: i64,
-    /// Member states (they lobby with the coalition and are among its first adopters).
+    /// Member states (lobbied first; they speak for the coalition in forums).
     #[serde(default)]
     pub members: Vec<String>,
+    /// Non-state members (organizations), for the record and the summary.
+    #[serde(default)]
+    pub non_state_members: Vec<String>,
+    /// Stance toward norms of the dominant discourse: `{ norm = "support" | "challenge" }`.
+    #[serde(default)]
+    pub stance: Option<BTreeMap<String, Stance>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stance {
+    Support,
+    Challenge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Full,
+    Restricted,
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessChange {
+    pub step: i64,
+    pub coalition: String,
+    pub access: Access,
+}
+
+/// An international venue where norms are negotiated and collisions articulated.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForumSpec {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Meets every `every` steps from `start_step` to `end_step` …
+    #[serde(default)]
+    pub every: Option<i64>,
+    #[serde(default)]
+    pub start_step: i64,
+    #[serde(default)]
+    pub end_step: Option<i64>,
+    /// … or at these steps / calendar years.
+    #[serde(default)]
+    pub sessions: Vec<i64>,
+    #[serde(default)]
+    pub session_years: Vec<f64>,
+    /// Sessions that adopt an outcome document (a hierarchy can be set, or the question
+    /// left to states), as steps or calendar years.
+    #[serde(default)]
+    pub decisions: Vec<i64>,
+    #[serde(default)]
+    pub decision_years: Vec<f64>,
+    /// Agenda capacity: how many collisions can be debated in one session.
+    #[serde(default = "one_i64")]
+    pub capacity: i64,
+    /// Member states (default: all states).
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Access of coalitions not listed in `access`.
+    #[serde(default = "default_access")]
+    pub default_access: Access,
+    #[serde(default)]
+    pub access: BTreeMap<String, Access>,
+    /// Access changes at a step ("opening" a forum).
+    #[serde(default)]
+    pub access_changes: Vec<AccessChange>,
+    /// Weight of member states' voice for the norm they have adopted.
+    #[serde(default = "half")]
+    pub state_voice: f64,
+}
+
+/// Two norms whose behaviours cannot both be followed in the same situation.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncompatibilitySpec {
+    pub id: String,
+    pub norms: Vec<String>,
+    /// The value dimension on which they collide (optional).
+    #[serde(default)]
+    pub dimension: Option<String>,
+    /// Forums where it can be articulated (default: all).
+    #[serde(default)]
+    pub forums: Vec<String>,
+}
+
+/// Parameters of the collision mechanism (Holzscheiter et al., MODEL.md §3.5).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollisionSpec {
+    /// Chance per session that a coalition of power 1 with full access articulates
+    /// (scaled by the other factors; capped at 1).
+    #[serde(default = "one_point_five")]
+    pub articulation: f64,
+    /// Extra articulation (×(1 + bonus)) of a coalition challenging a dominant norm.
+    #[serde(default = "one")]
+    pub challenge_bonus: f64,
+    /// Share of articulation that does not need diverging core values.
+    #[serde(default = "point_two")]
+    pub divergence_floor: f64,
+    /// Share of articulation that does not need the invoked norm to be strong.
+    #[serde(default = "point_three")]
+    pub strength_floor: f64,
+    /// Speaking weight of a coalition with `restricted` access (full = 1, none = 0).
+    #[serde(default = "point_three_five")]
+    pub restricted_access: f64,
+    /// Chance per session that an articulated collision on the agenda meets uptake when
+    /// the answering side weighs at least as much as the articulating one.
+    #[serde(default = "point_seven")]
+    pub uptake: f64,
+    /// Share of uptake that does not depend on the answering side's weight.
+    #[serde(default = "half")]
+    pub balance_floor: f64,
+    /// Agenda weight of a collision pushed by one side only (joint agenda-setting).
+    #[serde(default = "half")]
+    pub solo_agenda: f64,
+    /// Intensity gained per session from the pushes of both sides.
+    #[serde(default = "half")]
+    pub intensity_gain: f64,
+    /// Intensity lost per year without debate.
+    #[serde(default = "point_three")]
+    pub intensity_decay: f64,
+    /// Chance per session that the powerful side shuts a collision down:
+    /// × asymmetry × (1 − access of the weaker side).
+    #[serde(default = "point_one")]
+    pub suppression: f64,
+    /// At a deciding session: balance of power from which the question is left to
+    /// states (compromised).
+    #[serde(default = "point_six")]
+    pub compromise_balance: f64,
+    /// At a deciding session: chance of setting a hierarchy, × asymmetry² ×
+    /// (1 − shield × access of the weaker side).
+    #[serde(default = "one_point_two")]
+    pub resolution: f64,
+    /// How much a weaker side's access keeps its cause out of a decision (it is heard,
+    /// so the document stays silent rather than ruling against it).
+    #[serde(default = "point_eight")]
+    pub shield: f64,
+    /// Slowing of the adoption hazard of both contested norms at full intensity.
+    #[serde(default = "point_three")]
+    pub slowdown: f64,
+    /// Erosion per year of a dominant norm's internalization at full intensity.
+    #[serde(default = "point_zero_five")]
+    pub erosion: f64,
+    /// Shift per year of other actors' value positions toward an articulated norm, at
+    /// full intensity; it persists after the collision ends.
+    #[serde(default = "point_one")]
+    pub position_shift: f64,
+    /// After a resolution: reduction of the losing norm's adoption hazard.
+    #[serde(default = "half")]
+    pub hierarchy_penalty: f64,
+    /// Chance of setting a hierarchy at an ordinary session, relative to a deciding one
+    /// (a strong side can close a debate without an outcome document).
+    #[serde(default = "half")]
+    pub session_resolution: f64,
+}
+
+impl Default for CollisionSpec {
+    fn default() -> Self {
+        toml::from_str("").expect("defaults")
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -430,6 +604,33 @@ impl Default for ObservationSpec {
 
 fn one() -> f64 {
     1.0
+}
+fn one_i64() -> i64 {
+    1
+}
+fn one_point_five() -> f64 {
+    1.5
+}
+fn one_point_two() -> f64 {
+    1.2
+}
+fn point_six() -> f64 {
+    0.6
+}
+fn point_seven() -> f64 {
+    0.7
+}
+fn point_eight() -> f64 {
+    0.8
+}
+fn point_three_five() -> f64 {
+    0.35
+}
+fn point_zero_five() -> f64 {
+    0.05
+}
+fn default_access() -> Access {
+    Access::Full
 }
 fn half() -> f64 {
     0.5
