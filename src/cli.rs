@@ -204,6 +204,18 @@ pub fn default_out(name: &str) -> PathBuf {
 }
 
 pub fn cmd_run(a: &RunArgs) -> Result<()> {
+    if let Ok((path, text)) = scenario_text(&a.scenario) {
+        if crate::sweep::spec::is_sweep_text(&text) {
+            return Err(Error::input(
+                &path.display().to_string(),
+                "sweep",
+                format!(
+                    "this is a sweep file: run it with `normlife sweep {}`",
+                    a.scenario.display()
+                ),
+            ));
+        }
+    }
     let sc = load_scenario(&a.scenario, a.seed, a.steps, &a.set)?;
     let dir = a.out.clone().unwrap_or_else(|| default_out(&sc.model.name));
     output::prepare_dir(&dir)?;
@@ -229,7 +241,11 @@ pub fn cmd_check(file: &Path, set: &[String]) -> Result<()> {
     if let Ok((_, text)) = scenario_text(file) {
         if crate::sweep::spec::is_sweep_text(&text) {
             if !set.is_empty() {
-                return Err(Error::input("--set", "", "a sweep file takes no --set: edit its axes"));
+                return Err(Error::input(
+                    "--set",
+                    "",
+                    "a sweep file takes no --set: edit its axes",
+                ));
             }
             print!("{}", crate::sweep::check(file)?);
             return Ok(());
@@ -344,7 +360,11 @@ pub fn cmd_sweep(a: &SweepArgs) -> Result<()> {
         r.done,
         r.seconds,
         r.done as f64 / r.seconds.max(1e-9),
-        if r.before > 0 { format!(", {} already done", r.before) } else { String::new() },
+        if r.before > 0 {
+            format!(", {} already done", r.before)
+        } else {
+            String::new()
+        },
         r.before + r.done,
         r.total,
         r.dir.join("runs.csv").display()
@@ -358,7 +378,11 @@ pub fn cmd_sweep(a: &SweepArgs) -> Result<()> {
     } else if let Some(s) = &a.shard {
         eprintln!("normlife: shard {s} done; join the shards with `normlife merge --out DIR SHARD_DIR...`");
     } else {
-        eprintln!("normlife: aggregate.csv{} in {}", plots_note(&r.plots), r.dir.display());
+        eprintln!(
+            "normlife: aggregate.csv{} in {}",
+            plots_note(&r.plots),
+            r.dir.display()
+        );
     }
     Ok(())
 }
