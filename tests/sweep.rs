@@ -479,3 +479,56 @@ fn invalid_combination_of_axis_values_is_rejected() {
         &["combo.toml:7:1", "population.n=8, population.critical_count=10", "must be between 0 and n"],
     );
 }
+
+#[test]
+fn killed_sweep_resumes_to_identical_files() {
+    let t = tempfile::tempdir().unwrap();
+    let f = t.path().join("kill.toml");
+    std::fs::write(
+        &f,
+        format!(
+            "[sweep]\nname = \"kill\"\nscenario = \"{}\"\nreplicates = 300\nseed = 3\n\n[[axes]]\npath = \"domestic.rate\"\nvalues = [0.01, 0.03, 0.05, 0.07]\n",
+            lifecycle()
+        ),
+    )
+    .unwrap();
+    let full = t.path().join("full");
+    sweep(&f, &full, &["--threads", "2"]);
+
+    let part = t.path().join("part");
+    let mut child = bin()
+        .args([
+            "sweep",
+            f.to_str().unwrap(),
+            "--out",
+            part.to_str().unwrap(),
+            "--threads",
+            "2",
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some rows are on disk (or let it finish on a slow machine).
+    let runs = part.join("runs.csv");
+    let t0 = std::time::Instant::now();
+    while t0.elapsed() < std::time::Duration::from_secs(20) {
+        if std::fs::metadata(&runs)
+            .map(|m| m.len() > 20_000)
+            .unwrap_or(false)
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let before = rows(&runs).len();
+    assert!(before >= 2, "some rows were written before the kill");
+
+    sweep(&f, &part, &["--threads", "2", "--resume"]);
+    assert_eq!(read(&part.join("runs.csv")), read(&full.join("runs.csv")));
+    assert_eq!(
+        read(&part.join("aggregate.csv")),
+        read(&full.join("aggregate.csv"))
+    );
+}
