@@ -7,7 +7,9 @@
 //! in place cannot influence another state's decision. Changes to the aggregates are
 //! collected and applied together after the loop.
 
-use crate::mechanisms::{collisions, domestic, internalization, persuasion, socialization};
+use crate::mechanisms::{
+    coalition_life, collisions, domestic, internalization, persuasion, socialization, treaties,
+};
 use crate::model::{Cause, Model, ThresholdUnit, World};
 use crate::observe::{Event, Observer, RunResult, StepStats};
 use crate::rng::{self, StepKeys};
@@ -17,6 +19,11 @@ use crate::rng::{self, StepKeys};
 pub enum Termination {
     /// All scheduled steps were run.
     StepsDone,
+    /// The world became absorbing: step `step` left it exactly as step `step − 1` had,
+    /// and the dynamics from there are deterministic, so every later step would repeat
+    /// it. Stepping stopped after `step`; the remaining observation rows were filled
+    /// with the same values and zero new adoptions (one row per step, as a full run).
+    Absorbed { step: u32 },
 }
 
 /// Runs one replicate: `run` is the replicate (or sweep run) index; its seed derives
@@ -27,11 +34,145 @@ pub fn run(m: &Model, run: u64) -> RunResult {
     let mut obs = Observer::new(m, &w, run);
     let mut keys = StepKeys::new(seed);
     let mut stats = vec![StepStats::default(); m.norms.len()];
+    let mut absorption = Absorption::new(m);
     for t in 1..=m.steps {
         step(m, &mut w, &mut keys, t, &mut stats, &mut obs.events);
         obs.observe(m, &w, t, &stats);
+        // Early stop: once every later step would repeat this one (see `Absorption`).
+        if t < m.steps && absorption.absorbed(m, &w) {
+            fill_absorbed(m, &mut w, &mut obs, t, &stats);
+            return obs.finish(m, &w, Termination::Absorbed { step: t });
+        }
     }
     obs.finish(m, &w, Termination::StepsDone)
+}
+
+/// Detects an absorbing world, so that a run whose dynamics have stopped (a threshold
+/// cascade that died out or filled the network, a Bass run in which everyone adopted)
+/// need not step through thousands of identical steps.
+///
+/// The world is absorbing after step t when
+/// 1. step t changed nothing: no adoption or backsliding (`w.changes` empty), and every
+///    state's internalization and compliance equal their values after step t − 1 (a
+///    snapshot taken after a step without changes); and
+/// 2. the step map is deterministic and the same at every later step, given the state:
+///    * every norm either has no non-adopter left, or decides by the deterministic
+///      threshold response (hazard 0 or 1, so the draw never matters) with zero domestic
+///      hazards (rate 0, or no movement in any non-adopter: logistic growth keeps 0 at 0);
+///    * no coalition can lobby again (no targets per step, or too few resources and no
+///      income to afford one, or no non-adopter left for any of its norms), so there is
+///      no persuasion hazard and no mobilisation, and none is still to form;
+///    * no backsliding (rate 0), no forums and no potential collisions (they have their
+///      own schedule and state).
+///
+/// Then step t + 1 reads exactly the state step t read, decides the same, and so on: the
+/// remaining steps are copies. Movements and coalition resources may still drift but
+/// reach no output and no decision under these conditions.
+///
+/// NOTE for new mechanisms: anything that changes the world, or draws random numbers,
+/// without an adoption change (treaties, collisions, forums, monitoring, …) must be
+/// added to these conditions, or `Absorption::new` must return a watcher that never fires
+/// when it is active.
+pub struct Absorption {
+    /// The model allows an absorbing world at all (no backsliding).
+    possible: bool,
+    /// Internalization and compliance after the last step without changes.
+    snapshot: Option<(Vec<f32>, Vec<f32>)>,
+}
+
+impl Absorption {
+    pub fn new(m: &Model) -> Absorption {
+        Absorption {
+            // Forums and potential collisions have their own schedule (sessions, access
+            // changes, intensities): a world with them is never treated as absorbing.
+            // Likewise treaties (signatures, ratification lags), clusters, coalition
+            // life (goals, burnout, monitoring, mergers) and states joining later.
+            possible: m.backslide_rate == 0.0
+                && m.forums.is_empty()
+                && m.incompatibilities.is_empty()
+                && !m.has_treaties()
+                && m.clusters.is_empty()
+                && m.mergers.is_empty()
+                && m.coalitions
+                    .iter()
+                    .all(|c| c.goal.is_none() && c.monitoring.is_none()),
+            snapshot: None,
+        }
+    }
+
+    /// Whether the world, just stepped, is absorbing (conditions above).
+    pub fn absorbed(&mut self, m: &Model, w: &World) -> bool {
+        if !self.possible
+            || !w.changes.is_empty()
+            || w.next_join < w.joins.len()
+            || !deterministic_from_here(m, w)
+        {
+            self.snapshot = None;
+            return false;
+        }
+        let same = self.snapshot.as_ref().is_some_and(|(i, c)| {
+            // Bitwise equality: a value that is still moving, however little, is not
+            // settled.
+            let eq =
+                |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits());
+            eq(i, &w.internalization) && eq(c, &w.compliance)
+        });
+        if !same {
+            match &mut self.snapshot {
+                Some((i, c)) => {
+                    i.copy_from_slice(&w.internalization);
+                    c.copy_from_slice(&w.compliance);
+                }
+                None => self.snapshot = Some((w.internalization.clone(), w.compliance.clone())),
+            }
+        }
+        same
+    }
+}
+
+/// Condition 2 of `Absorption`: no random or time-dependent decision is left.
+fn deterministic_from_here(m: &Model, w: &World) -> bool {
+    use crate::model::Response;
+    let n = w.n;
+    let open = |kk: usize| (w.count_sys[kk] as usize) < n;
+    for kk in 0..w.k {
+        if !open(kk) {
+            continue;
+        }
+        if m.socialization.response != Response::Threshold {
+            return false;
+        }
+        if m.domestic_rate > 0.0 {
+            let base = kk * n;
+            if (0..n).any(|i| !w.adopted[base + i] && w.movement[base + i] > 0.0) {
+                return false;
+            }
+        }
+    }
+    // A coalition still to form would log its formation (and could lobby).
+    m.coalitions.iter().enumerate().all(|(ci, c)| {
+        c.start_step <= w.step
+            && (c.targets_per_step == 0
+                || (c.cost_per_target > 0.0
+                    && c.income == 0.0
+                    && w.resources[ci] < c.cost_per_target)
+                || !c.norms.iter().any(|&kk| open(kk)))
+    })
+}
+
+/// Fills the observation rows of steps `from + 1 ..= m.steps` of an absorbing world:
+/// the same values as step `from` and zero new adoptions, as stepping would give.
+fn fill_absorbed(m: &Model, w: &mut World, obs: &mut Observer, from: u32, stats: &[StepStats]) {
+    let mut same = stats.to_vec();
+    for st in same.iter_mut() {
+        // Step `from` changed nothing, so these are zero already; be explicit.
+        st.new = [0; 6];
+        st.backslides = 0;
+    }
+    for t in from + 1..=m.steps {
+        w.step = t;
+        obs.observe(m, w, t, &same);
+    }
 }
 
 /// Advances the world by one step (t = 1, 2, …), visiting states in index order.
@@ -60,8 +201,23 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
 ) {
     let k = keys.next_step();
     w.step = t;
+    w.changes.clear();
+    // States entering the state system now (suffrage: ~60 states by 1930).
+    while w.next_join < w.joins.len() && w.joins[w.next_join].0 <= t {
+        let i = w.joins[w.next_join].1 as usize;
+        w.set_presence(i, true);
+        w.next_join += 1;
+    }
     collisions::step(m, w, t, &k, events);
+    let log_events = w.n <= m.observation.log_adoptions_max;
+    if m.has_treaties() {
+        treaties::open(m, w, t, &k, events);
+    }
+    coalition_life::step(m, w, t, events);
     persuasion::plan(m, w, &k, t);
+    if m.has_treaties() {
+        treaties::champion_drive(m, w);
+    }
     let n = w.n;
     let nr = w.n_regions;
     let dt = m.dt;
@@ -69,19 +225,19 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     let rate_dt = m.domestic_rate * dt;
     let growth_dt = m.domestic_growth * dt;
     let back_dt = m.backslide_rate * dt;
-    let log_events = n <= m.observation.log_adoptions_max;
     let [a_sys, a_reg, a_net] = s.scope;
     let count_unit = s.unit == ThresholdUnit::Count;
-    w.changes.clear();
+    let has_treaty_arrays = !w.ratified.is_empty();
     #[allow(clippy::needless_range_loop)] // kk indexes several per-norm arrays
     for kk in 0..w.k {
         let base = kk * n;
         let st = &mut stats[kk];
         *st = StepStats::default();
         // Frozen start-of-step scope shares.
+        let n_present = w.n_present.max(1);
         let sys = socialization::blend(
             s,
-            w.count_sys[kk] as f64 / n as f64,
+            w.count_sys[kk] as f64 / n_present as f64,
             socialization::share(w.ew_sys[kk], w.ew_total[kk]),
         );
         for r in 0..nr {
@@ -92,7 +248,16 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                 socialization::share(w.ew_reg[x], w.ew_reg_total[x]),
             );
         }
-        let prevalence = w.count_sys[kk] as f64 / n as f64;
+        let prevalence = w.count_sys[kk] as f64 / n_present as f64;
+        // Treaty in force and monitoring: pressure on non-adopters (shaming), faster
+        // internalization for parties, compliance raised as far as monitoring is accepted.
+        let extra_pressure = treaties::pressure(m, w, kk) + w.monitor[kk] * m.monitoring.shaming;
+        let inst_dt = treaties::institutional_growth(m, w, kk);
+        let monitor_gain = w.monitor[kk] * m.monitoring.compliance;
+        // Fuzzy clusters: compliance stays below internalization until institutions clarify.
+        let fuzz = m.fuzziness[kk] * (1.0 - w.clarity[kk]);
+        let cluster_dt = m.cluster_rate * m.fuzziness[kk] * dt;
+        let neighbours = &m.neighbours[kk];
         let intern_dt = (m.habit + m.law * prevalence) * dt;
         let speed_dt = m.compliance_speed * dt;
         let decay_dt = m.decay * dt;
@@ -104,6 +269,9 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         let net = w.net.as_ref();
         let (mut wa, mut wc, mut wi, mut cnt) = (0.0f64, 0.0f64, 0.0f64, 0i64);
         for i in order.clone() {
+            if !w.present[i] {
+                continue;
+            }
             let x = base + i;
             let r = w.region[i] as usize;
             // Share-based pressure from the three scopes (frozen aggregates only).
@@ -117,12 +285,20 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
             let mult = 1.0 + s.legitimation * w.legit[i];
             if w.adopted[x] {
                 let mut backslid = false;
-                let mut ii = internalization::grow(w.internalization[x], intern_dt);
+                let party = has_treaty_arrays && w.ratified[x];
+                let g = if party {
+                    intern_dt + inst_dt
+                } else {
+                    intern_dt
+                };
+                let mut ii = internalization::grow(w.internalization[x], g);
                 if erosion > 0.0 {
                     ii = (ii as f64 * (1.0 - erosion)) as f32;
                 }
                 w.internalization[x] = ii;
-                w.compliance[x] = internalization::follow(w.compliance[x], ii as f64, speed_dt);
+                let target =
+                    (ii as f64 * (1.0 - fuzz) + monitor_gain * w.acceptance[i] as f64).min(1.0);
+                w.compliance[x] = internalization::follow(w.compliance[x], target, speed_dt);
                 if back_dt > 0.0 {
                     let counter = 1.0 - (p * mult).min(1.0);
                     let h = internalization::backslide_hazard(
@@ -135,6 +311,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                         w.adopted[x] = false;
                         w.adopted_step[x] = -1;
                         w.cause[x] = Cause::None as u8;
+                        w.changed_step[x] = t;
                         w.changes.push((i as u32, kk as u16, false));
                         st.backslides += 1;
                         if log_events {
@@ -147,7 +324,8 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                     cnt += 1;
                     wa += w.weight[i];
                 }
-            } else {
+            } else if !w.defected[x] {
+                let p = p + extra_pressure;
                 let h_dom = domestic::hazard(rate_dt, w.movement[x]);
                 let h_per = w.pers[x] as f64;
                 let h_soc = if count_unit {
@@ -162,12 +340,22 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                 } else {
                     socialization::hazard(s, dt, p * mult, w.threshold[i])
                 };
-                let (h_dom, h_per, h_soc) = if brake != 1.0 {
-                    (h_dom * brake, h_per * brake, h_soc * brake)
+                // Acting on a neighbouring norm already adopted (start-of-step values).
+                let h_clu = if cluster_dt > 0.0
+                    && neighbours.iter().any(|&j| {
+                        let y = j * n + i;
+                        w.adopted[y] != (w.changed_step[y] == t)
+                    }) {
+                    cluster_dt
                 } else {
-                    (h_dom, h_per, h_soc)
+                    0.0
                 };
-                let total = h_dom + h_per + h_soc;
+                let (h_dom, h_per, h_soc, h_clu) = if brake != 1.0 {
+                    (h_dom * brake, h_per * brake, h_soc * brake, h_clu * brake)
+                } else {
+                    (h_dom, h_per, h_soc, h_clu)
+                };
+                let total = h_dom + h_per + h_soc + h_clu;
                 if total > 0.0 {
                     let u = rng::draw(k.adopt, w.key[i], kk as u64);
                     if u < total {
@@ -175,12 +363,15 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                             Cause::Domestic
                         } else if u < h_dom + h_per {
                             Cause::Persuasion
-                        } else {
+                        } else if u < h_dom + h_per + h_soc {
                             Cause::Socialization
+                        } else {
+                            Cause::Cluster
                         };
                         w.adopted[x] = true;
                         w.adopted_step[x] = t as i32;
                         w.cause[x] = cause as u8;
+                        w.changed_step[x] = t;
                         w.changes.push((i as u32, kk as u16, true));
                         st.new[cause as usize] += 1;
                         if log_events {
@@ -202,6 +393,8 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
             wi += w.weight[i] * w.internalization[x] as f64;
         }
         st.adopters = cnt;
+        st.n_present = w.n_present as i64;
+        st.w_present = w.w_total;
         st.w_adopted = wa;
         st.w_compliance = wc;
         st.w_internalization = wi;
@@ -218,6 +411,13 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     }
     w.touched.clear();
     apply_changes(w);
+    if m.has_treaties() {
+        treaties::sign_and_ratify(m, w, t, &k, events, log_events);
+    }
+    for (kk, st) in stats.iter_mut().enumerate() {
+        st.signatories = w.signatories[kk];
+        st.parties = w.parties[kk];
+    }
     collisions::shift_positions(m, w);
 }
 

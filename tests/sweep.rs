@@ -137,6 +137,20 @@ fn identical_whatever_the_threads() {
     ));
     assert!(a[1].starts_with("0.2,logistic,25,"));
     assert!(t.path().join("t1/sweep.json").exists());
+    // The plots of the sweep file, identical too.
+    for stem in [
+        "heatmap_new_norm.tipping_step",
+        "band_new_norm.final_weighted_share",
+    ] {
+        for ext in ["svg", "png"] {
+            let name = format!("{stem}.{ext}");
+            assert_eq!(
+                read(&t.path().join("t1").join(&name)),
+                read(&t.path().join("t4").join(&name)),
+                "{name}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -227,6 +241,10 @@ fn shards_merge_to_the_unsharded_files() {
         read(&merged.join("aggregate.csv")),
         read(&full.join("aggregate.csv"))
     );
+    assert!(merged.join("heatmap_new_norm.tipping_step.svg").exists());
+    assert!(merged
+        .join("band_new_norm.final_weighted_share.png")
+        .exists());
 }
 
 /// Writes a sweep file, runs it, expects exit 2 with every `needles` in stderr and no

@@ -8,8 +8,10 @@
 //! decides both *whether* it adopts and *which* cause is recorded (the segment the draw
 //! falls in). With one draw the Bass model's (p + qF)Δt holds exactly.
 
+pub mod coalition_life;
 pub mod collisions;
 pub mod domestic;
 pub mod internalization;
 pub mod persuasion;
 pub mod socialization;
+pub mod treaties;

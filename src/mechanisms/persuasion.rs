@@ -41,13 +41,17 @@ pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
         if step < c.start_step {
             continue;
         }
-        if step > c.start_step {
-            w.resources[ci] += c.income * m.dt;
+        let pool = w.pool[ci];
+        if step > c.start_step && super::coalition_life::has_income(w, ci) {
+            w.resources[pool] += c.income * m.dt;
+        }
+        if w.burnt_out[ci] {
+            continue;
         }
         let ckey = rng::id_key(&c.id);
         for &nk in &c.norms {
             let affordable = if c.cost_per_target > 0.0 {
-                (w.resources[ci] / c.cost_per_target).floor() as usize
+                (w.resources[pool] / c.cost_per_target).floor() as usize
             } else {
                 usize::MAX
             };
@@ -63,7 +67,7 @@ pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
                     break;
                 }
                 let i = w.order[ci][oi] as usize;
-                if !w.adopted[base + i] {
+                if w.present[i] && !w.adopted[base + i] && !w.defected[base + i] {
                     lobby(m, w, ci, base, i);
                     chosen += 1;
                 }
@@ -76,7 +80,7 @@ pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
                     let u = rng::draw(keys.target, ckey, attempts.wrapping_add((nk as u64) << 32));
                     attempts += 1;
                     let i = ((u * n as f64) as usize).min(n - 1);
-                    if w.adopted[base + i] || w.scratch_idx.contains(&(i as u32)) {
+                    if !w.present[i] || w.adopted[base + i] || w.scratch_idx.contains(&(i as u32)) {
                         continue;
                     }
                     w.scratch_idx.push(i as u32);
@@ -85,7 +89,7 @@ pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
                 }
                 w.scratch_idx.clear();
             }
-            w.resources[ci] -= chosen as f64 * c.cost_per_target;
+            w.resources[pool] -= chosen as f64 * c.cost_per_target;
         }
     }
 }

@@ -20,6 +20,8 @@ pub enum Cause {
     Domestic = 2,
     Persuasion = 3,
     Socialization = 4,
+    /// Acting on a neighbouring norm of a cluster (seed 001).
+    Cluster = 5,
 }
 
 impl Cause {
@@ -30,6 +32,7 @@ impl Cause {
             Cause::Domestic => "domestic",
             Cause::Persuasion => "persuasion",
             Cause::Socialization => "socialization",
+            Cause::Cluster => "cluster",
         }
     }
     pub fn from_u8(x: u8) -> Cause {
@@ -38,6 +41,7 @@ impl Cause {
             2 => Cause::Domestic,
             3 => Cause::Persuasion,
             4 => Cause::Socialization,
+            5 => Cause::Cluster,
             _ => Cause::None,
         }
     }
@@ -56,6 +60,13 @@ pub struct ListedState {
     pub movement: Vec<f64>,
     pub values: Vec<f64>,
     pub critical: Vec<bool>,
+    /// Step at which the state enters the system (0: from the start).
+    pub joins_step: u32,
+    /// Probability per norm of defecting when its treaty opens.
+    pub defects: Vec<f64>,
+    /// Norms the state never adopts.
+    pub refuses: Vec<bool>,
+    pub monitoring_acceptance: f64,
 }
 
 /// How to generate further states.
@@ -72,6 +83,9 @@ pub struct Population {
     pub domestic_movement: Dist,
     pub values: Dist,
     pub critical_count: usize,
+    /// Calendar year of entering the system (None: present from the start).
+    pub joins_year: Option<Dist>,
+    pub monitoring_acceptance: Dist,
 }
 
 #[derive(Debug, Clone)]
@@ -88,6 +102,48 @@ pub struct Norm {
     pub initial_internalization: f64,
     /// Position on the value dimensions.
     pub values: Vec<f64>,
+    pub treaty: Option<Treaty>,
+}
+
+/// A treaty backing a norm: signature, ratification after a lag, entry into force after
+/// N ratifications.
+#[derive(Debug, Clone)]
+pub struct Treaty {
+    pub opens_step: u32,
+    pub entry_into_force: u32,
+    /// Steps from the N-th ratification to entry into force.
+    pub entry_delay_steps: u32,
+    /// Years from signature to ratification.
+    pub lag: Dist,
+    pub institutionalization: f64,
+    pub pressure: f64,
+    pub opening_pressure: f64,
+    /// (state index, power, targets per step) of a champion's universalisation drive.
+    pub champion: Option<(usize, f64, usize)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    pub id: String,
+    pub norms: Vec<usize>,
+    pub fuzziness: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Goal {
+    EntryIntoForce(usize),
+    Share(usize, f64),
+}
+
+#[derive(Debug, Clone)]
+pub struct Observed {
+    pub norm: usize,
+    pub parties: bool,
+    /// (year, cumulative count)
+    pub points: Vec<(f64, f64)>,
+    pub states: Option<f64>,
+    pub source: String,
+    pub file: String,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +166,9 @@ pub struct Coalition {
     pub non_state_members: Vec<String>,
     /// Stance per norm (index by norm): support or challenge, if declared.
     pub stance: Vec<Option<Stance>>,
+    pub goal: Option<Goal>,
+    /// Monitoring: (start step, or None for "when the goal is met"; strength).
+    pub monitoring: Option<(Option<u32>, f64)>,
 }
 
 impl Coalition {
@@ -248,6 +307,26 @@ pub struct Model {
     pub forums: Vec<Forum>,
     pub incompatibilities: Vec<Incompatibility>,
     pub collision: CollisionParams,
+    pub clusters: Vec<Cluster>,
+    /// Per norm: fuzziness of its cluster (0 if in none).
+    pub fuzziness: Vec<f64>,
+    /// Per norm: the other norms of its clusters.
+    pub neighbours: Vec<Vec<usize>>,
+    pub cluster_rate: f64,
+    pub clarification: f64,
+    /// (step, absorbing coalition, merged coalition).
+    pub mergers: Vec<(u32, usize, usize)>,
+    pub monitoring: MonitoringParams,
+    pub observed: Option<Observed>,
+}
+
+pub use crate::scenario::schema::MonitoringSpec as MonitoringParams;
+
+impl Model {
+    /// Whether any treaty, cluster, goal, monitoring or merger is declared.
+    pub fn has_treaties(&self) -> bool {
+        self.norms.iter().any(|n| n.treaty.is_some())
+    }
 }
 
 impl Model {

@@ -75,6 +75,42 @@ pub struct World {
     pub norm_loser: Vec<f64>,
     /// Per norm: erosion of internalization per step from active collisions.
     pub norm_erosion: Vec<f64>,
+    // --- the state system over time ---
+    /// Whether the state is part of the state system (states can join over time).
+    pub present: Vec<bool>,
+    pub n_present: usize,
+    /// (step, state) of states joining later, by step; `next_join` is the cursor.
+    pub joins: Vec<(u32, u32)>,
+    pub next_join: usize,
+    /// Step of the last adoption change of each cell (start-of-step values for clusters).
+    pub changed_step: Vec<u32>,
+    // --- treaties ---
+    pub treaty_open: Vec<bool>,
+    pub treaty_opened_step: Vec<Option<u32>>,
+    pub eif_step: Vec<Option<u32>>,
+    /// Step of the N-th ratification (entry into force may follow after a delay).
+    pub nth_ratification: Vec<Option<u32>>,
+    pub signatories: Vec<u32>,
+    pub parties: Vec<u32>,
+    /// Per norm × state: step of signature (-1: not signed), due ratification step, ratified.
+    pub signed_step: Vec<i32>,
+    pub ratify_due: Vec<f32>,
+    pub ratified: Vec<bool>,
+    /// Per norm × state: the state defected (refuses the treaty and the norm).
+    pub defected: Vec<bool>,
+    /// Per norm: how far institutionalization has clarified what counts as a violation.
+    pub clarity: Vec<f64>,
+    // --- coalition life ---
+    pub acceptance: Vec<f32>,
+    pub goal_met: Vec<Option<u32>>,
+    /// Resources when the goal was met (burnout is measured against them).
+    pub goal_resources: Vec<f64>,
+    pub monitoring_on: Vec<bool>,
+    pub burnt_out: Vec<bool>,
+    /// Resource pool of each coalition (itself, or the coalition it merged into).
+    pub pool: Vec<usize>,
+    /// Per norm: monitoring strength this step.
+    pub monitor: Vec<f64>,
 }
 
 /// Phase of a potential collision.
@@ -198,6 +234,41 @@ impl World {
             norm_brake: vec![1.0; k],
             norm_loser: vec![1.0; k],
             norm_erosion: vec![0.0; k],
+            present: vec![true; n],
+            n_present: n,
+            joins: Vec::new(),
+            next_join: 0,
+            changed_step: vec![0; n * k],
+            treaty_open: vec![false; k],
+            treaty_opened_step: vec![None; k],
+            eif_step: vec![None; k],
+            nth_ratification: vec![None; k],
+            signatories: vec![0; k],
+            parties: vec![0; k],
+            signed_step: if m.has_treaties() {
+                vec![-1; n * k]
+            } else {
+                Vec::new()
+            },
+            ratify_due: if m.has_treaties() {
+                vec![f32::INFINITY; n * k]
+            } else {
+                Vec::new()
+            },
+            ratified: if m.has_treaties() {
+                vec![false; n * k]
+            } else {
+                Vec::new()
+            },
+            defected: vec![false; n * k],
+            clarity: vec![0.0; k],
+            acceptance: Vec::with_capacity(n),
+            goal_met: vec![None; m.coalitions.len()],
+            goal_resources: vec![0.0; m.coalitions.len()],
+            monitoring_on: vec![false; m.coalitions.len()],
+            burnt_out: vec![false; m.coalitions.len()],
+            pool: (0..m.coalitions.len()).collect(),
+            monitor: vec![0.0; k],
         };
         for (i, s) in m.listed.iter().enumerate() {
             w.key.push(rng::id_key(&s.id));
@@ -206,9 +277,15 @@ impl World {
             w.threshold.push(s.threshold);
             w.legit.push(s.legitimation_need);
             w.values.extend_from_slice(&s.values);
+            w.acceptance.push(s.monitoring_acceptance as f32);
+            if s.joins_step > 0 {
+                w.joins.push((s.joins_step, i as u32));
+            }
             for kk in 0..k {
                 w.movement[kk * n + i] = s.movement[kk] as f32;
                 w.critical[kk * n + i] = s.critical[kk];
+                // A hold-out never adopts: it is treated as having defected from the start.
+                w.defected[kk * n + i] = s.refuses[kk];
             }
         }
         if let Some(p) = &m.population {
@@ -228,6 +305,19 @@ impl World {
             w.threshold.extend_from_slice(&buf);
             p.legitimation_need.sample_n(g, &mut prng, &mut buf);
             w.legit.extend(buf.iter().map(|x| x.clamp(0.0, 1.0)));
+            p.monitoring_acceptance.sample_n(g, &mut prng, &mut buf);
+            w.acceptance
+                .extend(buf.iter().map(|x| x.clamp(0.0, 1.0) as f32));
+            if let Some(j) = &p.joins_year {
+                j.sample_n(g, &mut prng, &mut buf);
+                for (jj, y) in buf.iter().enumerate() {
+                    let st = ((y - m.start_year.unwrap_or(0.0)) / m.dt).ceil();
+                    if st >= 1.0 {
+                        w.joins
+                            .push(((st as u32).min(m.steps + 1), (listed + jj) as u32));
+                    }
+                }
+            }
             for kk in 0..k {
                 p.domestic_movement.sample_n(g, &mut prng, &mut buf);
                 for (j, x) in buf.iter().enumerate() {
@@ -286,6 +376,12 @@ impl World {
         }
         w.build_network(m, run_seed);
         w.build_orders(m);
+        // States that join later are absent at the start: out of every total.
+        w.joins.sort_unstable();
+        let absent: Vec<u32> = w.joins.iter().map(|x| x.1).collect();
+        for i in absent {
+            w.set_presence(i as usize, false);
+        }
         w.seed_adopters(m, run_seed);
         w.init_values = w.values.clone();
         w.init_coal_values = w.coal_values.clone();
@@ -380,8 +476,14 @@ impl World {
             for &i in &norm.initial_adopters {
                 self.adopt_initial(kk, i, norm.initial_internalization);
             }
-            let extra = norm.initial_random + (norm.initial_share * n as f64).round() as usize;
-            let free: Vec<usize> = (0..n).filter(|&i| !self.adopted[kk * n + i]).collect();
+            let extra =
+                norm.initial_random + (norm.initial_share * self.n_present as f64).round() as usize;
+            let free: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    let x = kk * n + i;
+                    self.present[i] && !self.adopted[x] && !self.defected[x]
+                })
+                .collect();
             let extra = extra.min(free.len());
             if extra > 0 {
                 for j in sample(&mut srng, free.len(), extra).into_iter() {
@@ -392,7 +494,33 @@ impl World {
         self.recount();
     }
 
+    /// Adds a state to (or removes it from) the state system and every total.
+    pub fn set_presence(&mut self, i: usize, present: bool) {
+        if self.present[i] == present {
+            return;
+        }
+        self.present[i] = present;
+        let sign = if present { 1.0 } else { -1.0 };
+        self.n_present = if present {
+            self.n_present + 1
+        } else {
+            self.n_present - 1
+        };
+        self.w_total += sign * self.weight[i];
+        let (n, nr) = (self.n, self.n_regions);
+        for kk in 0..self.k {
+            let e = self.ew[kk * n + i];
+            self.ew_total[kk] += sign * e;
+            let r = kk * nr + self.region[i] as usize;
+            self.n_reg[r] += sign as i64;
+            self.ew_reg_total[r] += sign * e;
+        }
+    }
+
     fn adopt_initial(&mut self, kk: usize, i: usize, internalization: f64) {
+        if !self.present[i] {
+            return;
+        }
         let x = kk * self.n + i;
         self.adopted[x] = true;
         self.adopted_step[x] = 0;

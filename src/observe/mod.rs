@@ -17,9 +17,13 @@ pub struct StepStats {
     pub w_compliance: f64,
     pub w_internalization: f64,
     /// New adoptions by `Cause` (index = cause as u8).
-    pub new: [u64; 5],
+    pub new: [u64; 6],
     pub backslides: u64,
-    pub new_cluster: u64,
+    /// States in the system and their total weight this step.
+    pub n_present: i64,
+    pub w_present: f64,
+    pub signatories: u32,
+    pub parties: u32,
 }
 
 /// One row of `timeseries.csv`.
@@ -38,6 +42,9 @@ pub struct Row {
     pub new_cluster: u64,
     pub backslides: u64,
     pub stage: Stage,
+    pub states: i64,
+    pub signatories: u32,
+    pub parties: u32,
 }
 
 /// One row of `events.csv`.
@@ -106,9 +113,9 @@ pub struct NormOutcome {
     pub final_internalization: f64,
     pub final_stage: Stage,
     /// Adoptions before the regime change (or all, if none) by cause.
-    pub before_regime: [u64; 5],
+    pub before_regime: [u64; 6],
     /// Adoptions from the regime change on, by cause.
-    pub after_regime: [u64; 5],
+    pub after_regime: [u64; 6],
     /// The first adopters during the run (step, state name, cause), up to five.
     pub first_adopters: Vec<(u32, String, Cause)>,
     /// Critical states: (name, step of adoption at the end, if adopted).
@@ -185,13 +192,13 @@ pub struct RunResult {
     pub events: Vec<Event>,
     pub norms: Vec<NormOutcome>,
     pub collisions: Vec<CollisionRecord>,
+    /// Per coalition: resources (of its pool) at every step 0..=steps.
+    pub coalition_resources: Vec<Vec<f64>>,
     pub termination: Termination,
 }
 
 pub struct Observer {
     run: u64,
-    n: usize,
-    w_total: f64,
     rows: Vec<Row>,
     /// Per norm: weighted share series.
     share: Vec<Vec<f64>>,
@@ -201,6 +208,7 @@ pub struct Observer {
     /// Per collision: intensity and phase at every step.
     coll_intensity: Vec<Vec<f32>>,
     coll_phase: Vec<Vec<u8>>,
+    resources: Vec<Vec<f64>>,
 }
 
 impl Observer {
@@ -210,8 +218,6 @@ impl Observer {
         let steps = m.steps as usize;
         let mut o = Observer {
             run,
-            n: w.n,
-            w_total: w.w_total,
             rows: Vec::with_capacity((steps + 1) * k),
             share: vec![Vec::with_capacity(steps + 1); k],
             tipped: vec![false; k],
@@ -219,12 +225,20 @@ impl Observer {
             events: Vec::new(),
             coll_intensity: vec![Vec::with_capacity(steps + 1); m.incompatibilities.len()],
             coll_phase: vec![Vec::with_capacity(steps + 1); m.incompatibilities.len()],
+            resources: vec![Vec::with_capacity(steps + 1); m.coalitions.len()],
         };
         let n = w.n;
         let stats: Vec<StepStats> = (0..k)
             .map(|kk| {
-                let mut st = StepStats::default();
+                let mut st = StepStats {
+                    n_present: w.n_present as i64,
+                    w_present: w.w_total,
+                    ..StepStats::default()
+                };
                 for i in 0..n {
+                    if !w.present[i] {
+                        continue;
+                    }
                     let x = kk * n + i;
                     if w.adopted[x] {
                         st.adopters += 1;
@@ -237,7 +251,7 @@ impl Observer {
             })
             .collect();
         for (kk, st) in stats.iter().enumerate() {
-            let ws = st.w_adopted / o.w_total;
+            let ws = st.w_adopted / st.w_present.max(f64::MIN_POSITIVE);
             o.tipped[kk] = ws >= m.tipping_share;
             // Milestones already passed at the start are not crossings.
             o.milestone_next[kk] = m.observation.milestones.partition_point(|&x| x <= ws);
@@ -249,6 +263,9 @@ impl Observer {
     /// Records step `t`.
     pub fn observe(&mut self, m: &Model, w: &World, t: u32, stats: &[StepStats]) {
         let ob = &m.observation;
+        for (ci, r) in self.resources.iter_mut().enumerate() {
+            r.push(w.resources[w.pool[ci]]);
+        }
         for (ii, c) in w.coll.iter().enumerate() {
             use crate::model::world::Phase;
             let active = c.phase == Phase::Active;
@@ -261,7 +278,11 @@ impl Observer {
             });
         }
         for (kk, st) in stats.iter().enumerate() {
-            let ws = st.w_adopted / self.w_total;
+            let (np, wp) = (
+                st.n_present.max(1) as f64,
+                st.w_present.max(f64::MIN_POSITIVE),
+            );
+            let ws = st.w_adopted / wp;
             self.share[kk].push(ws);
             if t > 0 && !self.tipped[kk] && ws >= m.tipping_share {
                 self.tipped[kk] = true;
@@ -272,7 +293,7 @@ impl Observer {
                     format!(
                         "weighted share {:.3}, counted share {:.3}",
                         ws,
-                        st.adopters as f64 / self.n as f64
+                        st.adopters as f64 / np
                     ),
                 ));
             }
@@ -310,16 +331,19 @@ impl Observer {
                 step: t,
                 norm: kk,
                 adopters: st.adopters,
-                counted_share: st.adopters as f64 / self.n as f64,
+                counted_share: st.adopters as f64 / np,
                 weighted_share: ws,
-                compliance: st.w_compliance / self.w_total,
-                internalization: st.w_internalization / self.w_total,
+                compliance: st.w_compliance / wp,
+                internalization: st.w_internalization / wp,
                 new_domestic: st.new[Cause::Domestic as usize],
                 new_persuasion: st.new[Cause::Persuasion as usize],
                 new_socialization: st.new[Cause::Socialization as usize],
-                new_cluster: st.new_cluster,
+                new_cluster: st.new[Cause::Cluster as usize],
                 backslides: st.backslides,
                 stage,
+                states: st.n_present,
+                signatories: st.signatories,
+                parties: st.parties,
             });
         }
     }
@@ -372,8 +396,8 @@ impl Observer {
                     ),
                 ));
             }
-            let mut before = [0u64; 5];
-            let mut after = [0u64; 5];
+            let mut before = [0u64; 6];
+            let mut after = [0u64; 6];
             for r in &rows {
                 let tgt = match rc {
                     Some(t) if r.step as usize >= t => &mut after,
@@ -382,6 +406,7 @@ impl Observer {
                 tgt[Cause::Domestic as usize] += r.new_domestic;
                 tgt[Cause::Persuasion as usize] += r.new_persuasion;
                 tgt[Cause::Socialization as usize] += r.new_socialization;
+                tgt[Cause::Cluster as usize] += r.new_cluster;
             }
             let last = rows[rows.len() - 1];
             // First adopters during the run, and critical states.
@@ -417,8 +442,8 @@ impl Observer {
                 regime_change,
                 fastest: fast.map(|(t, _)| mark(t)),
                 fastest_refined: fast.map(|(_, r)| r),
-                entry_into_force_step: None,
-                treaty_opened_step: None,
+                entry_into_force_step: w.eif_step[kk],
+                treaty_opened_step: w.treaty_opened_step[kk],
                 final_adopters: last.adopters,
                 final_counted_share: last.counted_share,
                 final_weighted_share: last.weighted_share,
@@ -473,6 +498,7 @@ impl Observer {
             events: self.events,
             norms,
             collisions,
+            coalition_resources: self.resources,
             termination,
         }
     }

@@ -5,7 +5,7 @@ use crate::model::Model;
 use crate::observe::RunResult;
 use std::path::Path;
 
-pub const TIMESERIES_HEADER: [&str; 15] = [
+pub const TIMESERIES_HEADER: [&str; 18] = [
     "replicate",
     "step",
     "norm",
@@ -22,6 +22,9 @@ pub const TIMESERIES_HEADER: [&str; 15] = [
     "year",
     "counted_share",
     "backslides",
+    "states",
+    "signatories",
+    "parties",
 ];
 
 pub const EVENTS_HEADER: [&str; 8] = [
@@ -73,6 +76,9 @@ pub fn write_timeseries(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()
                     fmt_time(m, row.step as f64),
                     format!("{:.6}", row.counted_share),
                     row.backslides.to_string(),
+                    row.states.to_string(),
+                    row.signatories.to_string(),
+                    row.parties.to_string(),
                 ])
                 .map_err(|e| csv_err(path, e))?;
             }
@@ -134,6 +140,32 @@ pub fn write_collisions(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()
                         c.forum.clone(),
                         format!("{i:.6}"),
                         PHASES[ph as usize].to_string(),
+                        fmt_time(m, t as f64),
+                    ])
+                    .map_err(|e| csv_err(path, e))?;
+                }
+            }
+        }
+        w.flush().map_err(|e| csv_err(path, e))?;
+    }
+    f.commit()
+}
+
+/// `coalitions.csv`: every coalition's resources at every step (burnout, monitoring funding).
+pub fn write_coalitions(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
+    let mut f = super::atomic::AtomicFile::create(path)?;
+    {
+        let mut w = csv::Writer::from_writer(f.writer());
+        w.write_record(["replicate", "step", "coalition", "resources", "year"])
+            .map_err(|e| csv_err(path, e))?;
+        for r in runs {
+            for (ci, series) in r.coalition_resources.iter().enumerate() {
+                for (t, x) in series.iter().enumerate() {
+                    w.write_record([
+                        r.run.to_string(),
+                        t.to_string(),
+                        m.coalitions[ci].id.clone(),
+                        format!("{x:.4}"),
                         fmt_time(m, t as f64),
                     ])
                     .map_err(|e| csv_err(path, e))?;

@@ -24,6 +24,7 @@ fn cause_phrase(c: Cause) -> &'static str {
         Cause::Persuasion => "persuaded by a coalition",
         Cause::Socialization => "through socialization",
         Cause::Initial => "from the start",
+        Cause::Cluster => "through a neighbouring norm of its cluster",
         Cause::None => "",
     }
 }

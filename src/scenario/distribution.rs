@@ -4,6 +4,11 @@
 //! `{ dist = "normal", mean = 0.25, sd = 0.1, min = 0 }`. `sampling = "quantiles"` gives
 //! the deterministic quantiles F⁻¹((i − ½)/n) instead of random draws: Granovetter's
 //! (1978) thought experiments use exactly such a fixed threshold distribution.
+//!
+//! Two kinds give the values in order instead of drawing them, for thought experiments
+//! that name every state's threshold: `{ dist = "list", values = [0, 1, 2, …] }` (one value
+//! per generated state, in order) and `{ dist = "sequence", from = 0, step = 1 }` (state
+//! j gets from + step·j, j = 0, 1, …).
 
 use rand::Rng;
 use rand_distr::{Beta, Distribution, LogNormal, Normal};
@@ -35,9 +40,25 @@ pub enum Dist {
         a: f64,
         b: f64,
     },
+    /// The values in order, one per generated state.
+    List(Vec<f64>),
+    /// State j (from 0) gets `from + step·j`.
+    Sequence {
+        from: f64,
+        step: f64,
+    },
 }
 
-const KINDS: &str = "uniform, normal, lognormal, beta (or a plain number)";
+const KINDS: &str = "uniform, normal, lognormal, beta, list, sequence (or a plain number)";
+const KIND_NAMES: &[&str] = &[
+    "uniform",
+    "normal",
+    "lognormal",
+    "beta",
+    "const",
+    "list",
+    "sequence",
+];
 
 impl Dist {
     /// Problems with the parameters, as (key, message).
@@ -67,12 +88,48 @@ impl Dist {
                     v.push(("b".into(), format!("must be > 0, got {b}")));
                 }
             }
+            Dist::List(ref xs) => {
+                if xs.is_empty() {
+                    v.push(("values".into(), "must list at least one value".into()));
+                }
+                if let Some((j, x)) = xs.iter().enumerate().find(|(_, x)| !x.is_finite()) {
+                    v.push((
+                        "values".into(),
+                        format!("value {} must be finite, got {x}", j + 1),
+                    ));
+                }
+            }
+            Dist::Sequence { from, step } => {
+                if !from.is_finite() {
+                    v.push(("from".into(), format!("must be finite, got {from}")));
+                }
+                if !step.is_finite() {
+                    v.push(("step".into(), format!("must be finite, got {step}")));
+                }
+            }
             _ => {}
         }
         v
     }
 
-    /// Smallest and largest value the distribution can produce.
+    /// Problems that depend on the number `n` of states the distribution is drawn for
+    /// (a list must give exactly one value per state), as (key, message).
+    pub fn problems_n(&self, n: usize) -> Vec<(String, String)> {
+        match self {
+            Dist::List(xs) if !xs.is_empty() && xs.len() != n => vec![(
+                "values".into(),
+                format!(
+                    "lists {} values but there are {n} generated states (population.n): give one value per state, in order",
+                    xs.len()
+                ),
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    /// Smallest and largest value the distribution can produce. A sequence's range
+    /// depends on the number of states: see `range_n`; here it is unbounded on the side
+    /// it grows to.
     pub fn range(&self) -> (f64, f64) {
         match *self {
             Dist::Const(x) => (x, x),
@@ -80,6 +137,42 @@ impl Dist {
             Dist::Normal { min, max, .. } => (min, max),
             Dist::LogNormal { .. } => (0.0, f64::INFINITY),
             Dist::Beta { .. } => (0.0, 1.0),
+            Dist::List(ref xs) => (
+                xs.iter().copied().fold(f64::INFINITY, f64::min),
+                xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            ),
+            Dist::Sequence { from, step } => {
+                if step > 0.0 {
+                    (from, f64::INFINITY)
+                } else if step < 0.0 {
+                    (f64::NEG_INFINITY, from)
+                } else {
+                    (from, from)
+                }
+            }
+        }
+    }
+
+    /// As `range`, for exactly `n` values.
+    pub fn range_n(&self, n: usize) -> (f64, f64) {
+        match *self {
+            Dist::Sequence { from, step } => {
+                let last = from + step * n.saturating_sub(1) as f64;
+                (from.min(last), from.max(last))
+            }
+            _ => self.range(),
+        }
+    }
+
+    /// Whether every value the distribution gives `n` states is a whole number (count
+    /// thresholds).
+    pub fn whole_numbers(&self, n: usize) -> bool {
+        let whole = |x: f64| x.is_finite() && x.fract() == 0.0;
+        match *self {
+            Dist::Const(x) => whole(x),
+            Dist::List(ref xs) => xs.iter().all(|&x| whole(x)),
+            Dist::Sequence { from, step } => whole(from) && (n <= 1 || whole(step)),
+            _ => false,
         }
     }
 
@@ -126,6 +219,10 @@ impl Dist {
                     }
                 }
                 Dist::Beta { a, b } => Beta::new(a, b).expect("validated").sample(rng),
+                // Validated to hold one value per state; a shorter list (from code that
+                // skipped validation) repeats cyclically rather than panicking.
+                Dist::List(ref xs) => xs[i % xs.len()],
+                Dist::Sequence { from, step } => from + step * i as f64,
             };
             out.push(x);
         }
@@ -303,13 +400,12 @@ pub fn from_value(v: &toml::Value) -> Result<Dist, String> {
         "lognormal" => &["dist", "mu", "sigma", "sampling"],
         "beta" => &["dist", "a", "b"],
         "const" | "constant" => &["dist", "value"],
+        "list" => &["dist", "values"],
+        "sequence" => &["dist", "from", "step"],
         other => {
             return Err(format!(
                 "unknown distribution `{other}`{}; allowed: {KINDS}",
-                crate::error::did_you_mean(
-                    other,
-                    &["uniform", "normal", "lognormal", "beta", "const"]
-                )
+                crate::error::did_you_mean(other, KIND_NAMES)
             ))
         }
     };
@@ -349,6 +445,41 @@ pub fn from_value(v: &toml::Value) -> Result<Dist, String> {
         "beta" => Dist::Beta {
             a: req(t, "a", kind)?,
             b: req(t, "b", kind)?,
+        },
+        "list" => {
+            let vals = match t.get("values") {
+                Some(toml::Value::Array(a)) => a,
+                Some(other) => {
+                    return Err(format!(
+                        "distribution `list`: `values` must be an array of numbers, got {}",
+                        other.type_str()
+                    ))
+                }
+                None => {
+                    return Err(
+                        "distribution `list` needs `values`: the values in order, one per generated state (e.g. values = [0, 1, 2])".into(),
+                    )
+                }
+            };
+            let mut xs = Vec::with_capacity(vals.len());
+            for (j, x) in vals.iter().enumerate() {
+                match x {
+                    toml::Value::Float(f) => xs.push(*f),
+                    toml::Value::Integer(i) => xs.push(*i as f64),
+                    other => {
+                        return Err(format!(
+                            "distribution `list`: value {} must be a number, got {}",
+                            j + 1,
+                            other.type_str()
+                        ))
+                    }
+                }
+            }
+            Dist::List(xs)
+        }
+        "sequence" => Dist::Sequence {
+            from: num(t, "from", kind)?.unwrap_or(0.0),
+            step: num(t, "step", kind)?.unwrap_or(1.0),
         },
         _ => Dist::Const(req(t, "value", kind)?),
     })
@@ -411,6 +542,19 @@ impl Serialize for Dist {
                 m.serialize_entry("b", &b)?;
                 m.end()
             }
+            Dist::List(ref xs) => {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("dist", "list")?;
+                m.serialize_entry("values", xs)?;
+                m.end()
+            }
+            Dist::Sequence { from, step } => {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("dist", "sequence")?;
+                m.serialize_entry("from", &from)?;
+                m.serialize_entry("step", &step)?;
+                m.end()
+            }
         }
     }
 }
@@ -426,5 +570,30 @@ mod tests {
         }
         assert!((inverse_normal_cdf(0.975) - 1.959_963_984_540_054).abs() < 1e-9);
         assert!((normal_cdf(1.0) - 0.841_344_746_068_542_9).abs() < 1e-13);
+    }
+    #[test]
+    fn ordered_kinds() {
+        let parse = |s: &str| from_value(&s.parse::<toml::Table>().unwrap()["d"]);
+        let mut rng = rand::thread_rng();
+        let mut out = Vec::new();
+        let d = parse("d = { dist = \"sequence\", from = 0, step = 1 }").unwrap();
+        d.sample_n(4, &mut rng, &mut out);
+        assert_eq!(out, [0.0, 1.0, 2.0, 3.0]);
+        assert_eq!(d.range_n(4), (0.0, 3.0));
+        assert!(d.whole_numbers(4));
+        let d = parse("d = { dist = \"list\", values = [0, 2, 2.5] }").unwrap();
+        d.sample_n(3, &mut rng, &mut out);
+        assert_eq!(out, [0.0, 2.0, 2.5]);
+        assert!(!d.whole_numbers(3));
+        assert_eq!(d.problems_n(4).len(), 1);
+        assert!(parse("d = { dist = \"list\" }")
+            .unwrap_err()
+            .contains("needs `values`"));
+        assert!(parse("d = { dist = \"list\", values = [1, \"x\"] }")
+            .unwrap_err()
+            .contains("value 2 must be a number"));
+        assert!(parse("d = { dist = \"lisst\" }")
+            .unwrap_err()
+            .contains("did you mean `list`"));
     }
 }

@@ -24,6 +24,11 @@ pub const TOP: &[&str] = &[
     "forums",
     "incompatibilities",
     "collisions",
+    "clusters",
+    "clustering",
+    "mergers",
+    "monitoring",
+    "observed",
 ];
 
 /// Splits `PATH=VALUE`.

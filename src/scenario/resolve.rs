@@ -58,8 +58,12 @@ impl V {
         }
         v.to_vec()
     }
-    fn dist(&mut self, key: &str, d: &model::Dist, lo: f64, hi: f64) {
-        for (k, msg) in d.problems() {
+    /// Checks a distribution drawn for `n` generated states.
+    fn dist(&mut self, key: &str, d: &model::Dist, lo: f64, hi: f64, n: usize) {
+        let mut probs = d.problems();
+        probs.extend(d.problems_n(n));
+        let bad = !probs.is_empty();
+        for (k, msg) in probs {
             self.push(
                 if k.is_empty() {
                     key.to_string()
@@ -69,7 +73,10 @@ impl V {
                 msg,
             );
         }
-        let (a, b) = d.range();
+        if bad {
+            return;
+        }
+        let (a, b) = d.range_n(n);
         if a < lo || b > hi {
             self.push(
                 key,
@@ -211,6 +218,9 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         let key = |k: &str| format!("states.{}.{k}", s.id);
         v.positive(&key("weight"), s.weight);
         check_threshold(&mut v, &key("threshold"), s.threshold, unit);
+        if unit == ThresholdUnit::Share && f.socialization.network > 0.0 && s.threshold == 0.0 {
+            v.push(key("threshold"), network_phi_message(s.threshold));
+        }
         v.unit(&key("legitimation_need"), s.legitimation_need);
         let mut movement = vec![0.0; k];
         for (nid, &x) in &s.domestic {
@@ -226,7 +236,42 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                 critical[n] = true;
             }
         }
+        let joins_step = match (s.joins_step, s.joins_year) {
+            (Some(x), _) if x < 0 || x > meta.steps => {
+                v.push(
+                    key("joins_step"),
+                    format!(
+                        "must be between 0 and scenario.steps ({}), got {x}",
+                        meta.steps
+                    ),
+                );
+                0
+            }
+            (Some(x), _) => x as u32,
+            (None, Some(y)) => year_step(&mut v, &key("joins_year"), f, y)
+                .map_or(0, |x| x.clamp(0, meta.steps.max(0)) as u32),
+            (None, None) => 0,
+        };
+        let mut defects = vec![0.0; k];
+        for (nid, &p) in &s.defects_from {
+            let kk = format!("states.{}.defects_from.{nid}", s.id);
+            if let Some(n) = lookup(&mut v, &kk, "norm", nid, &norm_ix) {
+                v.unit(&kk, p);
+                defects[n] = p;
+            }
+        }
+        v.unit(&key("monitoring_acceptance"), s.monitoring_acceptance);
+        let mut refuses = vec![false; k];
+        for nid in &s.refuses {
+            if let Some(n) = lookup(&mut v, &key("refuses"), "norm", nid, &norm_ix) {
+                refuses[n] = true;
+            }
+        }
         listed.push(model::ListedState {
+            refuses,
+            joins_step,
+            defects,
+            monitoring_acceptance: s.monitoring_acceptance,
             id: s.id.clone(),
             name: s.name.clone().unwrap_or_else(|| s.id.clone()),
             region: region_ix[&s.region],
@@ -283,15 +328,29 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                 acc
             })
             .collect();
-        v.dist("population.weight", &p.weight, 0.0, f64::INFINITY);
-        let thr_hi = if unit == ThresholdUnit::Share { 1.0 } else { f64::INFINITY };
-        v.dist("population.threshold", &p.threshold, 0.0, thr_hi);
-        if unit == ThresholdUnit::Count && p.threshold != model::Dist::Const(p.threshold.range().0) {
-            v.push("population.threshold", "with threshold_unit = \"count\" generated thresholds must be one whole number; list states one by one for other counts");
+        let pn = p.n.max(0) as usize;
+        v.dist("population.weight", &p.weight, 0.0, f64::INFINITY, pn);
+        let thr_hi = if unit == ThresholdUnit::Share { 1.0 } else { 4e9 };
+        v.dist("population.threshold", &p.threshold, 0.0, thr_hi, pn);
+        if unit == ThresholdUnit::Count && !p.threshold.whole_numbers(pn) {
+            v.push("population.threshold", "with threshold_unit = \"count\" generated thresholds must be whole numbers: one number, { dist = \"list\", values = [0, 1, …] } or { dist = \"sequence\", from = 0, step = 1 }");
         }
-        v.dist("population.legitimation_need", &p.legitimation_need, 0.0, 1.0);
-        v.dist("population.domestic_movement", &p.domestic_movement, 0.0, 1.0);
-        v.dist("population.values", &p.values, -1.0, 1.0);
+        if unit == ThresholdUnit::Share && f.socialization.network > 0.0 && p.threshold.problems().is_empty() {
+            let (lo, _) = p.threshold.range_n(pn);
+            if lo <= 0.0 {
+                v.push("population.threshold", network_phi_message(lo));
+            }
+        }
+        v.dist("population.legitimation_need", &p.legitimation_need, 0.0, 1.0, pn);
+        v.dist("population.domestic_movement", &p.domestic_movement, 0.0, 1.0, pn);
+        v.dist("population.values", &p.values, -1.0, 1.0, pn);
+        v.dist("population.monitoring_acceptance", &p.monitoring_acceptance, 0.0, 1.0, pn);
+        if let Some(j) = &p.joins_year {
+            if f.scenario.start_year.is_none() {
+                v.push("population.joins_year", "calendar years need scenario.start_year");
+            }
+            v.dist("population.joins_year", j, f64::NEG_INFINITY, f64::INFINITY, pn);
+        }
         if p.critical_count < 0 || p.critical_count > p.n.max(0) {
             v.push("population.critical_count", format!("must be between 0 and n ({}), got {}", p.n, p.critical_count));
         }
@@ -306,6 +365,8 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             domestic_movement: p.domestic_movement.clone(),
             values: p.values.clone(),
             critical_count: p.critical_count.max(0) as usize,
+            joins_year: p.joins_year.clone(),
+            monitoring_acceptance: p.monitoring_acceptance.clone(),
         }
     });
     let n_states = listed.len() + population.as_ref().map_or(0, |p| p.n);
@@ -320,7 +381,19 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         let mut init = Vec::new();
         let mut seen = BTreeSet::new();
         for sid in &n.initial_adopters {
-            if let Some(i) = lookup(&mut v, &key("initial_adopters"), "state", sid, &state_ix) {
+            // A generated state is named by its id (`s17` for the 17th with prefix `s`).
+            let generated = population.as_ref().and_then(|p| {
+                sid.strip_prefix(p.id_prefix.as_str())
+                    .filter(|r| !r.starts_with('0'))
+                    .and_then(|r| r.parse::<usize>().ok())
+                    .filter(|&j| j >= 1 && j <= p.n)
+                    .map(|j| listed.len() + j - 1)
+            });
+            let found = match generated {
+                Some(i) if !state_ix.contains_key(sid.as_str()) => Some(i),
+                _ => lookup(&mut v, &key("initial_adopters"), "state", sid, &state_ix),
+            };
+            if let Some(i) = found {
                 if !seen.insert(i) {
                     v.push(
                         key("initial_adopters"),
@@ -353,6 +426,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             initial_share: n.initial_share,
             initial_internalization: n.initial_internalization,
             values: v.values(&key("values"), &n.values, d),
+            treaty: None,
         });
     }
 
@@ -449,6 +523,32 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             members,
             non_state_members: c.non_state_members.clone(),
             stance,
+            goal: c.goal.as_ref().and_then(|g| {
+                let n = lookup(&mut v, &key("goal.norm"), "norm", &g.norm, &norm_ix)?;
+                match g.kind.as_str() {
+                    "entry_into_force" => Some(model::Goal::EntryIntoForce(n)),
+                    "share" => {
+                        v.unit(&key("goal.share"), g.share);
+                        Some(model::Goal::Share(n, g.share))
+                    }
+                    other => {
+                        v.push(key("goal.kind"), format!("unknown goal kind `{other}`; allowed: entry_into_force, share"));
+                        None
+                    }
+                }
+            }),
+            monitoring: c.monitoring.as_ref().map(|mo| {
+                v.unit(&key("monitoring.strength"), mo.strength);
+                let start = match (mo.step, mo.year) {
+                    (Some(x), _) => Some(x.clamp(0, meta.steps.max(0)) as u32),
+                    (None, Some(y)) => year_step(&mut v, &key("monitoring.year"), f, y).map(|x| x.clamp(0, meta.steps.max(0)) as u32),
+                    (None, None) => None,
+                };
+                if start.is_none() && c.goal.is_none() {
+                    v.push(key("monitoring"), "monitoring starts at a `step` or `year`, or when the coalition's `goal` is met: give one");
+                }
+                (start, mo.strength)
+            }),
         });
     }
 
@@ -617,6 +717,224 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             "collisions are articulated in forums: declare at least one [[forums]] table",
         );
     }
+    // Treaties (after forums: a treaty may open at its forum's first decision).
+    for (ni, n) in f.norms.iter().enumerate() {
+        let Some(t) = &n.treaty else { continue };
+        let key = |x: &str| format!("norms.{}.treaty.{x}", n.id);
+        let opens = match (t.opens_step, t.opens_year, &t.forum) {
+            (Some(x), _, _) => Some(x),
+            (None, Some(y), _) => year_step(&mut v, &key("opens_year"), f, y),
+            (None, None, Some(fid)) => lookup(&mut v, &key("forum"), "forum", fid, &forum_ix).and_then(|fi| {
+                let d = forums[fi].decisions.first().copied();
+                if d.is_none() {
+                    v.push(key("forum"), format!("forum `{fid}` has no deciding session (decisions / decision_years) at which the treaty could open"));
+                }
+                d.map(|x| x as i64)
+            }),
+            (None, None, None) => {
+                v.push(key("opens_step"), "a treaty needs `opens_step`, `opens_year` or `forum`");
+                None
+            }
+        };
+        if let Some(o) = opens {
+            if o < 0 || o > meta.steps {
+                v.push(key("opens_step"), format!("the treaty opens at step {o}, outside the run (0..={}); it must open before the last step", meta.steps));
+            }
+        }
+        if t.entry_into_force <= 0 {
+            v.push(
+                key("entry_into_force"),
+                format!(
+                    "ratifications needed must be a whole number ≥ 1, got {}",
+                    t.entry_into_force
+                ),
+            );
+        } else if t.entry_into_force as usize > n_states {
+            v.push(
+                key("entry_into_force"),
+                format!(
+                    "{} ratifications needed but the scenario has only {n_states} states",
+                    t.entry_into_force
+                ),
+            );
+        }
+        v.dist(
+            &key("ratification_lag"),
+            &t.ratification_lag,
+            0.0,
+            f64::INFINITY,
+            n_states,
+        );
+        v.nonneg(&key("institutionalization"), t.institutionalization);
+        v.nonneg(&key("entry_delay"), t.entry_delay);
+        v.nonneg(&key("pressure"), t.pressure);
+        v.nonneg(&key("opening_pressure"), t.opening_pressure);
+        let champion = t.champion.as_ref().and_then(|c| {
+            v.unit(&key("champion.power"), c.power);
+            let st = lookup(&mut v, &key("champion.state"), "state", &c.state, &state_ix)?;
+            Some((st, c.power, c.targets_per_step.max(0) as usize))
+        });
+        norms[ni].treaty = Some(model::Treaty {
+            opens_step: opens.unwrap_or(0).clamp(0, meta.steps.max(0)) as u32,
+            entry_into_force: t.entry_into_force.max(1) as u32,
+            entry_delay_steps: (t.entry_delay / meta.step_years).round().max(0.0) as u32,
+            lag: t.ratification_lag.clone(),
+            institutionalization: t.institutionalization,
+            pressure: t.pressure,
+            opening_pressure: t.opening_pressure,
+            champion,
+        });
+    }
+    // Clusters: declared, or inferred from shared problems / values of the triples.
+    let mut clusters = Vec::new();
+    let _ = ids(&mut v, "clusters", f.clusters.iter().map(|c| c.id.as_str()));
+    for c in &f.clusters {
+        let key = |x: &str| format!("clusters.{}.{x}", c.id);
+        let ns: Vec<usize> = c
+            .norms
+            .iter()
+            .filter_map(|nid| lookup(&mut v, &key("norms"), "norm", nid, &norm_ix))
+            .collect();
+        if c.norms.len() < 2 {
+            v.push(
+                key("norms"),
+                format!("a cluster needs at least two norms, got {}", c.norms.len()),
+            );
+        }
+        v.unit(&key("fuzziness"), c.fuzziness);
+        clusters.push(model::Cluster {
+            id: c.id.clone(),
+            norms: ns,
+            fuzziness: c.fuzziness,
+        });
+    }
+    let (cluster_rate, clarification) = match &f.clustering {
+        Some(cs) => {
+            v.unit("clustering.fuzziness", cs.fuzziness);
+            v.nonneg("clustering.rate", cs.rate);
+            v.nonneg("clustering.clarification", cs.clarification);
+            let by_problem = matches!(cs.infer.as_str(), "problem" | "both");
+            let by_value = matches!(cs.infer.as_str(), "value" | "both");
+            if !by_problem && !by_value && cs.infer != "none" {
+                v.push(
+                    "clustering.infer",
+                    format!(
+                        "unknown `{}`; allowed: problem, value, both, none",
+                        cs.infer
+                    ),
+                );
+            }
+            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, n) in f.norms.iter().enumerate() {
+                if by_problem && !n.problem.is_empty() {
+                    groups
+                        .entry(format!("problem: {}", n.problem))
+                        .or_default()
+                        .push(i);
+                }
+                if by_value && !n.value.is_empty() {
+                    groups
+                        .entry(format!("value: {}", n.value))
+                        .or_default()
+                        .push(i);
+                }
+            }
+            for (name, ns) in groups {
+                if ns.len() >= 2 {
+                    clusters.push(model::Cluster {
+                        id: name,
+                        norms: ns,
+                        fuzziness: cs.fuzziness,
+                    });
+                }
+            }
+            (cs.rate, cs.clarification)
+        }
+        None => (0.2, 0.1),
+    };
+    let mut fuzziness = vec![0.0f64; k];
+    let mut neighbours = vec![Vec::new(); k];
+    for c in &clusters {
+        for &a in &c.norms {
+            fuzziness[a] = fuzziness[a].max(c.fuzziness);
+            for &b in &c.norms {
+                if a != b && !neighbours[a].contains(&b) {
+                    neighbours[a].push(b);
+                }
+            }
+        }
+    }
+    let mut mergers = Vec::new();
+    for (mi, mg) in f.mergers.iter().enumerate() {
+        let key = format!("mergers.{mi}");
+        if mg.coalitions.len() != 2 {
+            v.push(&key, "a merger names exactly two coalitions");
+            continue;
+        }
+        let a = lookup(
+            &mut v,
+            &format!("{key}.coalitions"),
+            "coalition",
+            &mg.coalitions[0],
+            &coal_ix,
+        );
+        let b = lookup(
+            &mut v,
+            &format!("{key}.coalitions"),
+            "coalition",
+            &mg.coalitions[1],
+            &coal_ix,
+        );
+        let step = match (mg.step, mg.year) {
+            (Some(x), _) => Some(x),
+            (None, Some(y)) => year_step(&mut v, &format!("{key}.year"), f, y),
+            _ => {
+                v.push(&key, "a merger needs a `step` or `year`");
+                None
+            }
+        };
+        if let (Some(a), Some(b), Some(st)) = (a, b, step) {
+            if a == b {
+                v.push(&key, "a coalition cannot merge with itself");
+            }
+            mergers.push((st.clamp(0, meta.steps.max(0)) as u32, a, b));
+        }
+    }
+    let mo = &f.monitoring;
+    v.nonneg("monitoring.compliance", mo.compliance);
+    v.nonneg("monitoring.shaming", mo.shaming);
+    v.nonneg("monitoring.burnout", mo.burnout);
+    v.nonneg("monitoring.funding", mo.funding);
+    let observed = f.observed.as_ref().and_then(|o| {
+        let n = lookup(&mut v, "observed.norm", "norm", &o.norm, &norm_ix)?;
+        if o.measure != "parties" && o.measure != "adopters" {
+            v.push(
+                "observed.measure",
+                format!("unknown `{}`; allowed: parties, adopters", o.measure),
+            );
+        }
+        if f.scenario.start_year.is_none() {
+            v.push(
+                "observed",
+                "an observed series is matched by year: the scenario needs start_year",
+            );
+        }
+        let p = path.parent().unwrap_or(Path::new(".")).join(&o.file);
+        match read_series(&p, &o.column) {
+            Ok(points) => Some(model::Observed {
+                norm: n,
+                parties: o.measure == "parties",
+                points,
+                states: o.states,
+                source: o.source.clone(),
+                file: o.file.clone(),
+            }),
+            Err(msg) => {
+                v.push("observed.file", msg);
+                None
+            }
+        }
+    });
     let cp = &f.collisions;
     for (name, x) in [
         ("articulation", cp.articulation),
@@ -687,7 +1005,73 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         forums,
         incompatibilities,
         collision: f.collisions.clone(),
+        clusters,
+        fuzziness,
+        neighbours,
+        cluster_rate,
+        clarification,
+        mergers,
+        monitoring: f.monitoring.clone(),
+        observed,
     })
+}
+
+/// Reads `year,<column>` from a CSV (other columns ignored; `#` comments allowed).
+fn read_series(p: &Path, column: &str) -> Result<Vec<(f64, f64)>, String> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .comment(Some(b'#'))
+        .trim(csv::Trim::All)
+        .from_path(p)
+        .map_err(|e| format!("cannot read the observed series {}: {e}", p.display()))?;
+    let headers = rdr
+        .headers()
+        .map_err(|e| format!("{}: {e}", p.display()))?
+        .clone();
+    let yi = headers
+        .iter()
+        .position(|h| h == "year")
+        .ok_or_else(|| format!("{}: no `year` column", p.display()))?;
+    let ci = headers.iter().position(|h| h == column).ok_or_else(|| {
+        let cols: Vec<&str> = headers.iter().collect();
+        format!(
+            "{}: no `{column}` column{}; columns: {}",
+            p.display(),
+            did_you_mean(column, &cols),
+            cols.join(", ")
+        )
+    })?;
+    let mut out = Vec::new();
+    for (i, rec) in rdr.records().enumerate() {
+        let rec = rec.map_err(|e| format!("{}: {e}", p.display()))?;
+        let line = rec.position().map_or(i + 2, |x| x.line() as usize);
+        let y: f64 = rec[yi].parse().map_err(|_| {
+            format!(
+                "{}:{line}: `year` is not a number: `{}`",
+                p.display(),
+                &rec[yi]
+            )
+        })?;
+        let c: f64 = rec[ci].parse().map_err(|_| {
+            format!(
+                "{}:{line}: `{column}` is not a number: `{}`",
+                p.display(),
+                &rec[ci]
+            )
+        })?;
+        out.push((y, c));
+    }
+    if out.is_empty() {
+        return Err(format!("{}: no rows", p.display()));
+    }
+    Ok(out)
+}
+
+/// Message for a share threshold φ ≤ 0 where peer pressure comes from network ties.
+fn network_phi_message(lo: f64) -> String {
+    format!(
+        "with network thresholds (socialization.network > 0) a share threshold φ must be in (0, 1]: \
+         φ = 0 would adopt with no adopting neighbour; this gives thresholds down to {lo} (set min > 0)"
+    )
 }
 
 /// Converts a calendar year to a step (needs `scenario.start_year`).

@@ -40,6 +40,172 @@ pub struct ScenarioFile {
     pub incompatibilities: Vec<IncompatibilitySpec>,
     #[serde(default)]
     pub collisions: CollisionSpec,
+    #[serde(default)]
+    pub clusters: Vec<ClusterSpec>,
+    #[serde(default)]
+    pub clustering: Option<ClusteringSpec>,
+    #[serde(default)]
+    pub mergers: Vec<MergerSpec>,
+    #[serde(default)]
+    pub monitoring: MonitoringSpec,
+    /// Observed adoption series to compare with (e.g. CRC ratifications by year).
+    #[serde(default)]
+    pub observed: Option<ObservedSpec>,
+}
+
+/// Norms sharing a problem or a value (Narminio, seed 001): states may act on a
+/// neighbouring norm instead of the norm itself.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterSpec {
+    pub id: String,
+    pub norms: Vec<String>,
+    /// How vague the cluster is, [0, 1]: vagueness "enabled the widespread diffusion" but
+    /// makes the norm hard to apply.
+    pub fuzziness: f64,
+}
+
+/// Infer clusters from shared problems or values of the norms' triples.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClusteringSpec {
+    /// `problem`, `value`, or `both`.
+    #[serde(default = "default_infer")]
+    pub infer: String,
+    #[serde(default = "half")]
+    pub fuzziness: f64,
+    /// Hazard per year of adopting a norm through an adopted neighbour, at fuzziness 1.
+    #[serde(default = "point_two")]
+    pub rate: f64,
+    /// Per year after entry into force: how fast institutionalization clarifies the norm.
+    #[serde(default = "point_one")]
+    pub clarification: f64,
+}
+
+/// Two coalitions on similar issues merging (ICBL and CMC, 2009-10): pooled resources,
+/// both identities kept.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergerSpec {
+    pub coalitions: Vec<String>,
+    #[serde(default)]
+    pub step: Option<i64>,
+    #[serde(default)]
+    pub year: Option<f64>,
+}
+
+/// Parameters of monitoring by coalitions after their goal (seed 004: Landmine Monitor).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringSpec {
+    /// Compliance raised per year, × monitoring strength × acceptance.
+    #[serde(default = "point_three")]
+    pub compliance: f64,
+    /// Shaming: socialization pressure added for non-adopters, × strength.
+    #[serde(default = "point_one")]
+    pub shaming: f64,
+    /// Resources decay per year after the goal is met without monitoring (burnout).
+    #[serde(default = "point_three")]
+    pub burnout: f64,
+    /// Funding per year that monitoring brings (e.g. "funded largely by governments").
+    #[serde(default = "two")]
+    pub funding: f64,
+}
+
+impl Default for MonitoringSpec {
+    fn default() -> Self {
+        toml::from_str("").expect("defaults")
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObservedSpec {
+    /// CSV with columns `year` and a cumulative count (relative to the scenario file).
+    pub file: String,
+    /// Column of the cumulative count.
+    #[serde(default = "default_count_column")]
+    pub column: String,
+    /// Norm the series belongs to.
+    pub norm: String,
+    /// What is counted: `adopters` or `parties` (ratifications).
+    #[serde(default = "default_measure")]
+    pub measure: String,
+    /// Denominator for shares (default: the number of states in the run at that year).
+    #[serde(default)]
+    pub states: Option<f64>,
+    /// Source line, repeated in outputs.
+    #[serde(default)]
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreatySpec {
+    /// Opens for signature at this step or year …
+    #[serde(default)]
+    pub opens_step: Option<i64>,
+    #[serde(default)]
+    pub opens_year: Option<f64>,
+    /// … or at the first deciding session of this forum (its negotiation).
+    #[serde(default)]
+    pub forum: Option<String>,
+    /// Ratifications needed for entry into force.
+    pub entry_into_force: i64,
+    /// Years from the N-th ratification to entry into force (the Mine Ban Treaty: "the
+    /// first day of the sixth month after" the 40th instrument). Default 0.
+    #[serde(default)]
+    pub entry_delay: f64,
+    /// Years from signature to ratification.
+    #[serde(default = "dist_one")]
+    pub ratification_lag: Dist,
+    /// Extra internalization growth per year for parties once in force.
+    #[serde(default = "point_two")]
+    pub institutionalization: f64,
+    /// Socialization pressure added for non-adopters once in force.
+    #[serde(default = "point_one")]
+    pub pressure: f64,
+    /// Socialization pressure added from the opening for signature on (a signing
+    /// conference is a focal point: Ottawa, December 1997). Default 0.
+    #[serde(default)]
+    pub opening_pressure: f64,
+    /// A champion state's universalisation drive after entry into force (Canada).
+    #[serde(default)]
+    pub champion: Option<ChampionSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChampionSpec {
+    pub state: String,
+    #[serde(default = "half")]
+    pub power: f64,
+    #[serde(default = "five")]
+    pub targets_per_step: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalSpec {
+    pub norm: String,
+    /// `entry_into_force` or `share` (weighted adoption share reaching `share`).
+    #[serde(default = "default_goal_kind")]
+    pub kind: String,
+    #[serde(default = "half")]
+    pub share: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoalitionMonitoringSpec {
+    /// When monitoring starts: a step or year, or when the goal is met (default).
+    #[serde(default)]
+    pub step: Option<i64>,
+    #[serde(default)]
+    pub year: Option<f64>,
+    /// Strength of monitoring, [0, 1].
+    #[serde(default = "one")]
+    pub strength: f64,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -95,6 +261,13 @@ pub struct PopulationSpec {
     /// substantive norm goal is compromised").
     #[serde(default)]
     pub critical_count: i64,
+    /// Calendar year each generated state enters the state system (default: present
+    /// from the start).
+    #[serde(default)]
+    pub joins_year: Option<Dist>,
+    /// How far states accept the validity of monitoring, [0, 1].
+    #[serde(default = "dist_one")]
+    pub monitoring_acceptance: Dist,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -118,6 +291,21 @@ pub struct StateSpec {
     pub values: Vec<f64>,
     #[serde(default)]
     pub critical_for: Vec<String>,
+    /// The state enters the state system at this step or year (absent before).
+    #[serde(default)]
+    pub joins_step: Option<i64>,
+    #[serde(default)]
+    pub joins_year: Option<f64>,
+    /// Probability per norm that the state, having supported early, refuses the treaty
+    /// when it opens (the United States and the Mine Ban Treaty).
+    #[serde(default)]
+    pub defects_from: BTreeMap<String, f64>,
+    /// How far the state accepts the validity of monitoring, [0, 1].
+    #[serde(default = "one")]
+    pub monitoring_acceptance: f64,
+    /// Norms the state never adopts (a hold-out: e.g. a producer staying out).
+    #[serde(default)]
+    pub refuses: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -152,6 +340,9 @@ pub struct NormSpec {
     /// pulls other actors' positions).
     #[serde(default)]
     pub values: Vec<f64>,
+    /// A treaty backing the norm.
+    #[serde(default)]
+    pub treaty: Option<TreatySpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -207,6 +398,12 @@ pub struct CoalitionSpec {
     /// Stance toward norms of the dominant discourse: `{ norm = "support" | "challenge" }`.
     #[serde(default)]
     pub stance: Option<BTreeMap<String, Stance>>,
+    /// The coalition's goal; once met, resources decay unless it monitors.
+    #[serde(default)]
+    pub goal: Option<GoalSpec>,
+    /// Monitoring taken up by the coalition (Landmine Monitor).
+    #[serde(default)]
+    pub monitoring: Option<CoalitionMonitoringSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -628,6 +825,21 @@ fn point_three_five() -> f64 {
 }
 fn point_zero_five() -> f64 {
     0.05
+}
+fn two() -> f64 {
+    2.0
+}
+fn default_infer() -> String {
+    "both".into()
+}
+fn default_count_column() -> String {
+    "cumulative".into()
+}
+fn default_measure() -> String {
+    "parties".into()
+}
+fn default_goal_kind() -> String {
+    "entry_into_force".into()
 }
 fn default_access() -> Access {
     Access::Full

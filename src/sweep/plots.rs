@@ -127,11 +127,7 @@ pub fn draw(dir: &Path, plan: &Plan, grid: &Grid, data: &PlotData) -> Result<Vec
     Ok(written)
 }
 
-// ---------------------------------------------------------------------------------------
-// WIRING POINT for `crate::output::plots` (plots issue). It was not on `main` when this
-// branch was written, so these two functions draw nothing and return Ok(false). When
-// merging, replace each body by the call in its comment and return Ok(true).
-// ---------------------------------------------------------------------------------------
+// The two calls into `crate::output::plots`.
 
 /// Heat map `stem.svg` + `stem.png`; `z[y][x]`.
 #[allow(clippy::too_many_arguments)]
@@ -145,12 +141,10 @@ fn render_heatmap(
     z: &[Vec<Option<f64>>],
     z_label: &str,
 ) -> Result<bool> {
-    // crate::output::plots::heatmap(stem, title, x_label, x_values, y_label, y_values, z, z_label)?;
-    // Ok(true)
-    let _ = (
+    crate::output::plots::heatmap(
         stem, title, x_label, x_values, y_label, y_values, z, z_label,
-    );
-    Ok(false)
+    )?;
+    Ok(true)
 }
 
 /// Line (median) with a 10–90% band, `stem.svg` + `stem.png`.
@@ -165,8 +159,6 @@ fn render_band(
     p90: &[f64],
     y_label: &str,
 ) -> Result<bool> {
-    // crate::output::plots::band(stem, title, x_label, xs, median, p10, p90, y_label)?;
-    // Ok(true)
-    let _ = (stem, title, x_label, xs, median, p10, p90, y_label);
-    Ok(false)
+    crate::output::plots::band(stem, title, x_label, xs, median, p10, p90, y_label)?;
+    Ok(true)
 }

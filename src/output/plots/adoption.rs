@@ -1,0 +1,569 @@
+//! `adoption.svg`/`.png`: per norm (small multiples sharing the time axis) the weighted
+//! adoption share, compliance and internalization over time, on the life-cycle stages as
+//! shaded, labelled bands; the tipping share dashed; the observed tipping point and the
+//! treaty events marked. With replicates: medians, 10–90% bands, the most common stage
+//! per step, and a rug and box of the tipping times under each panel.
+
+use super::style::{self, okabe, Canvas, Frame, Swatch, TextBox, MUTED, R, TEXT};
+use super::Painting;
+use crate::model::Model;
+use crate::observe::stages::Stage;
+use crate::observe::RunResult;
+use crate::output::tables::fmt_time;
+use crate::stats::quantile;
+use plotters::prelude::*;
+use plotters::style::text_anchor::HPos;
+
+const W: u32 = 1200;
+const X0: f64 = 84.0;
+const X1: f64 = W as f64 - 28.0;
+const PANEL_H: f64 = 370.0;
+const RUG_H: f64 = 46.0;
+
+pub fn stage_color(s: Stage) -> RGBColor {
+    match s {
+        Stage::Emergence => okabe::YELLOW,
+        Stage::Cascade => okabe::VERMILLION,
+        Stage::Internalization => okabe::SKY_BLUE,
+        Stage::Stalled => RGBColor(150, 150, 150),
+    }
+}
+
+/// Background tint of a stage in the plot area, and in the label strip above it.
+fn stage_tints(s: Stage) -> (RGBColor, RGBColor) {
+    let c = stage_color(s);
+    match s {
+        Stage::Emergence => (style::tint(c, 0.22), style::tint(c, 0.6)),
+        Stage::Cascade => (style::tint(c, 0.13), style::tint(c, 0.4)),
+        Stage::Internalization => (style::tint(c, 0.18), style::tint(c, 0.5)),
+        Stage::Stalled => (style::tint(c, 0.2), style::tint(c, 0.45)),
+    }
+}
+
+const SERIES: [(&str, RGBColor, u32); 3] = [
+    ("weighted adoption share", okabe::BLUE, 3),
+    ("compliance", okabe::ORANGE, 2),
+    ("internalization (level)", okabe::BLUISH_GREEN, 2),
+];
+
+struct Series {
+    mid: Vec<f64>,
+    band: Option<(Vec<f64>, Vec<f64>)>,
+}
+
+struct Marker {
+    t: f64,
+    label: String,
+    color: RGBColor,
+    dashed: bool,
+}
+
+struct Panel {
+    name: String,
+    times: Vec<f64>,
+    series: Vec<Series>,
+    /// (stage, from time, to time), consecutive runs of one stage.
+    stages: Vec<(Stage, f64, f64)>,
+    markers: Vec<Marker>,
+    /// Replicates: the tipping time of each replicate that tipped.
+    tip_times: Vec<f64>,
+    /// Label of the tipping-share line.
+    share_label: String,
+}
+
+/// The adoption picture, computed once from the runs and painted on both backends.
+pub struct Adoption {
+    title: String,
+    subtitle: String,
+    x_label: String,
+    xlo: f64,
+    xhi: f64,
+    tipping_share: f64,
+    replicates: usize,
+    panels: Vec<Panel>,
+    stages_present: Vec<Stage>,
+    any_treaty: bool,
+}
+
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    Some(quantile(v, 0.5))
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
+}
+
+/// "1972" with a time axis, "step 22" without.
+fn at(m: &Model, step: f64) -> String {
+    if m.has_years() {
+        fmt_time(m, step)
+    } else {
+        format!("step {}", fmt_time(m, step))
+    }
+}
+
+impl Adoption {
+    pub fn new(m: &Model, runs: &[RunResult]) -> Adoption {
+        let r = runs.len();
+        let last_step = runs
+            .iter()
+            .flat_map(|x| x.rows.iter().map(|row| row.step))
+            .max()
+            .unwrap_or(m.steps);
+        let times: Vec<f64> = (0..=last_step).map(|s| m.time_of(s as f64)).collect();
+        let tcl = |s: f64| m.time_of(s.clamp(0.0, last_step as f64));
+        let mut stages_present: Vec<Stage> = Vec::new();
+        let mut any_treaty = false;
+        let mut panels = Vec::new();
+        for (kk, norm) in m.norms.iter().enumerate() {
+            // values[series][step] = one value per run
+            let mut vals: Vec<Vec<Vec<f64>>> = vec![vec![Vec::with_capacity(r); times.len()]; 3];
+            let mut stage_votes: Vec<[usize; 4]> = vec![[0; 4]; times.len()];
+            for run in runs {
+                for row in run.rows.iter().filter(|row| row.norm == kk) {
+                    let s = row.step as usize;
+                    vals[0][s].push(row.weighted_share);
+                    vals[1][s].push(row.compliance);
+                    vals[2][s].push(row.internalization);
+                    let si = Stage::ALL.iter().position(|&x| x == row.stage).unwrap_or(0);
+                    stage_votes[s][si] += 1;
+                }
+            }
+            let series: Vec<Series> = vals
+                .iter_mut()
+                .map(|per_step| {
+                    if r == 1 {
+                        Series {
+                            mid: per_step
+                                .iter()
+                                .map(|v| v.first().copied().unwrap_or(f64::NAN))
+                                .collect(),
+                            band: None,
+                        }
+                    } else {
+                        let mut mid = Vec::new();
+                        let mut lo = Vec::new();
+                        let mut hi = Vec::new();
+                        for v in per_step.iter_mut() {
+                            v.sort_by(f64::total_cmp);
+                            if v.is_empty() {
+                                mid.push(f64::NAN);
+                                lo.push(f64::NAN);
+                                hi.push(f64::NAN);
+                            } else {
+                                mid.push(quantile(v, 0.5));
+                                lo.push(quantile(v, 0.1));
+                                hi.push(quantile(v, 0.9));
+                            }
+                        }
+                        Series {
+                            mid,
+                            band: Some((lo, hi)),
+                        }
+                    }
+                })
+                .collect();
+            // The (most common) stage per step, in runs of equal stages.
+            let mut stages: Vec<(Stage, f64, f64)> = Vec::new();
+            for (s, votes) in stage_votes.iter().enumerate() {
+                if votes.iter().all(|&v| v == 0) {
+                    continue;
+                }
+                let best = (0..4).max_by_key(|&i| (votes[i], 4 - i)).unwrap_or(0);
+                let st = Stage::ALL[best];
+                if !stages_present.contains(&st) {
+                    stages_present.push(st);
+                }
+                let (a, b) = (tcl(s as f64 - 0.5), tcl(s as f64 + 0.5));
+                match stages.last_mut() {
+                    Some(last) if last.0 == st => last.2 = b,
+                    _ => stages.push((st, a, b)),
+                }
+            }
+            // Tipping point and treaty events.
+            let mut markers = Vec::new();
+            let tips: Vec<_> = runs
+                .iter()
+                .filter_map(|x| x.norms.get(kk).and_then(|o| o.tipping))
+                .collect();
+            let tip_times: Vec<f64> = if r > 1 {
+                tips.iter().map(|t| m.time_of(t.step as f64)).collect()
+            } else {
+                Vec::new()
+            };
+            let mut share_label = format!("tipping share {}", pct(m.tipping_share));
+            // A norm dominant from the start never *crosses* the tipping share.
+            let start_above = vals[0]
+                .first()
+                .is_some_and(|v| !v.is_empty() && v.iter().all(|&x| x >= m.tipping_share));
+            if r == 1 {
+                match tips.first() {
+                    Some(t) => markers.push(Marker {
+                        t: m.time_of(t.step as f64),
+                        label: format!(
+                            "tipping point {}: {} of weight, {} of states",
+                            at(m, t.step as f64),
+                            pct(t.weighted_share),
+                            pct(t.counted_share)
+                        ),
+                        color: okabe::BLACK,
+                        dashed: false,
+                    }),
+                    None if start_above => {
+                        share_label.push_str(" (above it from the start: no tipping point)")
+                    }
+                    None => share_label.push_str(" (never reached: no tipping point)"),
+                }
+            } else if tips.is_empty() && start_above {
+                share_label.push_str(" (above it from the start in every replicate)");
+            } else if tips.is_empty() {
+                share_label.push_str(&format!(" (no tipping point in any of {r} replicates)"));
+            } else {
+                let mut steps: Vec<f64> = tips.iter().map(|t| t.step as f64).collect();
+                let mut ws: Vec<f64> = tips.iter().map(|t| t.weighted_share).collect();
+                let md = median(&mut steps).unwrap_or(0.0);
+                markers.push(Marker {
+                    t: m.time_of(md),
+                    label: format!(
+                        "tipping point (median) {}: {} of weight; tipped in {} of {r}",
+                        at(m, md),
+                        pct(median(&mut ws).unwrap_or(0.0)),
+                        tips.len()
+                    ),
+                    color: okabe::BLACK,
+                    dashed: false,
+                });
+            }
+            type Pick = fn(&crate::observe::NormOutcome) -> Option<u32>;
+            let treaty: [(&str, Pick); 2] = [
+                ("treaty opened", |o| o.treaty_opened_step),
+                ("treaty in force", |o| o.entry_into_force_step),
+            ];
+            for (what, pick) in treaty {
+                let mut v: Vec<f64> = runs
+                    .iter()
+                    .filter_map(|x| x.norms.get(kk).and_then(pick))
+                    .map(|s| s as f64)
+                    .collect();
+                let n = v.len();
+                if let Some(md) = median(&mut v) {
+                    any_treaty = true;
+                    let label = if r == 1 {
+                        format!("{what} {}", at(m, md))
+                    } else {
+                        format!("{what} (median) {}, in {n} of {r}", at(m, md))
+                    };
+                    markers.push(Marker {
+                        t: m.time_of(md),
+                        label,
+                        color: okabe::REDDISH_PURPLE,
+                        dashed: true,
+                    });
+                }
+            }
+            markers.sort_by(|a, b| a.t.total_cmp(&b.t));
+            panels.push(Panel {
+                name: norm.name.clone(),
+                times: times.clone(),
+                series,
+                stages,
+                markers,
+                tip_times,
+                share_label,
+            });
+        }
+        stages_present.sort_by_key(|s| Stage::ALL.iter().position(|x| x == s));
+        let title = if r == 1 {
+            format!("{}: norm adoption over time (seed {})", m.name, m.seed)
+        } else {
+            format!(
+                "{}: norm adoption over time, {} replicates (seed {})",
+                m.name, r, m.seed
+            )
+        };
+        let subtitle = if r == 1 {
+            "One panel per norm. Background bands: life-cycle stage observed at each step (Finnemore & Sikkink 1998)."
+                .to_string()
+        } else {
+            "One panel per norm. Lines: median across replicates, shaded: 10–90%. Background: the most common stage at each step."
+                .to_string()
+        };
+        Adoption {
+            title,
+            subtitle,
+            x_label: if m.has_years() {
+                "year".into()
+            } else {
+                "step".into()
+            },
+            xlo: times[0],
+            xhi: *times.last().unwrap_or(&times[0]),
+            tipping_share: m.tipping_share,
+            replicates: r,
+            panels,
+            stages_present,
+            any_treaty,
+        }
+    }
+
+    fn legend_items(&self) -> Vec<(Swatch, String)> {
+        let mut items: Vec<(Swatch, String)> = Vec::new();
+        for (name, c, w) in SERIES {
+            let sw = if self.replicates > 1 {
+                Swatch::Band(c)
+            } else {
+                Swatch::Line(c, w)
+            };
+            items.push((sw, name.to_string()));
+        }
+        items.push((
+            Swatch::Dashed(MUTED),
+            format!("tipping share ({})", pct(self.tipping_share)),
+        ));
+        items.push((Swatch::Line(okabe::BLACK, 2), "tipping point".into()));
+        if self.any_treaty {
+            items.push((
+                Swatch::Dashed(okabe::REDDISH_PURPLE),
+                "treaty events".into(),
+            ));
+        }
+        if self.replicates > 1 {
+            items.push((
+                Swatch::Rug(okabe::BLACK),
+                "tipping time of each replicate (box: 10–90%)".into(),
+            ));
+        }
+        items.push((Swatch::NewRow, String::new()));
+        items.push((Swatch::Heading, "life-cycle stages:".into()));
+        for &s in &self.stages_present {
+            items.push((Swatch::Box(stage_tints(s).1), s.name().to_string()));
+        }
+        items
+    }
+
+    fn header_h(&self) -> f64 {
+        // Title, subtitle and up to three legend rows.
+        150.0
+    }
+
+    fn panel_h(&self) -> f64 {
+        PANEL_H + if self.replicates > 1 { RUG_H } else { 0.0 }
+    }
+}
+
+impl Painting for Adoption {
+    fn size(&self) -> (u32, u32) {
+        let h = self.header_h() + self.panel_h() * self.panels.len().max(1) as f64 + 16.0;
+        (W, h.round() as u32)
+    }
+
+    fn paint<DB: DrawingBackend>(&self, cv: &Canvas<DB>) -> R {
+        cv.text(&self.title, 24.0, 36.0, 25.0, TEXT, HPos::Left)?;
+        cv.text(&self.subtitle, 24.0, 62.0, 15.0, MUTED, HPos::Left)?;
+        let y = style::legend(cv, &self.legend_items(), 24.0, W as f64 - 24.0, 92.0, 15.0)?;
+        let mut py = y.max(self.header_h() - 12.0);
+        let n = self.panels.len();
+        for (i, p) in self.panels.iter().enumerate() {
+            self.paint_panel(cv, p, py, i + 1 == n)?;
+            py += self.panel_h();
+        }
+        Ok(())
+    }
+}
+
+impl Adoption {
+    fn paint_panel<DB: DrawingBackend>(
+        &self,
+        cv: &Canvas<DB>,
+        p: &Panel,
+        py: f64,
+        last: bool,
+    ) -> R {
+        let rep = self.replicates > 1;
+        cv.text(&p.name, X0, py + 22.0, 20.0, TEXT, HPos::Left)?;
+        let strip = (py + 34.0, py + 58.0);
+        let f = Frame {
+            x0: X0,
+            x1: X1,
+            y0: strip.1,
+            y1: py + PANEL_H - 44.0,
+            xlo: self.xlo,
+            xhi: self.xhi,
+            ylo: 0.0,
+            yhi: 1.0,
+        };
+        // Stage bands, with their labels in the strip above the plot.
+        let mut placed: Vec<TextBox> = Vec::new();
+        for &(s, a, b) in &p.stages {
+            let (xa, xb) = (f.fx(a), f.fx(b));
+            let (light, strong) = stage_tints(s);
+            cv.rect(xa, f.y0, xb, f.y1, light)?;
+            cv.rect(xa, strip.0, xb, strip.1, strong)?;
+        }
+        for &(s, a, b) in &p.stages {
+            let (xa, xb) = (f.fx(a), f.fx(b));
+            let name = s.name();
+            let size = 14.0;
+            if cv.text_w(name, size) + 8.0 <= xb - xa {
+                cv.text(
+                    name,
+                    (xa + xb) / 2.0,
+                    strip.1 - 7.0,
+                    size,
+                    TEXT,
+                    HPos::Center,
+                )?;
+            }
+        }
+        // Axes.
+        let fmt_y = |v: f64| format!("{v:.1}");
+        style::y_axis(cv, &f, &style::nice_ticks(0.0, 1.0, 5), &fmt_y, 13.0)?;
+        cv.vtext("share / level", 30.0, (f.y0 + f.y1) / 2.0, 14.0, MUTED)?;
+        let xt = style::nice_ticks(self.xlo, self.xhi, 12);
+        let rug = (f.y1 + 8.0, f.y1 + 8.0 + 30.0);
+        let tick_y = if rep { rug.1 + 20.0 } else { f.y1 + 20.0 };
+        style::x_ticks(cv, &f, &xt, &style::fmt_tick, 13.0, Some(tick_y))?;
+        if last {
+            cv.text(
+                &self.x_label,
+                (f.x0 + f.x1) / 2.0,
+                tick_y + 24.0,
+                15.0,
+                MUTED,
+                HPos::Center,
+            )?;
+        }
+        // Tipping share.
+        let ty = f.fy(self.tipping_share);
+        cv.dashed((f.x0, ty), (f.x1, ty), MUTED, 2, 8.0, 5.0)?;
+        // Event lines.
+        for mk in &p.markers {
+            let x = f.fx(mk.t);
+            if mk.dashed {
+                cv.dashed((x, f.y0), (x, f.y1), mk.color, 2, 6.0, 4.0)?;
+            } else {
+                cv.line(&[(x, f.y0), (x, f.y1)], mk.color, 2)?;
+            }
+        }
+        // Replicate bands, then lines.
+        for (k, s) in p.series.iter().enumerate() {
+            if let Some((lo, hi)) = &s.band {
+                let mut poly: Vec<(f64, f64)> = Vec::new();
+                for (i, &t) in p.times.iter().enumerate() {
+                    if hi[i].is_finite() {
+                        poly.push((f.fx(t), f.fy(hi[i])));
+                    }
+                }
+                for (i, &t) in p.times.iter().enumerate().rev() {
+                    if lo[i].is_finite() {
+                        poly.push((f.fx(t), f.fy(lo[i])));
+                    }
+                }
+                cv.polygon(&poly, SERIES[k].1.mix(0.2))?;
+            }
+        }
+        for (k, s) in p.series.iter().enumerate().rev() {
+            let pts: Vec<(f64, f64)> = p
+                .times
+                .iter()
+                .zip(&s.mid)
+                .filter(|(_, v)| v.is_finite())
+                .map(|(&t, &v)| (f.fx(t), f.fy(v)))
+                .collect();
+            cv.line(&pts, SERIES[k].1, SERIES[k].2 + u32::from(rep))?;
+        }
+        cv.rect_outline(f.x0, f.y0, f.x1, f.y1, style::AXIS, 1)?;
+        // Labels: the tipping share, then the events, each in the first free row.
+        placed.push(cv.label(
+            &p.share_label,
+            f.x0 + 8.0,
+            ty - 8.0,
+            13.0,
+            MUTED,
+            HPos::Left,
+        )?);
+        for mk in &p.markers {
+            let x = f.fx(mk.t);
+            let size = 13.5;
+            let w = cv.text_w(&mk.label, size);
+            let (lx, h) = if x + 6.0 + w <= f.x1 - 4.0 {
+                (x + 6.0, HPos::Left)
+            } else if x - 6.0 - w >= f.x0 + 4.0 {
+                (x - 6.0, HPos::Right)
+            } else {
+                (f.x1 - 4.0, HPos::Right)
+            };
+            let mut row = 0;
+            loop {
+                let y = f.y0 + 20.0 + row as f64 * 22.0;
+                let b = cv.text_box(&mk.label, lx, y, size, h).grow(3.0);
+                if row >= 12 || !placed.iter().any(|o| o.overlaps(&b)) {
+                    let c = if mk.dashed {
+                        style::shade(mk.color, 0.35)
+                    } else {
+                        mk.color
+                    };
+                    placed.push(cv.label(&mk.label, lx, y, size, c, h)?);
+                    break;
+                }
+                row += 1;
+            }
+        }
+        // The distribution of tipping times (replicates).
+        if rep {
+            cv.rect(f.x0, rug.0, f.x1, rug.1, RGBColor(246, 246, 246))?;
+            for &t in &p.tip_times {
+                let x = f.fx(t);
+                cv.line(
+                    &[(x, rug.0 + 3.0), (x, rug.1 - 3.0)],
+                    okabe::BLACK.mix(0.35),
+                    2,
+                )?;
+            }
+            if !p.tip_times.is_empty() {
+                let mut v = p.tip_times.clone();
+                v.sort_by(f64::total_cmp);
+                let (a, md, b) = (quantile(&v, 0.1), quantile(&v, 0.5), quantile(&v, 0.9));
+                let (ya, yb) = (rug.0 + 9.0, rug.1 - 9.0);
+                cv.rect_outline(f.fx(a), ya, f.fx(b).max(f.fx(a) + 1.0), yb, okabe::BLACK, 1)?;
+                cv.line(
+                    &[(f.fx(md), ya - 4.0), (f.fx(md), yb + 4.0)],
+                    okabe::BLACK,
+                    3,
+                )?;
+            }
+            if p.tip_times.is_empty() {
+                cv.text(
+                    "no replicate tipped",
+                    (f.x0 + f.x1) / 2.0,
+                    rug.1 - 10.0,
+                    12.0,
+                    MUTED,
+                    HPos::Center,
+                )?;
+            }
+            cv.rect_outline(f.x0, rug.0, f.x1, rug.1, style::AXIS, 1)?;
+            cv.text(
+                "tipping",
+                f.x0 - 7.0,
+                rug.0 + 13.0,
+                12.0,
+                MUTED,
+                HPos::Right,
+            )?;
+            cv.text(
+                &format!("{}/{}", p.tip_times.len(), self.replicates),
+                f.x0 - 7.0,
+                rug.0 + 27.0,
+                12.0,
+                MUTED,
+                HPos::Right,
+            )?;
+        }
+        Ok(())
+    }
+}
