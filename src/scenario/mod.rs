@@ -149,7 +149,7 @@ fn unknown_key(msg: &str) -> Option<String> {
 }
 
 /// Rewrites serde's messages in the user's terms, with a nearest-name suggestion.
-fn friendly(msg: &str) -> String {
+pub(crate) fn friendly(msg: &str) -> String {
     let msg = msg.trim();
     if let Some(given) = unknown_key(msg) {
         let allowed: Vec<String> = msg
