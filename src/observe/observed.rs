@@ -44,8 +44,12 @@ pub fn compare(m: &Model, runs: &[RunResult]) -> Option<Comparison> {
                     .rows
                     .iter()
                     .filter(|x| x.norm == k && m.time_of(x.step as f64) <= year + 1e-9)
-                    .last()?;
-                let c = if o.parties { row.parties as f64 } else { row.adopters as f64 };
+                    .next_back()?;
+                let c = if o.parties {
+                    row.parties as f64
+                } else {
+                    row.adopters as f64
+                };
                 let denom = o.states.unwrap_or(row.states as f64).max(1.0);
                 Some(c / denom)
             })
@@ -62,7 +66,7 @@ pub fn compare(m: &Model, runs: &[RunResult]) -> Option<Comparison> {
                     r.rows
                         .iter()
                         .filter(|x| x.norm == k && m.time_of(x.step as f64) <= year + 1e-9)
-                        .last()
+                        .next_back()
                         .map(|x| x.states as f64)
                 })
                 .collect();
@@ -82,12 +86,8 @@ pub fn compare(m: &Model, runs: &[RunResult]) -> Option<Comparison> {
         .iter()
         .map(|p| (p.observed_share - p.simulated_share).abs())
         .collect();
-    let third = |f: &dyn Fn(&Point) -> f64| {
-        points
-            .iter()
-            .find(|p| f(p) >= 1.0 / 3.0)
-            .map(|p| p.year)
-    };
+    let third =
+        |f: &dyn Fn(&Point) -> f64| points.iter().find(|p| f(p) >= 1.0 / 3.0).map(|p| p.year);
     Some(Comparison {
         mean_abs_diff: diffs.iter().sum::<f64>() / diffs.len() as f64,
         max_abs_diff: diffs.iter().cloned().fold(0.0, f64::max),
