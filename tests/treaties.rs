@@ -20,8 +20,7 @@ fn norm_index(sc: &Scenario, id: &str) -> usize {
 fn at_year<'a>(sc: &Scenario, r: &'a RunResult, k: usize, year: f64) -> &'a Row {
     r.rows
         .iter()
-        .filter(|x| x.norm == k && sc.model.time_of(x.step as f64) <= year + 1e-9)
-        .next_back()
+        .rfind(|x| x.norm == k && sc.model.time_of(x.step as f64) <= year + 1e-9)
         .expect("row")
 }
 

@@ -43,8 +43,7 @@ pub fn compare(m: &Model, runs: &[RunResult]) -> Option<Comparison> {
                 let row = r
                     .rows
                     .iter()
-                    .filter(|x| x.norm == k && m.time_of(x.step as f64) <= year + 1e-9)
-                    .next_back()?;
+                    .rfind(|x| x.norm == k && m.time_of(x.step as f64) <= year + 1e-9)?;
                 let c = if o.parties {
                     row.parties as f64
                 } else {
@@ -65,8 +64,7 @@ pub fn compare(m: &Model, runs: &[RunResult]) -> Option<Comparison> {
                 .filter_map(|r| {
                     r.rows
                         .iter()
-                        .filter(|x| x.norm == k && m.time_of(x.step as f64) <= year + 1e-9)
-                        .next_back()
+                        .rfind(|x| x.norm == k && m.time_of(x.step as f64) <= year + 1e-9)
                         .map(|x| x.states as f64)
                 })
                 .collect();
