@@ -204,6 +204,8 @@ pub struct Observer {
     /// Per norm: weighted share series.
     share: Vec<Vec<f64>>,
     tipped: Vec<bool>,
+    /// The norm was above the tipping share from the start (a dominant norm).
+    started_above: Vec<bool>,
     milestone_next: Vec<usize>,
     pub events: Vec<Event>,
     /// Per collision: intensity and phase at every step.
@@ -222,6 +224,7 @@ impl Observer {
             rows: Vec::with_capacity((steps + 1) * k),
             share: vec![Vec::with_capacity(steps + 1); k],
             tipped: vec![false; k],
+            started_above: vec![false; k],
             milestone_next: vec![0; k],
             events: Vec::new(),
             coll_intensity: vec![Vec::with_capacity(steps + 1); m.incompatibilities.len()],
@@ -254,6 +257,7 @@ impl Observer {
         for (kk, st) in stats.iter().enumerate() {
             let ws = st.w_adopted / st.w_present.max(f64::MIN_POSITIVE);
             o.tipped[kk] = ws >= m.tipping_share;
+            o.started_above[kk] = o.tipped[kk];
             // Milestones already passed at the start are not crossings.
             o.milestone_next[kk] = m.observation.milestones.partition_point(|&x| x <= ws);
         }
@@ -311,12 +315,18 @@ impl Observer {
                 ));
                 self.milestone_next[kk] += 1;
             }
-            let stage = stages::classify(
-                &self.share[kk],
-                self.tipped[kk],
-                ob.stage_window,
-                ob.stage_growth,
-            );
+            // A norm prevailing from the start (a dominant norm) is in its internalization
+            // stage while it stays above the tipping share.
+            let stage = if self.started_above[kk] && ws >= m.tipping_share {
+                Stage::Internalization
+            } else {
+                stages::classify(
+                    &self.share[kk],
+                    self.tipped[kk],
+                    ob.stage_window,
+                    ob.stage_growth,
+                )
+            };
             if t > 0 {
                 let prev = self.rows[self.rows.len() - stats.len()].stage;
                 if prev != stage {
