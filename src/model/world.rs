@@ -107,6 +107,8 @@ pub struct World {
     pub pool: Vec<usize>,
     /// Per norm: monitoring strength this step.
     pub monitor: Vec<f64>,
+    /// Bookkeeping of the engine's fast paths (`engine::FastState`).
+    pub fast: crate::engine::FastState,
 }
 
 /// Phase of a potential collision.
@@ -251,6 +253,7 @@ impl World {
             burnt_out: vec![false; m.coalitions.len()],
             pool: (0..m.coalitions.len()).collect(),
             monitor: vec![0.0; k],
+            fast: Default::default(),
         };
         for (i, s) in m.listed.iter().enumerate() {
             w.key.push(rng::id_key(&s.id));
@@ -363,6 +366,7 @@ impl World {
         w.seed_adopters(m, run_seed);
         w.init_values = w.values.clone();
         w.init_coal_values = w.coal_values.clone();
+        w.fast = crate::engine::FastState::new(&w);
         w
     }
 
