@@ -439,7 +439,6 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
         } else {
             match path {
                 FastPath::Uniform(h) => {
-                    drop(visit);
                     uniform_step(w, kk, t, &k, h, st, events, log_events);
                 }
                 _ => {

@@ -3,7 +3,9 @@
 //! `scenario::load` with `--set`-style overrides, then `engine::run` per replicate,
 //! observer included — and prints one JSON line per replicate in the peers' format.
 //!
-//!     cargo run --release --example peer_normlife -- bass|watts N STEPS REPLICATES
+//!     cargo run --release --example peer_normlife -- bass|watts N STEPS REPLICATES [FIRST]
+//!
+//! Replicates FIRST, FIRST + 1, … (default 0) of the scenario.
 //!
 //! Set-up is timed as a separate `World::new` (network, population, seeding) with the
 //! run's seed; stepping is the time of `engine::run` minus that set-up.
@@ -20,9 +22,10 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let file = root.join(format!("scenarios/classic/{model}.toml"));
     let set = [format!("population.n={n}"), format!("scenario.steps={steps}")];
+    let first: u64 = a.get(5).map_or(0, |x| x.parse().unwrap());
     let sc = scenario::load(&file, &set).unwrap_or_else(|e| panic!("{e}"));
     let m = &sc.model;
-    for rep in 0..reps {
+    for rep in first..first + reps {
         let t0 = Instant::now();
         let w = World::new(m, rng::run_seed(m.seed, rep));
         let setup = t0.elapsed().as_secs_f64();

@@ -275,12 +275,11 @@ impl World {
             let mut prng = rng::stream(run_seed, Purpose::Population);
             let g = p.n;
             let mut buf = Vec::with_capacity(g);
-            let mut id = String::new();
+            // Keys of the ids "{prefix}{j + 1}" without formatting each id.
+            let prefix = rng::id_key_prefix(&p.id_prefix);
+            let mut digits = [0u8; 20];
             for j in 0..g {
-                id.clear();
-                use std::fmt::Write;
-                let _ = write!(id, "{}{}", p.id_prefix, j + 1);
-                w.key.push(rng::id_key(&id));
+                w.key.push(rng::id_key_number(prefix, (j + 1) as u64, &mut digits));
             }
             p.weight.sample_n(g, &mut prng, &mut buf);
             w.weight.extend(buf.iter().map(|x| x.max(1e-9)));
