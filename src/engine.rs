@@ -431,23 +431,30 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
                 wi += w.weight[i] * w.internalization[x] as f64;
             }
         };
-        if full {
-            for i in order.clone() {
+        // One call site of `visit` (so it is inlined): every state in `order`, or the
+        // candidates of a fast path.
+        let cand = match path {
+            FastPath::Full | FastPath::Uniform(_) => Vec::new(),
+            _ => w.fast.candidates(&w.adopted[base..base + n], kk, path),
+        };
+        if !matches!(path, FastPath::Uniform(_)) {
+            let states = if full {
+                fast::States::Order(order.clone())
+            } else {
+                fast::States::List(cand.iter())
+            };
+            for i in states {
                 visit(w, i);
             }
+        }
+        if full {
             w.fast.after_full(kk, wc, wi);
         } else {
             match path {
                 FastPath::Uniform(h) => {
                     uniform_step(w, kk, t, &k, h, st, events, log_events);
                 }
-                _ => {
-                    let cand = w.fast.candidates(&w.adopted[base..base + n], kk, path);
-                    for &i in &cand {
-                        visit(w, i as usize);
-                    }
-                    w.fast.done_candidates(cand, &w.adopted[base..base + n], kk, path);
-                }
+                _ => w.fast.done_candidates(cand, &w.adopted[base..base + n], kk, path),
             }
             let new = (st.new.iter().sum::<u64>() - new_before) as i64;
             cnt = w.count_sys[kk] + new;

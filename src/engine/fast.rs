@@ -34,6 +34,23 @@ use crate::model::{Cause, Model, Response, ThresholdUnit, World};
 use crate::observe::{Event, StepStats};
 use crate::rng::{self, Keys};
 
+/// The states a step visits: the caller's order (full loop) or a fast path's list.
+pub enum States<'a, I> {
+    Order(I),
+    List(std::slice::Iter<'a, u32>),
+}
+
+impl<I: Iterator<Item = usize>> Iterator for States<'_, I> {
+    type Item = usize;
+    #[inline(always)]
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            States::Order(o) => o.next(),
+            States::List(l) => l.next().map(|&i| i as usize),
+        }
+    }
+}
+
 /// The adoption hazard of every non-adopter in a `Uniform` step, split by cause.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hazard {
