@@ -14,6 +14,10 @@ use crate::model::{Cause, Model, ThresholdUnit, World};
 use crate::observe::{Event, Observer, RunResult, StepStats};
 use crate::rng::{self, StepKeys};
 
+mod fast;
+use fast::uniform_step;
+pub use fast::{FastPath, FastState};
+
 /// Why a run stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Termination {
@@ -185,11 +189,13 @@ pub fn step(
     events: &mut Vec<Event>,
 ) {
     let n = w.n;
-    step_in_order(m, w, keys, t, stats, events, 0..n)
+    step_impl(m, w, keys, t, stats, events, 0..n, true)
 }
 
 /// As `step`, visiting the states in the given order. The result does not depend on the
 /// order (synchronous update); tests prove it by visiting in random permutations.
+/// It always visits every state (no fast path), so it is also the reference the fast
+/// paths of `step` are tested against.
 pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     m: &Model,
     w: &mut World,
@@ -199,6 +205,20 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     events: &mut Vec<Event>,
     order: I,
 ) {
+    step_impl(m, w, keys, t, stats, events, order, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step_impl<I: Iterator<Item = usize> + Clone>(
+    m: &Model,
+    w: &mut World,
+    keys: &mut StepKeys,
+    t: u32,
+    stats: &mut [StepStats],
+    events: &mut Vec<Event>,
+    order: I,
+    natural: bool,
+) {
     let k = keys.next_step();
     w.step = t;
     w.changes.clear();
@@ -207,6 +227,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         let i = w.joins[w.next_join].1 as usize;
         w.set_presence(i, true);
         w.next_join += 1;
+        w.fast.joined();
     }
     collisions::step(m, w, t, &k, events);
     let log_events = w.n <= m.observation.log_adoptions_max;
@@ -228,6 +249,15 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     let [a_sys, a_reg, a_net] = s.scope;
     let count_unit = s.unit == ThresholdUnit::Count;
     let has_treaty_arrays = !w.ratified.is_empty();
+    // Fast paths (see `FastPath`): possible at all this step?
+    let fast_ok = natural
+        && back_dt == 0.0
+        && !has_treaty_arrays
+        && w.next_join == w.joins.len()
+        && m.habit == 0.0
+        && m.law == 0.0
+        && m.compliance_speed == 0.0
+        && m.decay == 0.0;
     #[allow(clippy::needless_range_loop)] // kk indexes several per-norm arrays
     for kk in 0..w.k {
         let base = kk * n;
@@ -266,18 +296,41 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         // norm's internalization; a hierarchy set against a norm keeps slowing it.
         let brake = w.norm_brake[kk];
         let erosion = w.norm_erosion[kk].min(1.0);
-        let net = w.net.as_ref();
+        // Internalization and compliance cannot move this step (all rates zero): adopters
+        // need no visit, non-adopters no decay, and the weighted sums stay as they were.
+        let static_intern = intern_dt == 0.0
+            && inst_dt == 0.0
+            && erosion == 0.0
+            && speed_dt == 0.0
+            && decay_dt == 0.0;
+        let path = if fast_ok && static_intern {
+            FastPath::choose(
+                m,
+                w,
+                kk,
+                sys,
+                extra_pressure,
+                brake,
+                cluster_dt,
+                rate_dt,
+                growth_dt,
+            )
+        } else {
+            FastPath::Full
+        };
+        let full = path == FastPath::Full;
+        let new_before: u64 = st.new.iter().sum();
         let (mut wa, mut wc, mut wi, mut cnt) = (0.0f64, 0.0f64, 0.0f64, 0i64);
-        for i in order.clone() {
+        let mut visit = |w: &mut World, i: usize| {
             if !w.present[i] {
-                continue;
+                return;
             }
             let x = base + i;
             let r = w.region[i] as usize;
             // Share-based pressure from the three scopes (frozen aggregates only).
             let mut p = a_sys * sys + a_reg * w.region_share[r];
             if a_net > 0.0 {
-                let deg = net.map_or(0, |g| g.degree(i));
+                let deg = w.net.as_ref().map_or(0, |g| g.degree(i));
                 let cs = socialization::share(w.nb_count[x] as f64, deg as f64);
                 let ws = socialization::share(w.nb_ew[x], w.nb_ew_total[x]);
                 p += a_net * socialization::blend(s, cs, ws);
@@ -381,7 +434,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                         wa += w.weight[i];
                     }
                 }
-                if !w.adopted[x] {
+                if !w.adopted[x] && decay_dt > 0.0 {
                     w.internalization[x] = internalization::decay(w.internalization[x], decay_dt);
                     w.compliance[x] = internalization::decay(w.compliance[x], decay_dt);
                 }
@@ -389,8 +442,49 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                     w.movement[x] = domestic::grow(w.movement[x], growth_dt);
                 }
             }
-            wc += w.weight[i] * w.compliance[x] as f64;
-            wi += w.weight[i] * w.internalization[x] as f64;
+            if full {
+                wc += w.weight[i] * w.compliance[x] as f64;
+                wi += w.weight[i] * w.internalization[x] as f64;
+            }
+        };
+        // One call site of `visit` (so it is inlined): every state in `order`, or the
+        // candidates of a fast path.
+        let cand = match path {
+            FastPath::Full | FastPath::Uniform(_) => Vec::new(),
+            _ => w.fast.candidates(&w.adopted[base..base + n], kk, path),
+        };
+        if !matches!(path, FastPath::Uniform(_)) {
+            let states = if full {
+                fast::States::Order(order.clone())
+            } else {
+                fast::States::List(cand.iter())
+            };
+            for i in states {
+                visit(w, i);
+            }
+        }
+        if full {
+            w.fast.after_full(kk, wc, wi);
+        } else {
+            match path {
+                FastPath::Uniform(h) => {
+                    uniform_step(w, kk, t, &k, h, st, events, log_events);
+                }
+                _ => w
+                    .fast
+                    .done_candidates(cand, &w.adopted[base..base + n], kk, path),
+            }
+            let new = (st.new.iter().sum::<u64>() - new_before) as i64;
+            cnt = w.count_sys[kk] + new;
+            wa = if w.fast.unit_weights {
+                cnt as f64
+            } else {
+                (0..n)
+                    .filter(|&i| w.present[i] && w.adopted[base + i])
+                    .map(|i| w.weight[i])
+                    .sum()
+            };
+            (wc, wi) = fast::sums(w, kk);
         }
         st.adopters = cnt;
         st.n_present = w.n_present as i64;
@@ -401,6 +495,9 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     }
     // Lobbying that did not persuade strengthens the domestic movement (boomerang).
     let mob = m.persuasion_mobilisation;
+    if mob > 0.0 && !w.touched.is_empty() {
+        w.fast.movement_changed();
+    }
     for idx in 0..w.touched.len() {
         let x = w.touched[idx] as usize;
         if mob > 0.0 && !w.adopted[x] {
@@ -435,11 +532,13 @@ fn apply_changes(w: &mut World) {
         w.count_reg[r] += sign;
         w.ew_reg[r] += e;
         if let Some(g) = &w.net {
-            for &j in g.neighbours_of(i) {
+            let nbs = g.neighbours_of(i);
+            for &j in nbs {
                 let y = kk * n + j as usize;
                 w.nb_count[y] = (w.nb_count[y] as i64 + sign) as u32;
                 w.nb_ew[y] += e;
             }
+            w.fast.mark(kk, nbs);
         }
     }
 }

@@ -111,6 +111,8 @@ pub struct World {
     pub pool: Vec<usize>,
     /// Per norm: monitoring strength this step.
     pub monitor: Vec<f64>,
+    /// Bookkeeping of the engine's fast paths (`engine::FastState`).
+    pub fast: crate::engine::FastState,
 }
 
 /// Phase of a potential collision.
@@ -269,6 +271,7 @@ impl World {
             burnt_out: vec![false; m.coalitions.len()],
             pool: (0..m.coalitions.len()).collect(),
             monitor: vec![0.0; k],
+            fast: Default::default(),
         };
         for (i, s) in m.listed.iter().enumerate() {
             w.key.push(rng::id_key(&s.id));
@@ -292,12 +295,12 @@ impl World {
             let mut prng = rng::stream(run_seed, Purpose::Population);
             let g = p.n;
             let mut buf = Vec::with_capacity(g);
-            let mut id = String::new();
+            // Keys of the ids "{prefix}{j + 1}" without formatting each id.
+            let prefix = rng::id_key_prefix(&p.id_prefix);
+            let mut digits = [0u8; 20];
             for j in 0..g {
-                id.clear();
-                use std::fmt::Write;
-                let _ = write!(id, "{}{}", p.id_prefix, j + 1);
-                w.key.push(rng::id_key(&id));
+                w.key
+                    .push(rng::id_key_number(prefix, (j + 1) as u64, &mut digits));
             }
             p.weight.sample_n(g, &mut prng, &mut buf);
             w.weight.extend(buf.iter().map(|x| x.max(1e-9)));
@@ -385,6 +388,7 @@ impl World {
         w.seed_adopters(m, run_seed);
         w.init_values = w.values.clone();
         w.init_coal_values = w.coal_values.clone();
+        w.fast = crate::engine::FastState::new(&w);
         w
     }
 

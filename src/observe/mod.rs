@@ -426,6 +426,12 @@ impl Observer {
                 .filter(|&i| w.adopted[kk * n + i] && w.adopted_step[kk * n + i] > 0)
                 .map(|i| (w.adopted_step[kk * n + i] as u32, i))
                 .collect();
+            // Only the first five are reported: select them, then sort those (the pairs
+            // are distinct, so this is the order a full sort gives).
+            if firsts.len() > 5 {
+                firsts.select_nth_unstable(4);
+                firsts.truncate(5);
+            }
             firsts.sort();
             let first_adopters = firsts
                 .iter()
