@@ -332,7 +332,11 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
             if a_net > 0.0 {
                 let deg = w.net.as_ref().map_or(0, |g| g.degree(i));
                 let cs = socialization::share(w.nb_count[x] as f64, deg as f64);
-                let ws = socialization::share(w.nb_ew[x], w.nb_ew_total[x]);
+                let ws = if w.nb_ew.is_empty() {
+                    0.0 // esteem is zero: the weighted share does not count
+                } else {
+                    socialization::share(w.nb_ew[x], w.nb_ew_total[x])
+                };
                 p += a_net * socialization::blend(s, cs, ws);
             }
             let mult = 1.0 + s.legitimation * w.legit[i];
@@ -533,10 +537,18 @@ fn apply_changes(w: &mut World) {
         w.ew_reg[r] += e;
         if let Some(g) = &w.net {
             let nbs = g.neighbours_of(i);
-            for &j in nbs {
-                let y = kk * n + j as usize;
-                w.nb_count[y] = (w.nb_count[y] as i64 + sign) as u32;
-                w.nb_ew[y] += e;
+            let row = kk * n;
+            if w.nb_ew.is_empty() {
+                for &j in nbs {
+                    let y = row + j as usize;
+                    w.nb_count[y] = w.nb_count[y].wrapping_add(sign as u32);
+                }
+            } else {
+                for &j in nbs {
+                    let y = row + j as usize;
+                    w.nb_count[y] = w.nb_count[y].wrapping_add(sign as u32);
+                    w.nb_ew[y] += e;
+                }
             }
             w.fast.mark(kk, nbs);
         }

@@ -414,9 +414,17 @@ impl World {
             }
         };
         self.nb_count = vec![0; n * self.k];
-        self.nb_ew = vec![0.0; n * self.k];
-        self.nb_ew_total = vec![0.0; n * self.k];
+        // Esteem-weighted neighbour sums only when esteem counts (Watts, complex contagion
+        // and most scenarios use counts alone): 16 bytes per state and norm, and one
+        // random write per edge visit, saved.
+        if m.socialization.esteem > 0.0 {
+            self.nb_ew = vec![0.0; n * self.k];
+            self.nb_ew_total = vec![0.0; n * self.k];
+        }
         for kk in 0..self.k {
+            if self.nb_ew_total.is_empty() {
+                break;
+            }
             for i in 0..n {
                 let mut t = 0.0;
                 for &j in g.neighbours_of(i) {
@@ -565,7 +573,9 @@ impl World {
                         }
                     }
                     self.nb_count[kk * n + i] = cnt;
-                    self.nb_ew[kk * n + i] = s;
+                    if !self.nb_ew.is_empty() {
+                        self.nb_ew[kk * n + i] = s;
+                    }
                 }
             }
         }
