@@ -333,13 +333,18 @@ impl World {
                 w.values.extend_from_slice(&vals);
             }
             use rand::Rng;
-            for _ in 0..g {
-                let u: f64 = prng.gen();
-                let r = p
-                    .region_cum
-                    .partition_point(|&c| c <= u)
-                    .min(p.regions.len() - 1);
-                w.region.push(p.regions[r] as u16);
+            if p.regions.len() == 1 {
+                // One region: nothing to draw (the stream is not used after this).
+                w.region.resize(n, p.regions[0] as u16);
+            } else {
+                for _ in 0..g {
+                    let u: f64 = prng.gen();
+                    let r = p
+                        .region_cum
+                        .partition_point(|&c| c <= u)
+                        .min(p.regions.len() - 1);
+                    w.region.push(p.regions[r] as u16);
+                }
             }
             if p.critical_count > 0 {
                 let mut idx: Vec<usize> = (listed..n).collect();
