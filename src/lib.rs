@@ -15,4 +15,5 @@ pub mod observe;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod serve;
 pub mod stats;
