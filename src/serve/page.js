@@ -16,6 +16,11 @@ function fmt(x) {
   return String(Math.round(x * 10000) / 10000);
 }
 
+// A field shows the file's value rounded (fmt): that text still means "unchanged".
+function sameNumber(text, value) {
+  return text === fmt(value) || (text !== "" && Number(text) === value);
+}
+
 function buildControls(controls) {
   const form = $("controls");
   form.innerHTML = "";
@@ -80,7 +85,7 @@ function overrides() {
     if (!el) continue;
     const v = el.value.trim();
     if (c.kind === "number") {
-      if (v === "" || Number(v) !== c.value) set.push(`${c.path}=${v}`);
+      if (!sameNumber(v, c.value)) set.push(`${c.path}=${v}`);
     } else if (v !== c.value && v !== "") {
       set.push(`${c.path}=${v}`);
     }
@@ -91,7 +96,7 @@ function overrides() {
 function changed(row) {
   const el = row.querySelector("[data-role=value]");
   const c = scenario.controls.find((x) => x.path === row.dataset.path);
-  const differs = c.kind === "number" ? Number(el.value) !== c.value : el.value !== c.value;
+  const differs = c.kind === "number" ? !sameNumber(el.value.trim(), c.value) : el.value !== c.value;
   row.classList.toggle("changed", differs);
   schedule();
 }
