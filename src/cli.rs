@@ -44,6 +44,40 @@ pub enum Command {
         #[arg(long, default_value_t = 8080)]
         port: u16,
     },
+    /// A parameter sweep with replicates: writes runs.csv (row by row), aggregate.csv and
+    /// the plots the sweep file asks for (see docs/sweeps.md).
+    Sweep(SweepArgs),
+    /// Joins the runs.csv of shards (`sweep --shard K/N`) into DIR, byte-identical to an
+    /// unsharded sweep, then aggregates and plots.
+    Merge {
+        /// Output directory of the merged sweep.
+        #[arg(long)]
+        out: PathBuf,
+        /// The output directories of the shards (any order).
+        #[arg(required = true, value_name = "SHARD_DIR")]
+        shards: Vec<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct SweepArgs {
+    /// The sweep file (or the name of a bundled sweep, e.g. `critical_timing`).
+    pub sweep: PathBuf,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output directory (default: out/<sweep name>/, or out/<sweep name>/shard_K_of_N/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Continue an interrupted sweep in the same directory: runs only the missing runs.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only the runs with `run % N == K` (one shard of a cluster job array).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Testing: stop after this many runs, as if interrupted.
+    #[arg(long, hide = true)]
+    pub max_runs: Option<u64>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -179,6 +213,18 @@ pub fn default_out(name: &str) -> PathBuf {
 }
 
 pub fn cmd_run(a: &RunArgs) -> Result<()> {
+    if let Ok((path, text)) = scenario_text(&a.scenario) {
+        if crate::sweep::spec::is_sweep_text(&text) {
+            return Err(Error::input(
+                &path.display().to_string(),
+                "sweep",
+                format!(
+                    "this is a sweep file: run it with `normlife sweep {}`",
+                    a.scenario.display()
+                ),
+            ));
+        }
+    }
     let sc = load_scenario(&a.scenario, a.seed, a.steps, &a.set)?;
     let dir = a.out.clone().unwrap_or_else(|| default_out(&sc.model.name));
     output::prepare_dir(&dir)?;
@@ -201,6 +247,19 @@ pub fn cmd_run(a: &RunArgs) -> Result<()> {
 }
 
 pub fn cmd_check(file: &Path, set: &[String]) -> Result<()> {
+    if let Ok((_, text)) = scenario_text(file) {
+        if crate::sweep::spec::is_sweep_text(&text) {
+            if !set.is_empty() {
+                return Err(Error::input(
+                    "--set",
+                    "",
+                    "a sweep file takes no --set: edit its axes",
+                ));
+            }
+            print!("{}", crate::sweep::check(file)?);
+            return Ok(());
+        }
+    }
     let sc = load_scenario(file, None, None, set)?;
     print!("{}", describe(&sc));
     Ok(())
@@ -271,6 +330,7 @@ pub fn cmd_scenarios() -> Result<()> {
         let t: toml::Table = text.parse().unwrap_or_default();
         let desc = t
             .get("scenario")
+            .or_else(|| t.get("sweep"))
             .and_then(|s| s.get("description"))
             .and_then(|d| d.as_str())
             .unwrap_or("")
@@ -290,5 +350,69 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Check { file, set } => cmd_check(&file, &set),
         Command::Scenarios => cmd_scenarios(),
         Command::Serve { scenario, port } => crate::serve::serve(&scenario, port),
+        Command::Sweep(a) => cmd_sweep(&a),
+        Command::Merge { out, shards } => cmd_merge(&out, &shards),
     }
+}
+
+pub fn cmd_sweep(a: &SweepArgs) -> Result<()> {
+    let o = crate::sweep::Options {
+        threads: a.threads,
+        out: a.out.clone(),
+        resume: a.resume,
+        shard: a.shard.clone(),
+        max_runs: a.max_runs,
+        quiet: false,
+    };
+    let r = crate::sweep::sweep(&a.sweep, &o)?;
+    eprintln!(
+        "normlife: sweep: {} run(s) in {:.2}s ({:.0} runs/s){}; {}/{} run(s) in {}",
+        r.done,
+        r.seconds,
+        r.done as f64 / r.seconds.max(1e-9),
+        if r.before > 0 {
+            format!(", {} already done", r.before)
+        } else {
+            String::new()
+        },
+        r.before + r.done,
+        r.total,
+        r.dir.join("runs.csv").display()
+    );
+    if !r.complete {
+        eprintln!(
+            "normlife: sweep stopped before the end; continue with `normlife sweep {} --out {} --resume`",
+            a.sweep.display(),
+            r.dir.display()
+        );
+    } else if let Some(s) = &a.shard {
+        eprintln!("normlife: shard {s} done; join the shards with `normlife merge --out DIR SHARD_DIR...`");
+    } else {
+        eprintln!(
+            "normlife: aggregate.csv{} in {}",
+            plots_note(&r.plots),
+            r.dir.display()
+        );
+    }
+    Ok(())
+}
+
+fn plots_note(p: &[PathBuf]) -> String {
+    if p.is_empty() {
+        String::new()
+    } else {
+        format!(" and {} plot(s)", p.len())
+    }
+}
+
+pub fn cmd_merge(out: &Path, shards: &[PathBuf]) -> Result<()> {
+    let r = crate::sweep::merge(out, shards)?;
+    eprintln!(
+        "normlife: merged {} shard(s), {} runs, into {}: runs.csv, aggregate.csv{}",
+        shards.len(),
+        r.total,
+        r.dir.display(),
+        plots_note(&r.plots)
+    );
+    Ok(())
 }

@@ -14,6 +14,10 @@ use crate::model::{Cause, Model, ThresholdUnit, World};
 use crate::observe::{Event, Observer, RunResult, StepStats};
 use crate::rng::{self, StepKeys};
 
+mod fast;
+use fast::uniform_step;
+pub use fast::{FastPath, FastState};
+
 /// Why a run stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Termination {
@@ -93,7 +97,9 @@ impl Absorption {
                 && !m.has_treaties()
                 && m.clusters.is_empty()
                 && m.mergers.is_empty()
-                && m.coalitions.iter().all(|c| c.goal.is_none() && c.monitoring.is_none()),
+                && m.coalitions
+                    .iter()
+                    .all(|c| c.goal.is_none() && c.monitoring.is_none()),
             snapshot: None,
         }
     }
@@ -183,11 +189,13 @@ pub fn step(
     events: &mut Vec<Event>,
 ) {
     let n = w.n;
-    step_in_order(m, w, keys, t, stats, events, 0..n)
+    step_impl(m, w, keys, t, stats, events, 0..n, true)
 }
 
 /// As `step`, visiting the states in the given order. The result does not depend on the
 /// order (synchronous update); tests prove it by visiting in random permutations.
+/// It always visits every state (no fast path), so it is also the reference the fast
+/// paths of `step` are tested against.
 pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     m: &Model,
     w: &mut World,
@@ -197,6 +205,20 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     events: &mut Vec<Event>,
     order: I,
 ) {
+    step_impl(m, w, keys, t, stats, events, order, false)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn step_impl<I: Iterator<Item = usize> + Clone>(
+    m: &Model,
+    w: &mut World,
+    keys: &mut StepKeys,
+    t: u32,
+    stats: &mut [StepStats],
+    events: &mut Vec<Event>,
+    order: I,
+    natural: bool,
+) {
     let k = keys.next_step();
     w.step = t;
     w.changes.clear();
@@ -205,6 +227,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         let i = w.joins[w.next_join].1 as usize;
         w.set_presence(i, true);
         w.next_join += 1;
+        w.fast.joined();
     }
     collisions::step(m, w, t, &k, events);
     let log_events = w.n <= m.observation.log_adoptions_max;
@@ -226,6 +249,15 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     let [a_sys, a_reg, a_net] = s.scope;
     let count_unit = s.unit == ThresholdUnit::Count;
     let has_treaty_arrays = !w.ratified.is_empty();
+    // Fast paths (see `FastPath`): possible at all this step?
+    let fast_ok = natural
+        && back_dt == 0.0
+        && !has_treaty_arrays
+        && w.next_join == w.joins.len()
+        && m.habit == 0.0
+        && m.law == 0.0
+        && m.compliance_speed == 0.0
+        && m.decay == 0.0;
     #[allow(clippy::needless_range_loop)] // kk indexes several per-norm arrays
     for kk in 0..w.k {
         let base = kk * n;
@@ -249,8 +281,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         let prevalence = w.count_sys[kk] as f64 / n_present as f64;
         // Treaty in force and monitoring: pressure on non-adopters (shaming), faster
         // internalization for parties, compliance raised as far as monitoring is accepted.
-        let extra_pressure =
-            treaties::pressure(m, w, kk) + w.monitor[kk] * m.monitoring.shaming;
+        let extra_pressure = treaties::pressure(m, w, kk) + w.monitor[kk] * m.monitoring.shaming;
         let inst_dt = treaties::institutional_growth(m, w, kk);
         let monitor_gain = w.monitor[kk] * m.monitoring.compliance;
         // Fuzzy clusters: compliance stays below internalization until institutions clarify.
@@ -265,33 +296,65 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
         // norm's internalization; a hierarchy set against a norm keeps slowing it.
         let brake = w.norm_brake[kk];
         let erosion = w.norm_erosion[kk].min(1.0);
-        let net = w.net.as_ref();
+        // Internalization and compliance cannot move this step (all rates zero): adopters
+        // need no visit, non-adopters no decay, and the weighted sums stay as they were.
+        let static_intern = intern_dt == 0.0
+            && inst_dt == 0.0
+            && erosion == 0.0
+            && speed_dt == 0.0
+            && decay_dt == 0.0;
+        let path = if fast_ok && static_intern {
+            FastPath::choose(
+                m,
+                w,
+                kk,
+                sys,
+                extra_pressure,
+                brake,
+                cluster_dt,
+                rate_dt,
+                growth_dt,
+            )
+        } else {
+            FastPath::Full
+        };
+        let full = path == FastPath::Full;
+        let new_before: u64 = st.new.iter().sum();
         let (mut wa, mut wc, mut wi, mut cnt) = (0.0f64, 0.0f64, 0.0f64, 0i64);
-        for i in order.clone() {
+        let mut visit = |w: &mut World, i: usize| {
             if !w.present[i] {
-                continue;
+                return;
             }
             let x = base + i;
             let r = w.region[i] as usize;
             // Share-based pressure from the three scopes (frozen aggregates only).
             let mut p = a_sys * sys + a_reg * w.region_share[r];
             if a_net > 0.0 {
-                let deg = net.map_or(0, |g| g.degree(i));
+                let deg = w.net.as_ref().map_or(0, |g| g.degree(i));
                 let cs = socialization::share(w.nb_count[x] as f64, deg as f64);
-                let ws = socialization::share(w.nb_ew[x], w.nb_ew_total[x]);
+                let ws = if w.nb_ew.is_empty() {
+                    0.0 // esteem is zero: the weighted share does not count
+                } else {
+                    socialization::share(w.nb_ew[x], w.nb_ew_total[x])
+                };
                 p += a_net * socialization::blend(s, cs, ws);
             }
             let mult = 1.0 + s.legitimation * w.legit[i];
             if w.adopted[x] {
                 let mut backslid = false;
                 let party = has_treaty_arrays && w.ratified[x];
-                let g = if party { intern_dt + inst_dt } else { intern_dt };
+                let g = if party {
+                    intern_dt + inst_dt
+                } else {
+                    intern_dt
+                };
                 let mut ii = internalization::grow(w.internalization[x], g);
                 if erosion > 0.0 {
                     ii = (ii as f64 * (1.0 - erosion)) as f32;
                 }
                 w.internalization[x] = ii;
-                let target = (ii as f64 * (1.0 - fuzz) + monitor_gain * w.acceptance[i] as f64).min(1.0);
+                let target =
+                    (ii as f64 * (1.0 - fuzz) + monitor_gain * w.acceptance[i] as f64).min(1.0);
                 w.compliance[x] = internalization::follow(w.compliance[x], target, speed_dt);
                 if back_dt > 0.0 {
                     let counter = 1.0 - (p * mult).min(1.0);
@@ -375,7 +438,7 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                         wa += w.weight[i];
                     }
                 }
-                if !w.adopted[x] {
+                if !w.adopted[x] && decay_dt > 0.0 {
                     w.internalization[x] = internalization::decay(w.internalization[x], decay_dt);
                     w.compliance[x] = internalization::decay(w.compliance[x], decay_dt);
                 }
@@ -383,8 +446,49 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
                     w.movement[x] = domestic::grow(w.movement[x], growth_dt);
                 }
             }
-            wc += w.weight[i] * w.compliance[x] as f64;
-            wi += w.weight[i] * w.internalization[x] as f64;
+            if full {
+                wc += w.weight[i] * w.compliance[x] as f64;
+                wi += w.weight[i] * w.internalization[x] as f64;
+            }
+        };
+        // One call site of `visit` (so it is inlined): every state in `order`, or the
+        // candidates of a fast path.
+        let cand = match path {
+            FastPath::Full | FastPath::Uniform(_) => Vec::new(),
+            _ => w.fast.candidates(&w.adopted[base..base + n], kk, path),
+        };
+        if !matches!(path, FastPath::Uniform(_)) {
+            let states = if full {
+                fast::States::Order(order.clone())
+            } else {
+                fast::States::List(cand.iter())
+            };
+            for i in states {
+                visit(w, i);
+            }
+        }
+        if full {
+            w.fast.after_full(kk, wc, wi);
+        } else {
+            match path {
+                FastPath::Uniform(h) => {
+                    uniform_step(w, kk, t, &k, h, st, events, log_events);
+                }
+                _ => w
+                    .fast
+                    .done_candidates(cand, &w.adopted[base..base + n], kk, path),
+            }
+            let new = (st.new.iter().sum::<u64>() - new_before) as i64;
+            cnt = w.count_sys[kk] + new;
+            wa = if w.fast.unit_weights {
+                cnt as f64
+            } else {
+                (0..n)
+                    .filter(|&i| w.present[i] && w.adopted[base + i])
+                    .map(|i| w.weight[i])
+                    .sum()
+            };
+            (wc, wi) = fast::sums(w, kk);
         }
         st.adopters = cnt;
         st.n_present = w.n_present as i64;
@@ -395,6 +499,9 @@ pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     }
     // Lobbying that did not persuade strengthens the domestic movement (boomerang).
     let mob = m.persuasion_mobilisation;
+    if mob > 0.0 && !w.touched.is_empty() {
+        w.fast.movement_changed();
+    }
     for idx in 0..w.touched.len() {
         let x = w.touched[idx] as usize;
         if mob > 0.0 && !w.adopted[x] {
@@ -429,11 +536,21 @@ fn apply_changes(w: &mut World) {
         w.count_reg[r] += sign;
         w.ew_reg[r] += e;
         if let Some(g) = &w.net {
-            for &j in g.neighbours_of(i) {
-                let y = kk * n + j as usize;
-                w.nb_count[y] = (w.nb_count[y] as i64 + sign) as u32;
-                w.nb_ew[y] += e;
+            let nbs = g.neighbours_of(i);
+            let row = kk * n;
+            if w.nb_ew.is_empty() {
+                for &j in nbs {
+                    let y = row + j as usize;
+                    w.nb_count[y] = w.nb_count[y].wrapping_add(sign as u32);
+                }
+            } else {
+                for &j in nbs {
+                    let y = row + j as usize;
+                    w.nb_count[y] = w.nb_count[y].wrapping_add(sign as u32);
+                    w.nb_ew[y] += e;
+                }
             }
+            w.fast.mark(kk, nbs);
         }
     }
 }

@@ -42,12 +42,37 @@ pub fn unit(bits: u64) -> f64 {
 
 /// Stable key of a state (or any actor) from its id: FNV-1a then mixed.
 pub fn id_key(id: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in id.as_bytes() {
+    mix64(fnv(0xcbf2_9ce4_8422_2325, id.as_bytes()))
+}
+
+#[inline(always)]
+fn fnv(mut h: u64, bytes: &[u8]) -> u64 {
+    for b in bytes {
         h ^= *b as u64;
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
-    mix64(h)
+    h
+}
+
+/// The FNV-1a state after the bytes of `prefix` (for `id_key_number`).
+pub fn id_key_prefix(prefix: &str) -> u64 {
+    fnv(0xcbf2_9ce4_8422_2325, prefix.as_bytes())
+}
+
+/// `id_key(format!("{prefix}{number}"))` without formatting: `prefix` from
+/// `id_key_prefix`, `digits` a scratch buffer.
+#[inline]
+pub fn id_key_number(prefix: u64, mut number: u64, digits: &mut [u8; 20]) -> u64 {
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    mix64(fnv(prefix, &digits[at..]))
 }
 
 /// The seed of run `run` of a scenario or sweep with base seed `seed`.
@@ -107,6 +132,22 @@ pub fn draw(key: u64, actor_key: u64, salt: u64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[test]
+    fn numbered_keys_equal_formatted_ones() {
+        let mut d = [0u8; 20];
+        for (p, j) in [
+            ("s", 1u64),
+            ("v", 10),
+            ("", 0),
+            ("state-", 1_000_000),
+            ("x", u64::MAX),
+        ] {
+            assert_eq!(
+                id_key_number(id_key_prefix(p), j, &mut d),
+                id_key(&format!("{p}{j}"))
+            );
+        }
+    }
     #[test]
     fn draws_are_uniform_enough() {
         let key = 12345;

@@ -9,7 +9,13 @@
 use crate::model::{Goal, Model, World};
 use crate::observe::Event;
 
-fn coalition_event(t: u32, kind: &'static str, norm: Option<usize>, actor: &str, detail: String) -> Event {
+fn coalition_event(
+    t: u32,
+    kind: &'static str,
+    norm: Option<usize>,
+    actor: &str,
+    detail: String,
+) -> Event {
     Event {
         step: t,
         kind,
@@ -41,7 +47,10 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
                     "coalition_merged",
                     None,
                     &m.coalitions[a].id,
-                    format!("{} merged into {} (pooled resources; both identities kept)", m.coalitions[b].id, m.coalitions[a].id),
+                    format!(
+                        "{} merged into {} (pooled resources; both identities kept)",
+                        m.coalitions[b].id, m.coalitions[a].id
+                    ),
                 ));
             }
         }
@@ -58,24 +67,41 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
                 Some(Goal::EntryIntoForce(k)) => w.eif_step[k].is_some(),
                 Some(Goal::Share(k, s)) => {
                     let n = w.n;
-                    let a: f64 = (0..n).filter(|&i| w.adopted[k * n + i]).map(|i| w.weight[i]).sum();
+                    let a: f64 = (0..n)
+                        .filter(|&i| w.adopted[k * n + i])
+                        .map(|i| w.weight[i])
+                        .sum();
                     w.w_total > 0.0 && a / w.w_total >= s
                 }
                 None => false,
             };
             if met {
                 w.goal_met[ci] = Some(t);
-                events.push(coalition_event(t, "goal_met", c.norms.first().copied(), &c.id, String::new()));
+                w.goal_resources[w.pool[ci]] = w.resources[w.pool[ci]];
+                events.push(coalition_event(
+                    t,
+                    "goal_met",
+                    c.norms.first().copied(),
+                    &c.id,
+                    String::new(),
+                ));
             }
         }
-        if let Some((start, _)) = c.monitoring {
+        if let Some((start, strength)) = c.monitoring.filter(|x| x.1 > 0.0) {
+            let _ = strength;
             let due = match start {
                 Some(s) => t >= s,
                 None => w.goal_met[ci].is_some(),
             };
             if due && !w.monitoring_on[ci] && !w.burnt_out[ci] {
                 w.monitoring_on[ci] = true;
-                events.push(coalition_event(t, "monitoring_started", c.norms.first().copied(), &c.id, String::new()));
+                events.push(coalition_event(
+                    t,
+                    "monitoring_started",
+                    c.norms.first().copied(),
+                    &c.id,
+                    String::new(),
+                ));
             }
         }
         let pool = w.pool[ci];
@@ -90,9 +116,15 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
         } else if w.goal_met[ci].is_some() {
             // Burnout: donors move on, activists leave.
             w.resources[pool] *= 1.0 - (m.monitoring.burnout * m.dt).min(1.0);
-            if !w.burnt_out[ci] && w.resources[pool] < 0.1 * c.resources.max(1e-9) {
+            if !w.burnt_out[ci] && w.resources[pool] < 0.5 * w.goal_resources[pool] {
                 w.burnt_out[ci] = true;
-                events.push(coalition_event(t, "coalition_burnout", c.norms.first().copied(), &c.id, format!("resources {:.2}", w.resources[pool])));
+                events.push(coalition_event(
+                    t,
+                    "coalition_burnout",
+                    c.norms.first().copied(),
+                    &c.id,
+                    format!("resources {:.2}", w.resources[pool]),
+                ));
             }
         }
     }

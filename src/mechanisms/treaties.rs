@@ -21,7 +21,15 @@ pub fn open(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Even
         }
         w.treaty_open[k] = true;
         w.treaty_opened_step[k] = Some(t);
-        events.push(Event::norm_event(t, "treaty_opened", k, format!("{} ratifications needed for entry into force", tr.entry_into_force)));
+        events.push(Event::norm_event(
+            t,
+            "treaty_opened",
+            k,
+            format!(
+                "{} ratifications needed for entry into force",
+                tr.entry_into_force
+            ),
+        ));
         for i in 0..m.listed.len() {
             let p = m.listed[i].defects[k];
             let x = k * n + i;
@@ -42,7 +50,14 @@ pub fn open(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Even
 
 /// After the step's adoptions: signatures of adopters, ratifications that fall due, entry
 /// into force when the N-th ratification is recorded.
-pub fn sign_and_ratify(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Event>, log: bool) {
+pub fn sign_and_ratify(
+    m: &Model,
+    w: &mut World,
+    t: u32,
+    keys: &Keys,
+    events: &mut Vec<Event>,
+    log: bool,
+) {
     let n = w.n;
     for (k, norm) in m.norms.iter().enumerate() {
         let Some(tr) = &norm.treaty else { continue };
@@ -77,7 +92,12 @@ pub fn sign_and_ratify(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &m
         if let Some(nth) = w.nth_ratification[k] {
             if w.eif_step[k].is_none() && t >= nth + tr.entry_delay_steps {
                 w.eif_step[k] = Some(t);
-                events.push(Event::norm_event(t, "entry_into_force", k, format!("{} ratifications", w.parties[k])));
+                events.push(Event::norm_event(
+                    t,
+                    "entry_into_force",
+                    k,
+                    format!("{} ratifications", w.parties[k]),
+                ));
             }
         }
         // Institutionalization clarifies what constitutes a violation (seed 001).
@@ -95,7 +115,9 @@ pub fn sample_lag(d: &crate::model::Dist, u: f64) -> f64 {
     let x = match *d {
         Dist::Const(x) => x,
         Dist::Uniform { min, max, .. } => min + (max - min) * u,
-        Dist::Normal { mean, sd, min, max, .. } => (mean + sd * inverse_normal_cdf(u)).clamp(min, max),
+        Dist::Normal {
+            mean, sd, min, max, ..
+        } => (mean + sd * inverse_normal_cdf(u)).clamp(min, max),
         Dist::LogNormal { mu, sigma, .. } => (mu + sigma * inverse_normal_cdf(u)).exp(),
         Dist::Beta { a, b } => {
             // Mean-matched approximation is enough for a lag: bisection on the CDF would
@@ -120,11 +142,24 @@ pub fn institutional_growth(m: &Model, w: &World, k: usize) -> f64 {
     }
 }
 
-/// Socialization pressure added once the treaty is in force.
+/// Socialization pressure added by the treaty: from its opening (a focal signing
+/// conference) and once it is in force.
 #[inline]
 pub fn pressure(m: &Model, w: &World, k: usize) -> f64 {
     match &m.norms[k].treaty {
-        Some(tr) if w.eif_step[k].is_some() => tr.pressure,
+        Some(tr) => {
+            let open = if w.treaty_open[k] {
+                tr.opening_pressure
+            } else {
+                0.0
+            };
+            let force = if w.eif_step[k].is_some() {
+                tr.pressure
+            } else {
+                0.0
+            };
+            open + force
+        }
         _ => 0.0,
     }
 }
@@ -135,7 +170,9 @@ pub fn champion_drive(m: &Model, w: &mut World) {
     let n = w.n;
     for (k, norm) in m.norms.iter().enumerate() {
         let Some(tr) = &norm.treaty else { continue };
-        let Some((st, power, targets)) = tr.champion else { continue };
+        let Some((st, power, targets)) = tr.champion else {
+            continue;
+        };
         if w.eif_step[k].is_none() || !w.adopted[k * n + st] {
             continue;
         }
@@ -147,11 +184,18 @@ pub fn champion_drive(m: &Model, w: &mut World) {
             }
         }
         let weight = &w.weight;
-        w.scratch_idx.sort_by(|&a, &b| weight[b as usize].total_cmp(&weight[a as usize]).then(a.cmp(&b)));
+        w.scratch_idx.sort_by(|&a, &b| {
+            weight[b as usize]
+                .total_cmp(&weight[a as usize])
+                .then(a.cmp(&b))
+        });
         for j in 0..targets.min(w.scratch_idx.len()) {
             let i = w.scratch_idx[j] as usize;
             let x = k * n + i;
-            let h = m.persuasion_efficacy * power * (m.persuasion_floor + (1.0 - m.persuasion_floor) * w.movement[x] as f64) * m.dt;
+            let h = m.persuasion_efficacy
+                * power
+                * (m.persuasion_floor + (1.0 - m.persuasion_floor) * w.movement[x] as f64)
+                * m.dt;
             if w.pers[x] == 0.0 {
                 w.touched.push(x as u32);
             }
@@ -184,13 +228,30 @@ entry_into_force = 20
 ratification_lag = { dist = "uniform", min = 0.0, max = 10.0 }
 "#;
         for seed in 0..20u64 {
-            let sc = scenario::from_text(Path::new("t.toml"), text, &[format!("scenario.seed={seed}")]).unwrap();
+            let sc = scenario::from_text(
+                Path::new("t.toml"),
+                text,
+                &[format!("scenario.seed={seed}")],
+            )
+            .unwrap();
             let r = crate::engine::run(&sc.model, 0);
             let eif = r.norms[0].entry_into_force_step.expect("in force");
-            let rat: Vec<u32> = r.events.iter().filter(|e| e.kind == "ratified").map(|e| e.step).collect();
+            let rat: Vec<u32> = r
+                .events
+                .iter()
+                .filter(|e| e.kind == "ratified")
+                .map(|e| e.step)
+                .collect();
             assert!(rat.len() >= 20);
-            assert_eq!(eif, rat[19], "entry into force must be the step of the 20th ratification");
-            let eif_events: Vec<&Event> = r.events.iter().filter(|e| e.kind == "entry_into_force").collect();
+            assert_eq!(
+                eif, rat[19],
+                "entry into force must be the step of the 20th ratification"
+            );
+            let eif_events: Vec<&Event> = r
+                .events
+                .iter()
+                .filter(|e| e.kind == "entry_into_force")
+                .collect();
             assert_eq!(eif_events.len(), 1);
             assert_eq!(eif_events[0].step, eif);
         }

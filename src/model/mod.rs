@@ -117,6 +117,7 @@ pub struct Treaty {
     pub lag: Dist,
     pub institutionalization: f64,
     pub pressure: f64,
+    pub opening_pressure: f64,
     /// (state index, power, targets per step) of a champion's universalisation drive.
     pub champion: Option<(usize, f64, usize)>,
 }

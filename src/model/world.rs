@@ -103,12 +103,16 @@ pub struct World {
     // --- coalition life ---
     pub acceptance: Vec<f32>,
     pub goal_met: Vec<Option<u32>>,
+    /// Resources when the goal was met (burnout is measured against them).
+    pub goal_resources: Vec<f64>,
     pub monitoring_on: Vec<bool>,
     pub burnt_out: Vec<bool>,
     /// Resource pool of each coalition (itself, or the coalition it merged into).
     pub pool: Vec<usize>,
     /// Per norm: monitoring strength this step.
     pub monitor: Vec<f64>,
+    /// Bookkeeping of the engine's fast paths (`engine::FastState`).
+    pub fast: crate::engine::FastState,
 }
 
 /// Phase of a potential collision.
@@ -243,17 +247,31 @@ impl World {
             nth_ratification: vec![None; k],
             signatories: vec![0; k],
             parties: vec![0; k],
-            signed_step: if m.has_treaties() { vec![-1; n * k] } else { Vec::new() },
-            ratify_due: if m.has_treaties() { vec![f32::INFINITY; n * k] } else { Vec::new() },
-            ratified: if m.has_treaties() { vec![false; n * k] } else { Vec::new() },
+            signed_step: if m.has_treaties() {
+                vec![-1; n * k]
+            } else {
+                Vec::new()
+            },
+            ratify_due: if m.has_treaties() {
+                vec![f32::INFINITY; n * k]
+            } else {
+                Vec::new()
+            },
+            ratified: if m.has_treaties() {
+                vec![false; n * k]
+            } else {
+                Vec::new()
+            },
             defected: vec![false; n * k],
             clarity: vec![0.0; k],
             acceptance: Vec::with_capacity(n),
             goal_met: vec![None; m.coalitions.len()],
+            goal_resources: vec![0.0; m.coalitions.len()],
             monitoring_on: vec![false; m.coalitions.len()],
             burnt_out: vec![false; m.coalitions.len()],
             pool: (0..m.coalitions.len()).collect(),
             monitor: vec![0.0; k],
+            fast: Default::default(),
         };
         for (i, s) in m.listed.iter().enumerate() {
             w.key.push(rng::id_key(&s.id));
@@ -277,12 +295,12 @@ impl World {
             let mut prng = rng::stream(run_seed, Purpose::Population);
             let g = p.n;
             let mut buf = Vec::with_capacity(g);
-            let mut id = String::new();
+            // Keys of the ids "{prefix}{j + 1}" without formatting each id.
+            let prefix = rng::id_key_prefix(&p.id_prefix);
+            let mut digits = [0u8; 20];
             for j in 0..g {
-                id.clear();
-                use std::fmt::Write;
-                let _ = write!(id, "{}{}", p.id_prefix, j + 1);
-                w.key.push(rng::id_key(&id));
+                w.key
+                    .push(rng::id_key_number(prefix, (j + 1) as u64, &mut digits));
             }
             p.weight.sample_n(g, &mut prng, &mut buf);
             w.weight.extend(buf.iter().map(|x| x.max(1e-9)));
@@ -291,13 +309,15 @@ impl World {
             p.legitimation_need.sample_n(g, &mut prng, &mut buf);
             w.legit.extend(buf.iter().map(|x| x.clamp(0.0, 1.0)));
             p.monitoring_acceptance.sample_n(g, &mut prng, &mut buf);
-            w.acceptance.extend(buf.iter().map(|x| x.clamp(0.0, 1.0) as f32));
+            w.acceptance
+                .extend(buf.iter().map(|x| x.clamp(0.0, 1.0) as f32));
             if let Some(j) = &p.joins_year {
                 j.sample_n(g, &mut prng, &mut buf);
                 for (jj, y) in buf.iter().enumerate() {
                     let st = ((y - m.start_year.unwrap_or(0.0)) / m.dt).ceil();
                     if st >= 1.0 {
-                        w.joins.push(((st as u32).min(m.steps + 1), (listed + jj) as u32));
+                        w.joins
+                            .push(((st as u32).min(m.steps + 1), (listed + jj) as u32));
                     }
                 }
             }
@@ -368,6 +388,7 @@ impl World {
         w.seed_adopters(m, run_seed);
         w.init_values = w.values.clone();
         w.init_coal_values = w.coal_values.clone();
+        w.fast = crate::engine::FastState::new(&w);
         w
     }
 
@@ -393,9 +414,17 @@ impl World {
             }
         };
         self.nb_count = vec![0; n * self.k];
-        self.nb_ew = vec![0.0; n * self.k];
-        self.nb_ew_total = vec![0.0; n * self.k];
+        // Esteem-weighted neighbour sums only when esteem counts (Watts, complex contagion
+        // and most scenarios use counts alone): 16 bytes per state and norm, and one
+        // random write per edge visit, saved.
+        if m.socialization.esteem > 0.0 {
+            self.nb_ew = vec![0.0; n * self.k];
+            self.nb_ew_total = vec![0.0; n * self.k];
+        }
         for kk in 0..self.k {
+            if self.nb_ew_total.is_empty() {
+                break;
+            }
             for i in 0..n {
                 let mut t = 0.0;
                 for &j in g.neighbours_of(i) {
@@ -484,7 +513,11 @@ impl World {
         }
         self.present[i] = present;
         let sign = if present { 1.0 } else { -1.0 };
-        self.n_present = if present { self.n_present + 1 } else { self.n_present - 1 };
+        self.n_present = if present {
+            self.n_present + 1
+        } else {
+            self.n_present - 1
+        };
         self.w_total += sign * self.weight[i];
         let (n, nr) = (self.n, self.n_regions);
         for kk in 0..self.k {
@@ -540,7 +573,9 @@ impl World {
                         }
                     }
                     self.nb_count[kk * n + i] = cnt;
-                    self.nb_ew[kk * n + i] = s;
+                    if !self.nb_ew.is_empty() {
+                        self.nb_ew[kk * n + i] = s;
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@
 //! adoptions by cause, stage), the event log, and the tipping measures. The observer gets
 //! a read-only view of the world after each step; nothing here changes the dynamics.
 
+pub mod observed;
 pub mod stages;
 pub mod tipping;
 
@@ -192,6 +193,8 @@ pub struct RunResult {
     pub events: Vec<Event>,
     pub norms: Vec<NormOutcome>,
     pub collisions: Vec<CollisionRecord>,
+    /// Per coalition: resources (of its pool) at every step 0..=steps.
+    pub coalition_resources: Vec<Vec<f64>>,
     pub termination: Termination,
 }
 
@@ -201,11 +204,14 @@ pub struct Observer {
     /// Per norm: weighted share series.
     share: Vec<Vec<f64>>,
     tipped: Vec<bool>,
+    /// The norm was above the tipping share from the start (a dominant norm).
+    started_above: Vec<bool>,
     milestone_next: Vec<usize>,
     pub events: Vec<Event>,
     /// Per collision: intensity and phase at every step.
     coll_intensity: Vec<Vec<f32>>,
     coll_phase: Vec<Vec<u8>>,
+    resources: Vec<Vec<f64>>,
 }
 
 impl Observer {
@@ -218,10 +224,12 @@ impl Observer {
             rows: Vec::with_capacity((steps + 1) * k),
             share: vec![Vec::with_capacity(steps + 1); k],
             tipped: vec![false; k],
+            started_above: vec![false; k],
             milestone_next: vec![0; k],
             events: Vec::new(),
             coll_intensity: vec![Vec::with_capacity(steps + 1); m.incompatibilities.len()],
             coll_phase: vec![Vec::with_capacity(steps + 1); m.incompatibilities.len()],
+            resources: vec![Vec::with_capacity(steps + 1); m.coalitions.len()],
         };
         let n = w.n;
         let stats: Vec<StepStats> = (0..k)
@@ -249,6 +257,7 @@ impl Observer {
         for (kk, st) in stats.iter().enumerate() {
             let ws = st.w_adopted / st.w_present.max(f64::MIN_POSITIVE);
             o.tipped[kk] = ws >= m.tipping_share;
+            o.started_above[kk] = o.tipped[kk];
             // Milestones already passed at the start are not crossings.
             o.milestone_next[kk] = m.observation.milestones.partition_point(|&x| x <= ws);
         }
@@ -259,6 +268,9 @@ impl Observer {
     /// Records step `t`.
     pub fn observe(&mut self, m: &Model, w: &World, t: u32, stats: &[StepStats]) {
         let ob = &m.observation;
+        for (ci, r) in self.resources.iter_mut().enumerate() {
+            r.push(w.resources[w.pool[ci]]);
+        }
         for (ii, c) in w.coll.iter().enumerate() {
             use crate::model::world::Phase;
             let active = c.phase == Phase::Active;
@@ -271,7 +283,10 @@ impl Observer {
             });
         }
         for (kk, st) in stats.iter().enumerate() {
-            let (np, wp) = (st.n_present.max(1) as f64, st.w_present.max(f64::MIN_POSITIVE));
+            let (np, wp) = (
+                st.n_present.max(1) as f64,
+                st.w_present.max(f64::MIN_POSITIVE),
+            );
             let ws = st.w_adopted / wp;
             self.share[kk].push(ws);
             if t > 0 && !self.tipped[kk] && ws >= m.tipping_share {
@@ -300,12 +315,18 @@ impl Observer {
                 ));
                 self.milestone_next[kk] += 1;
             }
-            let stage = stages::classify(
-                &self.share[kk],
-                self.tipped[kk],
-                ob.stage_window,
-                ob.stage_growth,
-            );
+            // A norm prevailing from the start (a dominant norm) is in its internalization
+            // stage while it stays above the tipping share.
+            let stage = if self.started_above[kk] && ws >= m.tipping_share {
+                Stage::Internalization
+            } else {
+                stages::classify(
+                    &self.share[kk],
+                    self.tipped[kk],
+                    ob.stage_window,
+                    ob.stage_growth,
+                )
+            };
             if t > 0 {
                 let prev = self.rows[self.rows.len() - stats.len()].stage;
                 if prev != stage {
@@ -405,6 +426,12 @@ impl Observer {
                 .filter(|&i| w.adopted[kk * n + i] && w.adopted_step[kk * n + i] > 0)
                 .map(|i| (w.adopted_step[kk * n + i] as u32, i))
                 .collect();
+            // Only the first five are reported: select them, then sort those (the pairs
+            // are distinct, so this is the order a full sort gives).
+            if firsts.len() > 5 {
+                firsts.select_nth_unstable(4);
+                firsts.truncate(5);
+            }
             firsts.sort();
             let first_adopters = firsts
                 .iter()
@@ -488,6 +515,7 @@ impl Observer {
             events: self.events,
             norms,
             collisions,
+            coalition_resources: self.resources,
             termination,
         }
     }

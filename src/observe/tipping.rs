@@ -3,13 +3,13 @@
 //! (a) **tipping step**: the first step at which the weighted adoption share reaches the
 //!     scenario's tipping share from below (default 1/3; F&S: tipping "rarely occurs before
 //!     one-third of the total states"). A norm that starts above it has no tipping step.
-//! (b) **regime change**: the first step t such that, over the trailing window of
-//!     `regime_window` steps ending at t, socialization-caused adoptions outnumber domestic
-//!     plus persuasion ones and number at least `regime_min`, and the same holds at every
-//!     step of the following window (t … t + window − 1, clipped at the end) — F&S: after
-//!     the tipping point "international and transnational influences become far more
-//!     important than domestic pressures". The second window keeps a lone early
-//!     socialization adoption from counting as a change of regime.
+//! (b) **regime change**: the onset of the socialization regime — the first step t with a
+//!     socialization-caused adoption from which, over windows of `regime_window` steps,
+//!     socialization-caused adoptions outnumber domestic plus persuasion ones (at least
+//!     `regime_min` of them), in every window starting within the next `regime_window`
+//!     steps — F&S: after the tipping point "international and transnational influences
+//!     become far more important than domestic pressures". Requiring the dominance to
+//!     persist keeps a lone early socialization adoption from counting.
 //! (c) **fastest adoption**: the step of the largest central difference
 //!     (A(t+1) − A(t−1))/2 of the adopter count (a forward difference belongs to t − ½),
 //!     refined by the vertex of the parabola through its two neighbours.
@@ -23,27 +23,33 @@ pub fn first_crossing(share: &[f64], level: f64) -> Option<usize> {
 }
 
 /// (b): the regime-change step from per-step counts of socialization and other adoptions.
+///
+/// The change is dated at its onset: the first step t with a socialization-caused
+/// adoption such that, over the window t … t + w − 1, socialization adoptions outnumber
+/// domestic + persuasion ones and number at least `min`, and this holds for every window
+/// starting in t … t + w − 1 (clipped at the end of the run). So the ramp-up of a cascade
+/// belongs to the new regime, and a lone early socialization adoption does not count.
 pub fn regime_change(soc: &[u64], other: &[u64], window: usize, min: u64) -> Option<usize> {
     let len = soc.len();
     if len == 0 || window == 0 {
         return None;
     }
-    // Trailing-window sums.
-    let mut ws = vec![0u64; len];
-    let mut wo = vec![0u64; len];
-    let (mut s, mut o) = (0u64, 0u64);
+    // Forward-window sums over t .. t + window (clipped).
+    let mut ps = vec![0u64; len + 1];
+    let mut po = vec![0u64; len + 1];
     for t in 0..len {
-        s += soc[t];
-        o += other[t];
-        if t >= window {
-            s -= soc[t - window];
-            o -= other[t - window];
-        }
-        ws[t] = s;
-        wo[t] = o;
+        ps[t + 1] = ps[t] + soc[t];
+        po[t + 1] = po[t] + other[t];
     }
-    let holds = |t: usize| ws[t] > wo[t] && ws[t] >= min;
-    (1..len).find(|&t| holds(t) && (t..(t + window).min(len)).all(holds))
+    let fwd = |t: usize| {
+        let e = (t + window).min(len);
+        (ps[e] - ps[t], po[e] - po[t])
+    };
+    let dominates = |t: usize| {
+        let (s, o) = fwd(t);
+        s > o
+    };
+    (1..len).find(|&t| soc[t] > 0 && fwd(t).0 >= min && (t..(t + window).min(len)).all(dominates))
 }
 
 /// (c): (integer step, refined step) of fastest growth of `count`, if it grows at all.
@@ -85,8 +91,9 @@ mod tests {
     fn regime() {
         let soc = [0, 1, 0, 0, 0, 2, 3, 4, 5, 5, 4];
         let oth = [0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0];
-        // The lone socialization adoption at step 1 does not count.
-        assert_eq!(regime_change(&soc, &oth, 3, 3), Some(6));
+        // The lone socialization adoption at step 1 does not count; the ramp-up from
+        // step 5 belongs to the new regime.
+        assert_eq!(regime_change(&soc, &oth, 3, 3), Some(5));
     }
     #[test]
     fn fastest_logistic() {

@@ -45,6 +45,7 @@ pub fn write_run(dir: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
     tables::write_timeseries(&dir.join("timeseries.csv"), m, runs)?;
     tables::write_events(&dir.join("events.csv"), m, runs)?;
     tables::write_collisions(&dir.join("collisions.csv"), m, runs)?;
+    tables::write_coalitions(&dir.join("coalitions.csv"), m, runs)?;
     let js = summary::summary_json(m, runs, summary::collisions_json(m, runs));
     let mut bytes = serde_json::to_vec_pretty(&js).map_err(|e| Error::Other(e.to_string()))?;
     bytes.push(b'\n');

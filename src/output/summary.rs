@@ -125,7 +125,30 @@ pub fn summary_json(m: &Model, runs: &[RunResult], collisions: Vec<Value>) -> Va
         obj.insert("name".into(), json!(norm.name));
         norms.insert(norm.id.clone(), Value::Object(obj));
     }
+    let observed = crate::observe::observed::compare(m, runs).map(|c| {
+        let o = m.observed.as_ref().expect("observed");
+        json!({
+            "norm": m.norms[o.norm].id,
+            "measure": if o.parties { "parties" } else { "adopters" },
+            "file": o.file,
+            "source": o.source,
+            "mean_abs_share_diff": round6(c.mean_abs_diff),
+            "max_abs_share_diff": round6(c.max_abs_diff),
+            "observed_third_year": c.observed_third_year,
+            "simulated_third_year": c.simulated_third_year,
+            "third_year_diff": match (c.observed_third_year, c.simulated_third_year) {
+                (Some(a), Some(b)) => Some(round6(b - a)),
+                _ => None,
+            },
+            "points": c.points.iter().map(|p| json!({
+                "year": p.year,
+                "observed_share": round6(p.observed_share),
+                "simulated_median_share": round6(p.simulated_share),
+            })).collect::<Vec<_>>(),
+        })
+    });
     json!({
+        "observed": observed,
         "scenario": m.name,
         "seed": m.seed,
         "steps": m.steps,

@@ -150,3 +150,29 @@ pub fn write_collisions(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()
     }
     f.commit()
 }
+
+/// `coalitions.csv`: every coalition's resources at every step (burnout, monitoring funding).
+pub fn write_coalitions(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
+    let mut f = super::atomic::AtomicFile::create(path)?;
+    {
+        let mut w = csv::Writer::from_writer(f.writer());
+        w.write_record(["replicate", "step", "coalition", "resources", "year"])
+            .map_err(|e| csv_err(path, e))?;
+        for r in runs {
+            for (ci, series) in r.coalition_resources.iter().enumerate() {
+                for (t, x) in series.iter().enumerate() {
+                    w.write_record([
+                        r.run.to_string(),
+                        t.to_string(),
+                        m.coalitions[ci].id.clone(),
+                        format!("{x:.4}"),
+                        fmt_time(m, t as f64),
+                    ])
+                    .map_err(|e| csv_err(path, e))?;
+                }
+            }
+        }
+        w.flush().map_err(|e| csv_err(path, e))?;
+    }
+    f.commit()
+}

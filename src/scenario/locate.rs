@@ -9,6 +9,7 @@ pub const ARRAYS: &[&str] = &[
     "coalitions",
     "forums",
     "incompatibilities",
+    "clusters",
 ];
 
 /// 1-based (line, column) of `path` in `text`, if it can be found.

@@ -148,25 +148,29 @@ fn unknown_key(msg: &str) -> Option<String> {
     Some(rest[..rest.find('`')?].to_string())
 }
 
+/// The names after "expected" in a serde message ("expected one of `a`, `b` or `c`").
+fn expected_names(msg: &str) -> Vec<String> {
+    msg.split_once("expected ")
+        .map(|(_, r)| {
+            r.split(',')
+                .map(|s| {
+                    s.trim()
+                        .trim_start_matches("one of ")
+                        .trim_start_matches("or ")
+                        .trim_matches('`')
+                        .to_string()
+                })
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Rewrites serde's messages in the user's terms, with a nearest-name suggestion.
-fn friendly(msg: &str) -> String {
+pub(crate) fn friendly(msg: &str) -> String {
     let msg = msg.trim();
     if let Some(given) = unknown_key(msg) {
-        let allowed: Vec<String> = msg
-            .split_once("expected ")
-            .map(|(_, r)| {
-                r.split(',')
-                    .map(|s| {
-                        s.trim()
-                            .trim_start_matches("one of ")
-                            .trim_start_matches("or ")
-                            .trim_matches('`')
-                            .to_string()
-                    })
-                    .filter(|s| !s.is_empty())
-                    .collect()
-            })
-            .unwrap_or_default();
+        let allowed = expected_names(msg);
         return format!(
             "unknown key `{given}`{}; allowed: {}",
             did_you_mean(&given, &allowed),
@@ -175,21 +179,7 @@ fn friendly(msg: &str) -> String {
     }
     if let Some(rest) = msg.strip_prefix("unknown variant `") {
         if let Some((given, tail)) = rest.split_once('`') {
-            let allowed: Vec<String> = tail
-                .split_once("expected ")
-                .map(|(_, r)| {
-                    r.split(',')
-                        .map(|s| {
-                            s.trim()
-                                .trim_start_matches("one of ")
-                                .trim_start_matches("or ")
-                                .trim_matches('`')
-                                .to_string()
-                        })
-                        .filter(|s| !s.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let allowed = expected_names(tail);
             return format!(
                 "unknown value `{given}`{}; allowed: {}",
                 did_you_mean(given, &allowed),

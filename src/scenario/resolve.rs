@@ -238,11 +238,18 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         }
         let joins_step = match (s.joins_step, s.joins_year) {
             (Some(x), _) if x < 0 || x > meta.steps => {
-                v.push(key("joins_step"), format!("must be between 0 and scenario.steps ({}), got {x}", meta.steps));
+                v.push(
+                    key("joins_step"),
+                    format!(
+                        "must be between 0 and scenario.steps ({}), got {x}",
+                        meta.steps
+                    ),
+                );
                 0
             }
             (Some(x), _) => x as u32,
-            (None, Some(y)) => year_step(&mut v, &key("joins_year"), f, y).map_or(0, |x| x.clamp(0, meta.steps.max(0)) as u32),
+            (None, Some(y)) => year_step(&mut v, &key("joins_year"), f, y)
+                .map_or(0, |x| x.clamp(0, meta.steps.max(0)) as u32),
             (None, None) => 0,
         };
         let mut defects = vec![0.0; k];
@@ -735,14 +742,33 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             }
         }
         if t.entry_into_force <= 0 {
-            v.push(key("entry_into_force"), format!("ratifications needed must be a whole number ≥ 1, got {}", t.entry_into_force));
+            v.push(
+                key("entry_into_force"),
+                format!(
+                    "ratifications needed must be a whole number ≥ 1, got {}",
+                    t.entry_into_force
+                ),
+            );
         } else if t.entry_into_force as usize > n_states {
-            v.push(key("entry_into_force"), format!("{} ratifications needed but the scenario has only {n_states} states", t.entry_into_force));
+            v.push(
+                key("entry_into_force"),
+                format!(
+                    "{} ratifications needed but the scenario has only {n_states} states",
+                    t.entry_into_force
+                ),
+            );
         }
-        v.dist(&key("ratification_lag"), &t.ratification_lag, 0.0, f64::INFINITY, n_states);
+        v.dist(
+            &key("ratification_lag"),
+            &t.ratification_lag,
+            0.0,
+            f64::INFINITY,
+            n_states,
+        );
         v.nonneg(&key("institutionalization"), t.institutionalization);
         v.nonneg(&key("entry_delay"), t.entry_delay);
         v.nonneg(&key("pressure"), t.pressure);
+        v.nonneg(&key("opening_pressure"), t.opening_pressure);
         let champion = t.champion.as_ref().and_then(|c| {
             v.unit(&key("champion.power"), c.power);
             let st = lookup(&mut v, &key("champion.state"), "state", &c.state, &state_ix)?;
@@ -755,6 +781,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             lag: t.ratification_lag.clone(),
             institutionalization: t.institutionalization,
             pressure: t.pressure,
+            opening_pressure: t.opening_pressure,
             champion,
         });
     }
@@ -763,12 +790,23 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     let _ = ids(&mut v, "clusters", f.clusters.iter().map(|c| c.id.as_str()));
     for c in &f.clusters {
         let key = |x: &str| format!("clusters.{}.{x}", c.id);
-        let ns: Vec<usize> = c.norms.iter().filter_map(|nid| lookup(&mut v, &key("norms"), "norm", nid, &norm_ix)).collect();
+        let ns: Vec<usize> = c
+            .norms
+            .iter()
+            .filter_map(|nid| lookup(&mut v, &key("norms"), "norm", nid, &norm_ix))
+            .collect();
         if c.norms.len() < 2 {
-            v.push(key("norms"), format!("a cluster needs at least two norms, got {}", c.norms.len()));
+            v.push(
+                key("norms"),
+                format!("a cluster needs at least two norms, got {}", c.norms.len()),
+            );
         }
         v.unit(&key("fuzziness"), c.fuzziness);
-        clusters.push(model::Cluster { id: c.id.clone(), norms: ns, fuzziness: c.fuzziness });
+        clusters.push(model::Cluster {
+            id: c.id.clone(),
+            norms: ns,
+            fuzziness: c.fuzziness,
+        });
     }
     let (cluster_rate, clarification) = match &f.clustering {
         Some(cs) => {
@@ -778,20 +816,36 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             let by_problem = matches!(cs.infer.as_str(), "problem" | "both");
             let by_value = matches!(cs.infer.as_str(), "value" | "both");
             if !by_problem && !by_value && cs.infer != "none" {
-                v.push("clustering.infer", format!("unknown `{}`; allowed: problem, value, both, none", cs.infer));
+                v.push(
+                    "clustering.infer",
+                    format!(
+                        "unknown `{}`; allowed: problem, value, both, none",
+                        cs.infer
+                    ),
+                );
             }
             let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
             for (i, n) in f.norms.iter().enumerate() {
                 if by_problem && !n.problem.is_empty() {
-                    groups.entry(format!("problem: {}", n.problem)).or_default().push(i);
+                    groups
+                        .entry(format!("problem: {}", n.problem))
+                        .or_default()
+                        .push(i);
                 }
                 if by_value && !n.value.is_empty() {
-                    groups.entry(format!("value: {}", n.value)).or_default().push(i);
+                    groups
+                        .entry(format!("value: {}", n.value))
+                        .or_default()
+                        .push(i);
                 }
             }
             for (name, ns) in groups {
                 if ns.len() >= 2 {
-                    clusters.push(model::Cluster { id: name, norms: ns, fuzziness: cs.fuzziness });
+                    clusters.push(model::Cluster {
+                        id: name,
+                        norms: ns,
+                        fuzziness: cs.fuzziness,
+                    });
                 }
             }
             (cs.rate, cs.clarification)
@@ -817,8 +871,20 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             v.push(&key, "a merger names exactly two coalitions");
             continue;
         }
-        let a = lookup(&mut v, &format!("{key}.coalitions"), "coalition", &mg.coalitions[0], &coal_ix);
-        let b = lookup(&mut v, &format!("{key}.coalitions"), "coalition", &mg.coalitions[1], &coal_ix);
+        let a = lookup(
+            &mut v,
+            &format!("{key}.coalitions"),
+            "coalition",
+            &mg.coalitions[0],
+            &coal_ix,
+        );
+        let b = lookup(
+            &mut v,
+            &format!("{key}.coalitions"),
+            "coalition",
+            &mg.coalitions[1],
+            &coal_ix,
+        );
         let step = match (mg.step, mg.year) {
             (Some(x), _) => Some(x),
             (None, Some(y)) => year_step(&mut v, &format!("{key}.year"), f, y),
@@ -842,10 +908,16 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     let observed = f.observed.as_ref().and_then(|o| {
         let n = lookup(&mut v, "observed.norm", "norm", &o.norm, &norm_ix)?;
         if o.measure != "parties" && o.measure != "adopters" {
-            v.push("observed.measure", format!("unknown `{}`; allowed: parties, adopters", o.measure));
+            v.push(
+                "observed.measure",
+                format!("unknown `{}`; allowed: parties, adopters", o.measure),
+            );
         }
         if f.scenario.start_year.is_none() {
-            v.push("observed", "an observed series is matched by year: the scenario needs start_year");
+            v.push(
+                "observed",
+                "an observed series is matched by year: the scenario needs start_year",
+            );
         }
         let p = path.parent().unwrap_or(Path::new(".")).join(&o.file);
         match read_series(&p, &o.column) {
@@ -951,18 +1023,41 @@ fn read_series(p: &Path, column: &str) -> Result<Vec<(f64, f64)>, String> {
         .trim(csv::Trim::All)
         .from_path(p)
         .map_err(|e| format!("cannot read the observed series {}: {e}", p.display()))?;
-    let headers = rdr.headers().map_err(|e| format!("{}: {e}", p.display()))?.clone();
-    let yi = headers.iter().position(|h| h == "year").ok_or_else(|| format!("{}: no `year` column", p.display()))?;
+    let headers = rdr
+        .headers()
+        .map_err(|e| format!("{}: {e}", p.display()))?
+        .clone();
+    let yi = headers
+        .iter()
+        .position(|h| h == "year")
+        .ok_or_else(|| format!("{}: no `year` column", p.display()))?;
     let ci = headers.iter().position(|h| h == column).ok_or_else(|| {
         let cols: Vec<&str> = headers.iter().collect();
-        format!("{}: no `{column}` column{}; columns: {}", p.display(), did_you_mean(column, &cols), cols.join(", "))
+        format!(
+            "{}: no `{column}` column{}; columns: {}",
+            p.display(),
+            did_you_mean(column, &cols),
+            cols.join(", ")
+        )
     })?;
     let mut out = Vec::new();
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.map_err(|e| format!("{}: {e}", p.display()))?;
         let line = rec.position().map_or(i + 2, |x| x.line() as usize);
-        let y: f64 = rec[yi].parse().map_err(|_| format!("{}:{line}: `year` is not a number: `{}`", p.display(), &rec[yi]))?;
-        let c: f64 = rec[ci].parse().map_err(|_| format!("{}:{line}: `{column}` is not a number: `{}`", p.display(), &rec[ci]))?;
+        let y: f64 = rec[yi].parse().map_err(|_| {
+            format!(
+                "{}:{line}: `year` is not a number: `{}`",
+                p.display(),
+                &rec[yi]
+            )
+        })?;
+        let c: f64 = rec[ci].parse().map_err(|_| {
+            format!(
+                "{}:{line}: `{column}` is not a number: `{}`",
+                p.display(),
+                &rec[ci]
+            )
+        })?;
         out.push((y, c));
     }
     if out.is_empty() {

@@ -165,6 +165,10 @@ pub struct TreatySpec {
     /// Socialization pressure added for non-adopters once in force.
     #[serde(default = "point_one")]
     pub pressure: f64,
+    /// Socialization pressure added from the opening for signature on (a signing
+    /// conference is a focal point: Ottawa, December 1997). Default 0.
+    #[serde(default)]
+    pub opening_pressure: f64,
     /// A champion state's universalisation drive after entry into force (Canada).
     #[serde(default)]
     pub champion: Option<ChampionSpec>,

@@ -1,0 +1,960 @@
+//! Sweep files: the TOML schema, parsing with located errors, validation against the base
+//! scenario, and the resolved `Plan` (also written to `sweep.json` in the output
+//! directory, so that `--resume` and `merge` can check they continue the same sweep).
+//!
+//! Validation happens before any run starts: every axis PATH and every axis value is
+//! applied to the base scenario and validated as a `--set` would be; with two or more
+//! axes, `grid::validate` then checks every combination.
+
+use crate::error::{did_you_mean, Error, Problem, Result};
+use crate::model::Model;
+use crate::scenario::{self, locate, overrides};
+use serde::{Deserialize, Serialize};
+use std::path::{Component, Path, PathBuf};
+
+/// `[sweep]`, `[[axes]]`, `[[plots]]` as the user writes them.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepFile {
+    pub sweep: SweepMeta,
+    #[serde(default)]
+    pub axes: Vec<AxisSpec>,
+    #[serde(default)]
+    pub plots: Vec<PlotSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepMeta {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The base scenario, relative to the sweep file (or a bundled scenario name).
+    pub scenario: String,
+    #[serde(default = "one")]
+    pub replicates: i64,
+    /// Base seed of the sweep (default: the base scenario's seed).
+    pub seed: Option<u64>,
+    /// Outcome columns to keep (default: all).
+    pub outcomes: Option<Vec<String>>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AxisSpec {
+    pub path: String,
+    pub values: Option<Vec<toml::Value>>,
+    pub from: Option<toml::Value>,
+    pub to: Option<toml::Value>,
+    pub steps: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum PlotKind {
+    Heatmap,
+    Band,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlotSpec {
+    pub kind: PlotKind,
+    pub x: String,
+    pub y: String,
+    pub z: Option<String>,
+    pub title: Option<String>,
+    /// File stem (default `heatmap_<z>` / `band_<y>`).
+    pub name: Option<String>,
+}
+
+/// One axis: a scenario PATH and its values as TOML text (`0.6`, `"logistic"`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Axis {
+    pub path: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Plot {
+    pub kind: PlotKind,
+    pub x: String,
+    pub y: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub z: Option<String>,
+    pub title: String,
+    pub file: String,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Shard {
+    pub k: u64,
+    pub n: u64,
+}
+
+/// A validated sweep (the content of `sweep.json`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Plan {
+    pub name: String,
+    pub description: String,
+    /// The base scenario as found (for provenance; not compared on resume/merge).
+    pub scenario: String,
+    /// Fingerprint of the base scenario's text: a changed base is a different sweep.
+    pub scenario_fingerprint: String,
+    pub replicates: u64,
+    pub seed: u64,
+    pub axes: Vec<Axis>,
+    pub outcomes: Vec<String>,
+    pub plots: Vec<Plot>,
+    /// Runs of the whole sweep (all shards).
+    pub runs: u64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub shard: Option<Shard>,
+}
+
+impl Plan {
+    /// Same sweep (ignoring where the base scenario was found and the shard).
+    pub fn same_sweep(&self, other: &Plan) -> bool {
+        let norm = |p: &Plan| Plan {
+            scenario: String::new(),
+            shard: None,
+            ..p.clone()
+        };
+        norm(self) == norm(other)
+    }
+    pub fn grid_points(&self) -> u64 {
+        self.runs / self.replicates
+    }
+}
+
+/// A loaded sweep: the plan plus the base scenario it runs on.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub plan: Plan,
+    pub sweep_path: PathBuf,
+    pub sweep_text: String,
+    pub base_path: PathBuf,
+    pub base_text: String,
+    pub base_model: Model,
+    /// Every outcome a run can report, in canonical order.
+    pub catalog: Vec<String>,
+    /// Index into `catalog` of each column of `plan.outcomes`.
+    pub selected: Vec<usize>,
+}
+
+/// True if the TOML text is a sweep file (has a `[sweep]` table).
+pub fn is_sweep_text(text: &str) -> bool {
+    text.parse::<toml::Table>()
+        .map(|t| t.contains_key("sweep"))
+        .unwrap_or(false)
+}
+
+/// Removes `.` and `a/..` from a path without touching the file system.
+fn normalize(p: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out.iter().collect()
+}
+
+/// Line/column of `key` in the `index`-th `[[table]]` (0-based) of a sweep file, or of
+/// `table.key` for a plain table.
+pub fn locate_in(
+    text: &str,
+    table: &str,
+    index: Option<usize>,
+    key: Option<&str>,
+) -> Option<(usize, usize)> {
+    let Some(i) = index else {
+        return locate::locate(
+            text,
+            &match key {
+                Some(k) => format!("{table}.{k}"),
+                None => table.to_string(),
+            },
+        );
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let header = format!("[[{table}]]");
+    let start = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == header)
+        .nth(i)
+        .map(|(n, _)| n)?;
+    let end = (start + 1..lines.len())
+        .find(|&j| lines[j].trim_start().starts_with('['))
+        .unwrap_or(lines.len());
+    if let Some(k) = key {
+        for (n, l) in lines.iter().enumerate().take(end).skip(start + 1) {
+            let t = l.trim_start();
+            if let Some(after) = t.strip_prefix(k) {
+                if after.trim_start().starts_with('=') {
+                    return Some((n + 1, l.len() - t.len() + 1));
+                }
+            }
+        }
+    }
+    Some((start + 1, 1))
+}
+
+/// Drops the "in `table`" tail that the TOML deserializer appends to its messages.
+pub fn clean(msg: &str) -> String {
+    let m = match msg.find("\nin `") {
+        Some(i) => &msg[..i],
+        None => msg,
+    }
+    .trim_end();
+    if m.ends_with('`') && m.matches('`').count() % 2 == 1 {
+        m[..m.len() - 1].to_string()
+    } else {
+        m.to_string()
+    }
+}
+
+struct Ctx<'a> {
+    src: String,
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn at(
+        &mut self,
+        table: &str,
+        index: Option<usize>,
+        key_in_file: Option<&str>,
+        key: &str,
+        msg: String,
+    ) {
+        let lc = locate_in(self.text, table, index, key_in_file);
+        self.problems.push(Problem {
+            source: self.src.clone(),
+            line: lc.map(|x| x.0),
+            column: lc.map(|x| x.1),
+            key: key.to_string(),
+            message: msg,
+        });
+    }
+}
+
+/// The text of a cell in runs.csv / aggregate.csv for an axis value.
+pub fn cell(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) => format!("{}", f + 0.0),
+        toml::Value::Boolean(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// The numeric value of an axis value, if it is a number.
+pub fn numeric(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(f) => Some(*f),
+        _ => None,
+    }
+}
+
+/// Values of a `{from, to, steps}` range: integers when both ends are integers and the
+/// step is whole, otherwise floats rounded to 10 decimals.
+pub fn range(
+    from: &toml::Value,
+    to: &toml::Value,
+    steps: i64,
+) -> std::result::Result<Vec<toml::Value>, String> {
+    let (Some(f), Some(t)) = (numeric(from), numeric(to)) else {
+        return Err("`from` and `to` must be numbers".into());
+    };
+    if steps < 1 {
+        return Err(format!("empty axis: `steps` is {steps}, must be ≥ 1"));
+    }
+    if steps == 1 {
+        return Ok(vec![from.clone()]);
+    }
+    let n = steps - 1;
+    if let (Some(a), Some(b)) = (from.as_integer(), to.as_integer()) {
+        if (b - a) % n == 0 {
+            return Ok((0..steps)
+                .map(|i| toml::Value::Integer(a + i * (b - a) / n))
+                .collect());
+        }
+    }
+    Ok((0..steps)
+        .map(|i| {
+            let x = if i == n {
+                t
+            } else {
+                f + (t - f) * i as f64 / n as f64
+            };
+            toml::Value::Float((x * 1e10).round() / 1e10 + 0.0)
+        })
+        .collect())
+}
+
+/// The outcome columns a run of `m` can report, in canonical order: per norm every
+/// numeric measure of `summary.json` (`NORM.FIELD`) and `NORM.tipped` (1 if it tipped),
+/// then `collisions_activated`, `collisions_open_at_end`, `any_collision_activated`.
+pub fn outcome_values(
+    m: &Model,
+    r: &crate::observe::RunResult,
+) -> Vec<(String, Option<f64>, bool)> {
+    let mut out = Vec::new();
+    for (k, n) in m.norms.iter().enumerate() {
+        let o = &r.norms[k];
+        for (name, v, int) in crate::output::summary::norm_measures(m, o) {
+            out.push((format!("{}.{name}", n.id), v, int));
+        }
+        out.push((
+            format!("{}.tipped", n.id),
+            Some(o.tipping.is_some() as u8 as f64),
+            true,
+        ));
+    }
+    let activated = r
+        .collisions
+        .iter()
+        .filter(|c| c.activated_step.is_some())
+        .count();
+    let open = r
+        .collisions
+        .iter()
+        .filter(|c| c.outcome == crate::observe::Outcome::Open)
+        .count();
+    out.push(("collisions_activated".into(), Some(activated as f64), true));
+    out.push(("collisions_open_at_end".into(), Some(open as f64), true));
+    out.push((
+        "any_collision_activated".into(),
+        Some((activated > 0) as u8 as f64),
+        true,
+    ));
+    out
+}
+
+/// Outcome names of a model (from a one-step run, so the list follows `norm_measures`).
+pub fn catalog(m: &Model) -> Vec<String> {
+    let mut m1 = m.clone();
+    m1.steps = m1.steps.min(1);
+    let r = crate::engine::run(&m1, 0);
+    outcome_values(&m1, &r).into_iter().map(|x| x.0).collect()
+}
+
+/// Reads a sweep file (or a bundled sweep by name).
+pub fn read(arg: &Path) -> Result<(PathBuf, String)> {
+    crate::cli::scenario_text(arg)
+}
+
+/// Loads and validates a sweep file (everything but combinations of axis values).
+pub fn load(arg: &Path) -> Result<Loaded> {
+    let (sweep_path, text) = read(arg)?;
+    from_text(&sweep_path, &text)
+}
+
+pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
+    let src = sweep_path.display().to_string();
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+        let lc = e.span().map(|s| locate::line_col(text, s.start));
+        Error::Input(vec![Problem {
+            source: src.clone(),
+            line: lc.map(|x| x.0),
+            column: lc.map(|x| x.1),
+            key: String::new(),
+            message: format!("TOML syntax error: {}", e.message().trim()),
+        }])
+    })?;
+    let file: SweepFile = match serde_path_to_error::deserialize(toml::Value::Table(table)) {
+        Ok(f) => f,
+        Err(e) => {
+            let raw = e.inner().to_string();
+            let message = clean(&scenario::friendly(&clean(&raw)));
+            let mut segs: Vec<String> = Vec::new();
+            let mut index = None;
+            for s in e.path().iter() {
+                match s {
+                    serde_path_to_error::Segment::Seq { index: i } => {
+                        index = Some(*i);
+                        segs.push(i.to_string())
+                    }
+                    serde_path_to_error::Segment::Map { key } => segs.push(key.clone()),
+                    _ => {}
+                }
+            }
+            if let Some(rest) = raw.strip_prefix("unknown field `") {
+                if let Some(end) = rest.find('`') {
+                    segs.push(rest[..end].to_string());
+                }
+            }
+            let key = segs.join(".");
+            let table = segs.first().cloned().unwrap_or_default();
+            let leaf = if segs.len() > 1 {
+                segs.last().map(|s| s.as_str())
+            } else {
+                None
+            };
+            let lc = if index.is_some() {
+                locate_in(text, &table, index, leaf)
+            } else {
+                locate::locate(text, &key)
+            };
+            return Err(Error::Input(vec![Problem {
+                source: src,
+                line: lc.map(|x| x.0),
+                column: lc.map(|x| x.1),
+                key,
+                message,
+            }]));
+        }
+    };
+    let mut cx = Ctx {
+        src: src.clone(),
+        text,
+        problems: Vec::new(),
+    };
+
+    // The base scenario, relative to the sweep file.
+    let rel = Path::new(&file.sweep.scenario);
+    let candidate = if rel.is_absolute() {
+        rel.to_path_buf()
+    } else {
+        normalize(&sweep_path.parent().unwrap_or(Path::new("")).join(rel))
+    };
+    let found = if candidate.exists() {
+        crate::cli::scenario_text(&candidate)
+    } else {
+        crate::cli::scenario_text(&candidate).or_else(|_| crate::cli::scenario_text(rel))
+    };
+    let (base_path, base_text) = match found {
+        Ok(x) => x,
+        Err(_) => {
+            cx.at(
+                "sweep",
+                None,
+                Some("scenario"),
+                "sweep.scenario",
+                format!(
+                    "the base scenario {} does not exist (the path is relative to the sweep file)",
+                    candidate.display()
+                ),
+            );
+            return Err(Error::Input(cx.problems));
+        }
+    };
+    let base = match scenario::from_text(&base_path, &base_text, &[]) {
+        Ok(s) => s,
+        Err(Error::Input(probs)) => {
+            cx.at(
+                "sweep",
+                None,
+                Some("scenario"),
+                "sweep.scenario",
+                format!(
+                    "the base scenario {} does not validate ({} problem{} below)",
+                    base_path.display(),
+                    probs.len(),
+                    if probs.len() == 1 { "" } else { "s" }
+                ),
+            );
+            cx.problems.extend(probs);
+            return Err(Error::Input(cx.problems));
+        }
+        Err(e) => return Err(e),
+    };
+    let base_model = base.model;
+    let catalog = catalog(&base_model);
+
+    // [sweep]
+    let meta = &file.sweep;
+    if meta.name.trim().is_empty() {
+        cx.at(
+            "sweep",
+            None,
+            Some("name"),
+            "sweep.name",
+            "must not be empty".into(),
+        );
+    }
+    if meta.replicates < 1 {
+        cx.at(
+            "sweep",
+            None,
+            Some("replicates"),
+            "sweep.replicates",
+            format!("must be ≥ 1, got {}", meta.replicates),
+        );
+    }
+    let outcomes: Vec<String> = match &meta.outcomes {
+        None => catalog.clone(),
+        Some(list) => {
+            if list.is_empty() {
+                cx.at(
+                    "sweep",
+                    None,
+                    Some("outcomes"),
+                    "sweep.outcomes",
+                    "is empty: list at least one outcome, or leave it out for all".into(),
+                );
+            }
+            for (i, o) in list.iter().enumerate() {
+                if !catalog.contains(o) {
+                    cx.at(
+                        "sweep",
+                        None,
+                        Some("outcomes"),
+                        "sweep.outcomes",
+                        format!(
+                            "unknown outcome `{o}`{}; allowed: {}",
+                            did_you_mean(o, &catalog),
+                            catalog.join(", ")
+                        ),
+                    );
+                } else if list[..i].contains(o) {
+                    cx.at(
+                        "sweep",
+                        None,
+                        Some("outcomes"),
+                        "sweep.outcomes",
+                        format!("outcome `{o}` is listed twice"),
+                    );
+                }
+            }
+            list.clone()
+        }
+    };
+    let selected: Vec<usize> = outcomes
+        .iter()
+        .map(|o| catalog.iter().position(|c| c == o).unwrap_or(0))
+        .collect();
+
+    // [[axes]]
+    let mut axes: Vec<Axis> = Vec::new();
+    let mut axis_values: Vec<Vec<toml::Value>> = Vec::new();
+    for (i, a) in file.axes.iter().enumerate() {
+        let p = a.path.trim().to_string();
+        let key = format!("axes.{p}");
+        if p.is_empty() {
+            cx.at(
+                "axes",
+                Some(i),
+                Some("path"),
+                &key,
+                "`path` must not be empty".into(),
+            );
+            continue;
+        }
+        if p == "scenario.seed" {
+            cx.at(
+                "axes",
+                Some(i),
+                Some("path"),
+                &key,
+                "the seed cannot be an axis: runs get their seeds from `sweep.seed` and the run index; use `sweep.replicates`".into(),
+            );
+            continue;
+        }
+        if axes.iter().any(|x| x.path == p) {
+            cx.at(
+                "axes",
+                Some(i),
+                Some("path"),
+                &key,
+                format!("`{p}` is swept twice"),
+            );
+            continue;
+        }
+        let values = match (&a.values, &a.from, &a.to, a.steps) {
+            (Some(v), None, None, None) => v.clone(),
+            (None, Some(f), Some(t), Some(s)) => match range(f, t, s) {
+                Ok(v) => v,
+                Err(m) => {
+                    cx.at("axes", Some(i), Some("steps"), &key, m);
+                    continue;
+                }
+            },
+            _ => {
+                cx.at(
+                    "axes",
+                    Some(i),
+                    Some("path"),
+                    &key,
+                    "give either `values = [...]` or all of `from`, `to`, `steps`".into(),
+                );
+                continue;
+            }
+        };
+        if values.is_empty() {
+            cx.at(
+                "axes",
+                Some(i),
+                Some("values"),
+                &key,
+                format!("empty axis: `{p}` has no values"),
+            );
+            continue;
+        }
+        let mut bad = false;
+        let mut reprs: Vec<String> = Vec::new();
+        for v in &values {
+            let repr = v.to_string();
+            if let toml::Value::String(s) = v {
+                if s.chars().any(|c| c.is_control()) {
+                    cx.at(
+                        "axes",
+                        Some(i),
+                        Some("values"),
+                        &key,
+                        format!("value {repr} contains a control character"),
+                    );
+                    bad = true;
+                }
+            }
+            if matches!(v, toml::Value::Datetime(_)) {
+                cx.at(
+                    "axes",
+                    Some(i),
+                    Some("values"),
+                    &key,
+                    format!("value {repr}: dates are not scenario values"),
+                );
+                bad = true;
+            }
+            if reprs.contains(&repr) {
+                cx.at(
+                    "axes",
+                    Some(i),
+                    Some("values"),
+                    &key,
+                    format!("value {repr} is listed twice"),
+                );
+                bad = true;
+            }
+            reprs.push(repr);
+        }
+        if bad {
+            continue;
+        }
+        // Each value once against the base scenario.
+        for (vi, repr) in reprs.iter().enumerate() {
+            let set = format!("{p}={repr}");
+            match scenario::from_text(&base_path, &base_text, std::slice::from_ref(&set)) {
+                Ok(s) => {
+                    if catalog_names_differ(&s.model, &base_model) {
+                        cx.at(
+                            "axes",
+                            Some(i),
+                            Some("values"),
+                            &key,
+                            format!("value {repr} changes the norms of the scenario; a sweep cannot rename or add norms"),
+                        );
+                    }
+                }
+                Err(Error::Input(probs)) => {
+                    let unknown_path = probs.iter().any(|q| {
+                        [
+                            "unknown key",
+                            "unknown table",
+                            "no element",
+                            "empty segment",
+                            "not a table",
+                            "is a list addressed",
+                        ]
+                        .iter()
+                        .any(|w| q.message.contains(w))
+                    });
+                    if unknown_path {
+                        let msgs: Vec<String> = probs.iter().map(|q| clean(&q.message)).collect();
+                        cx.at(
+                            "axes",
+                            Some(i),
+                            Some("path"),
+                            &key,
+                            format!(
+                                "unknown PATH `{p}` in the base scenario {}: {}",
+                                base_path.display(),
+                                msgs.join("; ")
+                            ),
+                        );
+                        break;
+                    }
+                    for q in probs {
+                        let msg = if q.source.starts_with("--set") {
+                            format!(
+                                "value {repr} (value #{}) is not valid for `{p}`: {}",
+                                vi + 1,
+                                clean(&q.message)
+                            )
+                        } else {
+                            let q = Problem {
+                                message: clean(&q.message),
+                                ..q
+                            };
+                            format!("value {repr} (value #{}) of `{p}` makes the base scenario invalid: {q}", vi + 1)
+                        };
+                        cx.at("axes", Some(i), Some("values"), &key, msg);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        axes.push(Axis {
+            path: p,
+            values: reprs,
+        });
+        axis_values.push(values);
+    }
+
+    // [[plots]]
+    let mut plots: Vec<Plot> = Vec::new();
+    for (i, pl) in file.plots.iter().enumerate() {
+        let n0 = cx.problems.len();
+        let axis_of = |p: &str| axes.iter().position(|a| a.path == p);
+        let axis_names: Vec<String> = file
+            .axes
+            .iter()
+            .map(|a| a.path.trim().to_string())
+            .collect();
+        let need_axis = |cx: &mut Ctx, field: &str, p: &str| {
+            if axis_of(p).is_none() && !axis_names.iter().any(|a| a == p) {
+                cx.at(
+                    "plots",
+                    Some(i),
+                    Some(field),
+                    &format!("plots.{field}"),
+                    format!(
+                        "`{p}` is not a swept PATH{}; axes: {}",
+                        did_you_mean(p, &axis_names),
+                        axis_names.join(", ")
+                    ),
+                );
+            }
+        };
+        let need_outcome = |cx: &mut Ctx, field: &str, o: &str| {
+            if !outcomes.iter().any(|x| x == o) {
+                cx.at(
+                    "plots",
+                    Some(i),
+                    Some(field),
+                    &format!("plots.{field}"),
+                    format!(
+                        "`{o}` is not an outcome of this sweep{}; outcomes: {}",
+                        did_you_mean(o, &outcomes),
+                        outcomes.join(", ")
+                    ),
+                );
+            }
+        };
+        let (outcome, default_title, default_file) = match pl.kind {
+            PlotKind::Heatmap => {
+                need_axis(&mut cx, "x", &pl.x);
+                need_axis(&mut cx, "y", &pl.y);
+                if pl.x == pl.y {
+                    cx.at(
+                        "plots",
+                        Some(i),
+                        Some("y"),
+                        "plots.y",
+                        "a heat map needs two different axes".into(),
+                    );
+                }
+                let Some(z) = pl.z.clone() else {
+                    cx.at(
+                        "plots",
+                        Some(i),
+                        None,
+                        "plots.z",
+                        "a heat map needs `z = OUTCOME`".into(),
+                    );
+                    continue;
+                };
+                need_outcome(&mut cx, "z", &z);
+                let t = format!("{z}: mean over replicates");
+                let f = format!("heatmap_{z}");
+                (z, t, f)
+            }
+            PlotKind::Band => {
+                need_axis(&mut cx, "x", &pl.x);
+                need_outcome(&mut cx, "y", &pl.y);
+                if pl.z.is_some() {
+                    cx.at(
+                        "plots",
+                        Some(i),
+                        Some("z"),
+                        "plots.z",
+                        "a band plot has no `z` (y is the outcome)".into(),
+                    );
+                }
+                if let Some(ax) = axis_of(&pl.x) {
+                    if axis_values[ax].iter().any(|v| numeric(v).is_none()) {
+                        cx.at(
+                            "plots",
+                            Some(i),
+                            Some("x"),
+                            "plots.x",
+                            format!("a band plot needs a numeric axis; `{}` has non-numeric values (use a heat map)", pl.x),
+                        );
+                    }
+                }
+                let t = format!("{}: median and 10–90% band across replicates", pl.y);
+                let f = format!("band_{}", pl.y);
+                (pl.y.clone(), t, f)
+            }
+        };
+        let _ = outcome;
+        let file_stem = pl.name.clone().unwrap_or(default_file);
+        if file_stem.is_empty() || file_stem.contains(['/', '\\']) {
+            cx.at(
+                "plots",
+                Some(i),
+                Some("name"),
+                "plots.name",
+                format!("`{file_stem}` is not a file name"),
+            );
+        }
+        if plots.iter().any(|q| q.file == file_stem) {
+            cx.at(
+                "plots",
+                Some(i),
+                Some("name"),
+                "plots.name",
+                format!("two plots would write {file_stem}.svg; give one a different `name`"),
+            );
+        }
+        if cx.problems.len() == n0 {
+            plots.push(Plot {
+                kind: pl.kind,
+                x: pl.x.clone(),
+                y: pl.y.clone(),
+                z: pl.z.clone(),
+                title: pl.title.clone().unwrap_or(default_title),
+                file: file_stem,
+            });
+        }
+    }
+
+    let replicates = meta.replicates.max(1) as u64;
+    let mut points: u64 = 1;
+    for a in &axes {
+        points = points.saturating_mul(a.values.len() as u64);
+    }
+    let runs = points.saturating_mul(replicates);
+    if runs >= u64::MAX / 2 {
+        cx.at(
+            "sweep",
+            None,
+            Some("replicates"),
+            "sweep.replicates",
+            "the sweep has too many runs".into(),
+        );
+    }
+    if !cx.problems.is_empty() {
+        return Err(Error::Input(cx.problems));
+    }
+    let plan = Plan {
+        name: meta.name.trim().to_string(),
+        description: meta.description.trim().to_string(),
+        scenario: base_path.display().to_string(),
+        scenario_fingerprint: format!("{:016x}", crate::rng::id_key(&base_text)),
+        replicates,
+        seed: meta.seed.unwrap_or(base_model.seed),
+        axes,
+        outcomes,
+        plots,
+        runs,
+        shard: None,
+    };
+    Ok(Loaded {
+        plan,
+        sweep_path: sweep_path.to_path_buf(),
+        sweep_text: text.to_string(),
+        base_path,
+        base_text,
+        base_model,
+        catalog,
+        selected,
+    })
+}
+
+fn catalog_names_differ(a: &Model, b: &Model) -> bool {
+    a.norms.len() != b.norms.len() || a.norms.iter().zip(&b.norms).any(|(x, y)| x.id != y.id)
+}
+
+/// `check SWEEP.toml`: a one-screen description of a valid sweep.
+pub fn describe(l: &Loaded) -> String {
+    let p = &l.plan;
+    let mut s = format!("{}: valid sweep \"{}\"\n", l.sweep_path.display(), p.name);
+    if !p.description.is_empty() {
+        s.push_str(&format!("  {}\n", p.description));
+    }
+    s.push_str(&format!(
+        "  base scenario: {} (\"{}\"), base seed {}\n",
+        l.base_path.display(),
+        l.base_model.name,
+        p.seed
+    ));
+    for a in &p.axes {
+        let cells: Vec<String> = a
+            .values
+            .iter()
+            .map(|v| cell(&overrides::parse_value(v)))
+            .collect();
+        s.push_str(&format!(
+            "  axis {} ({} values): {}\n",
+            a.path,
+            cells.len(),
+            cells.join(", ")
+        ));
+    }
+    s.push_str(&format!(
+        "  {} grid point(s) × {} replicate(s) = {} runs; {} outcome column(s)\n",
+        p.grid_points(),
+        p.replicates,
+        p.runs,
+        p.outcomes.len()
+    ));
+    for pl in &p.plots {
+        s.push_str(&format!("  plot {}.svg: {}\n", pl.file, pl.title));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn ranges() {
+        let i = |x| toml::Value::Integer(x);
+        let f = |x| toml::Value::Float(x);
+        assert_eq!(
+            range(&i(0), &i(50), 6).unwrap(),
+            (0..6).map(|k| i(k * 10)).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            range(&f(0.1), &f(0.3), 3).unwrap(),
+            vec![f(0.1), f(0.2), f(0.3)]
+        );
+        assert_eq!(
+            range(&i(0), &i(1), 3).unwrap(),
+            vec![f(0.0), f(0.5), f(1.0)]
+        );
+        assert_eq!(range(&i(7), &i(9), 1).unwrap(), vec![i(7)]);
+        assert!(range(&i(0), &i(1), 0).unwrap_err().contains("empty axis"));
+        assert_eq!(cell(&f(1.0)), "1");
+        assert_eq!(
+            clean("wrong type: got string\nin `coalitions.power`"),
+            "wrong type: got string"
+        );
+        assert_eq!(clean("allowed: a, b`\nin `x"), "allowed: a, b");
+    }
+}
