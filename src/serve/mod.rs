@@ -298,6 +298,8 @@ fn respond(app: &App, mut rq: tiny_http::Request) {
         .expect("static header");
     let resp = tiny_http::Response::from_string(reply.body)
         .with_status_code(reply.status)
+        // A plain Content-Length answer (the body is in memory): simpler for any client.
+        .with_chunked_threshold(usize::MAX)
         .with_header(header)
         .with_header(nocache);
     if let Err(e) = rq.respond(resp) {
