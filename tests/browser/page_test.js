@@ -5,6 +5,9 @@
 // changed; turns "compare" on and checks the previous curves are overlaid; saves
 // screenshots. Exits 0 on success, 1 with a message otherwise.
 "use strict";
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
 const { chromium } = require("playwright-core");
 
 const [url, controlPath, newValue, shot, shotCompare] = process.argv.slice(2);
@@ -16,14 +19,17 @@ function fail(msg) {
 }
 
 (async () => {
-  const browser = await chromium.launch({
+  // A fresh profile each time (nothing from a previous run or from the user's browser).
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), "normlife-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath,
     headless: true,
+    viewport: { width: 1400, height: 1000 },
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const page = context.pages()[0] || await context.newPage();
     const external = [];
     page.on("request", (r) => { if (!r.url().startsWith(url)) external.push(r.url()); });
     const errors = [];
@@ -70,6 +76,7 @@ function fail(msg) {
     if (errors.length) fail("JavaScript errors: " + errors.join("; "));
     console.log(`browser test: plot and events changed after ${controlPath}=${newValue}; screenshot ${shot}`);
   } finally {
-    await browser.close();
+    await context.close();
+    fs.rmSync(profile, { recursive: true, force: true });
   }
 })().catch((e) => { fail(String(e && e.stack || e)); });
