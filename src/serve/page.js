@@ -166,14 +166,47 @@ async function run() {
   }
 }
 
+// The curves of a previous adoption plot, in grey: its polylines of the curve colours
+// (the same renderer, so the same frame and scales), everything else removed.
+const CURVE_COLOURS = new Set(["#0072B2", "#E69F00", "#009E73"]);
+function greyCurves(svgText) {
+  const doc = new DOMParser().parseFromString(svgText, "image/svg+xml");
+  const svg = doc.documentElement;
+  for (const el of Array.from(svg.querySelectorAll("*"))) {
+    const stroke = (el.getAttribute("stroke") || "").toUpperCase();
+    const points = (el.getAttribute("points") || "").trim().split(/\s+/).length;
+    if (el.tagName === "polyline" && CURVE_COLOURS.has(stroke) && points > 2) {
+      el.setAttribute("stroke", "#8c8c8c");
+      el.setAttribute("stroke-dasharray", "7 4");
+    } else {
+      el.remove();
+    }
+  }
+  return new XMLSerializer().serializeToString(svg);
+}
+
 function drawPlot(id, svg, prev) {
   const div = $(id);
   div.innerHTML = svg;
-  if ($("compare").checked && prev) {
+  if (!$("compare").checked || !prev) return;
+  if (id === "adoption") {
+    // Overlaid on the current plot: the previous curves, grey and dashed.
     const over = document.createElement("div");
     over.className = "previous";
-    over.innerHTML = prev;
+    over.innerHTML = greyCurves(prev);
     div.appendChild(over);
+  } else {
+    // A timeline cannot be overlaid: the previous one below it, faded.
+    const below = document.createElement("div");
+    below.className = "previous-below";
+    const cap = document.createElement("p");
+    cap.className = "muted small";
+    cap.textContent = "previous run:";
+    below.appendChild(cap);
+    const pic = document.createElement("div");
+    pic.innerHTML = prev;
+    below.appendChild(pic);
+    div.appendChild(below);
   }
 }
 
@@ -188,6 +221,7 @@ function show(data) {
 }
 
 function redrawPlots() {
+  $("compare-note").hidden = !($("compare").checked && previous.adoption);
   if (current.adoption === null) return;
   drawPlot("adoption", current.adoption, previous.adoption);
   drawPlot("collisions", current.collisions, previous.collisions);

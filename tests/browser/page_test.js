@@ -62,6 +62,9 @@ function fail(msg) {
     await page.check("#compare");
     const overlays = await page.locator("#adoption .previous svg").count();
     if (overlays !== 1) fail(`compare is on but ${overlays} previous plot(s) are overlaid`);
+    const greyCurves = await page.locator("#adoption .previous svg polyline").count();
+    if (greyCurves < 3) fail(`compare is on but the overlay has ${greyCurves} curve(s)`);
+    if ((await page.locator("#collisions .previous-below svg").count()) !== 1) fail("compare is on but the previous collision timeline is not shown");
     if (shotCompare) await page.screenshot({ path: shotCompare, fullPage: false });
 
     // A bad value shows the server's (the CLI's) message and keeps the last drawing.
