@@ -102,7 +102,10 @@ fn cli_error(scenario: &str, args: &[&str]) -> String {
 }
 
 fn error_of(v: &serde_json::Value) -> String {
-    v["error"].as_str().unwrap_or_else(|| panic!("no error in {v}")).to_string()
+    v["error"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no error in {v}"))
+        .to_string()
 }
 
 #[test]
@@ -127,7 +130,10 @@ fn scenario_api_lists_controls_generated_from_the_file() {
             let p = path(&format!("coalitions.{}.power", c.id))
                 .unwrap_or_else(|| panic!("{name}: no power control for {}", c.id));
             assert_eq!(p["value"].as_f64(), Some(c.power));
-            assert_eq!((p["min"].as_f64(), p["max"].as_f64()), (Some(0.0), Some(1.0)));
+            assert_eq!(
+                (p["min"].as_f64(), p["max"].as_f64()),
+                (Some(0.0), Some(1.0))
+            );
             assert!(path(&format!("coalitions.{}.resources", c.id)).is_some());
         }
         for id in coalitions {
@@ -135,7 +141,11 @@ fn scenario_api_lists_controls_generated_from_the_file() {
         }
         let t = path("scenario.tipping_share").expect("tipping share");
         assert_eq!(t["value"].as_f64(), Some(sc.file.scenario.tipping_share));
-        for p in ["socialization.system", "socialization.region", "socialization.response"] {
+        for p in [
+            "socialization.system",
+            "socialization.region",
+            "socialization.response",
+        ] {
             assert!(path(p).is_some(), "{name}: no {p}");
         }
         // Every control's PATH is accepted by the CLI's loader at its current value.
@@ -182,7 +192,10 @@ fn run_api_answers_plots_events_and_the_cli_summary() {
     let dir = tempfile::tempdir().unwrap();
     let o = common::run_bin(&["run", "child_labour", "--out", dir.path().to_str().unwrap()]);
     assert!(o.status.success());
-    assert_eq!(v["summary"].as_str().unwrap(), String::from_utf8(o.stdout).unwrap());
+    assert_eq!(
+        v["summary"].as_str().unwrap(),
+        String::from_utf8(o.stdout).unwrap()
+    );
     assert_eq!(
         v["adoption_svg"].as_str().unwrap(),
         std::fs::read_to_string(dir.path().join("adoption.svg")).unwrap(),
@@ -197,7 +210,10 @@ fn run_api_answers_plots_events_and_the_cli_summary() {
     // Seed and replicates.
     let (st, r) = s.run(r#"{"replicates": 5, "seed": 7}"#);
     assert_eq!(st, 200, "{r}");
-    assert_eq!((r["replicates"].as_u64(), r["seed"].as_u64()), (Some(5), Some(7)));
+    assert_eq!(
+        (r["replicates"].as_u64(), r["seed"].as_u64()),
+        (Some(5), Some(7))
+    );
     assert!(r["summary"].as_str().unwrap().contains("5 replicates"));
     // The same request twice gives the same answer (reproducible).
     let (_, again) = s.run(r#"{"set": ["coalitions.pro_work.power=0.9"]}"#);
@@ -209,7 +225,13 @@ fn run_api_answers_plots_events_and_the_cli_summary() {
 fn bad_requests_get_400_with_the_cli_message_and_the_server_keeps_serving() {
     let s = Server::start("child_labour");
     // Malformed JSON.
-    for body in ["{bad", "[1, 2]", r#"{"set": "x=1"}"#, r#"{"replicates": -1}"#, r#"{"sett": []}"#] {
+    for body in [
+        "{bad",
+        "[1, 2]",
+        r#"{"set": "x=1"}"#,
+        r#"{"replicates": -1}"#,
+        r#"{"sett": []}"#,
+    ] {
         let (st, v) = s.run(body);
         assert_eq!(st, 400, "{body}: {v}");
         let e = error_of(&v);
@@ -221,12 +243,18 @@ fn bad_requests_get_400_with_the_cli_message_and_the_server_keeps_serving() {
     assert_eq!(st, 400);
     let e = error_of(&v);
     assert!(e.contains("did you mean `pro_work`?"), "{e}");
-    assert_eq!(e, cli_error("child_labour", &["--set", "coalitions.pro_wrk.power=0.9"]));
+    assert_eq!(
+        e,
+        cli_error("child_labour", &["--set", "coalitions.pro_wrk.power=0.9"])
+    );
     let (st, v) = s.run(r#"{"set": ["socialization.sytem=0.5"]}"#);
     assert_eq!(st, 400);
     let e = error_of(&v);
     assert!(e.contains("did you mean `system`?"), "{e}");
-    assert_eq!(e, cli_error("child_labour", &["--set", "socialization.sytem=0.5"]));
+    assert_eq!(
+        e,
+        cli_error("child_labour", &["--set", "socialization.sytem=0.5"])
+    );
     // Out-of-range values (several problems at once, as the CLI lists them).
     let (st, v) = s.run(
         r#"{"set": ["coalitions.pro_work.power=1.5", "scenario.tipping_share=0", "socialization.response=sigmoid"]}"#,
@@ -252,7 +280,10 @@ fn bad_requests_get_400_with_the_cli_message_and_the_server_keeps_serving() {
     assert!(error_of(&v).contains("must be a probability or share in [0, 1], got 2"));
     let (st, v) = s.run(r#"{"set": ["no-equals-sign"]}"#);
     assert_eq!(st, 400);
-    assert_eq!(error_of(&v), cli_error("child_labour", &["--set", "no-equals-sign"]));
+    assert_eq!(
+        error_of(&v),
+        cli_error("child_labour", &["--set", "no-equals-sign"])
+    );
     // Replicates: capped with a clear message; 0 as the CLI says it.
     let (st, v) = s.run(r#"{"replicates": 1000000000}"#);
     assert_eq!(st, 400);
@@ -260,7 +291,10 @@ fn bad_requests_get_400_with_the_cli_message_and_the_server_keeps_serving() {
     assert!(e.contains("at most 200") && e.contains("1000000000"), "{e}");
     let (st, v) = s.run(r#"{"replicates": 0}"#);
     assert_eq!(st, 400);
-    assert_eq!(error_of(&v), cli_error("child_labour", &["--replicates", "0"]));
+    assert_eq!(
+        error_of(&v),
+        cli_error("child_labour", &["--replicates", "0"])
+    );
     // Unknown routes and methods.
     assert_eq!(s.get("/nope").0, 404);
     assert_eq!(s.get("/api/run").0, 405);
@@ -306,7 +340,12 @@ fn concurrent_requests_are_answered_independently() {
 /// Targets: a single run of a bundled scenario < 200 ms, 20 replicates < 2 s.
 #[test]
 fn redraw_times_are_measured() {
-    for name in ["child_labour", "drug_control", "human_trafficking", "lifecycle"] {
+    for name in [
+        "child_labour",
+        "drug_control",
+        "human_trafficking",
+        "lifecycle",
+    ] {
         let s = Server::start(name);
         let _ = s.run("{}"); // warm up (font, page cache)
         for (r, target) in [(1, 200.0), (20, 2000.0)] {

@@ -30,7 +30,14 @@ pub struct Control {
     pub help: String,
 }
 
-fn number(path: String, group: &str, label: &str, value: f64, range: (f64, f64, f64), help: &str) -> Control {
+fn number(
+    path: String,
+    group: &str,
+    label: &str,
+    value: f64,
+    range: (f64, f64, f64),
+    help: &str,
+) -> Control {
     Control {
         path,
         group: group.to_string(),
@@ -45,7 +52,14 @@ fn number(path: String, group: &str, label: &str, value: f64, range: (f64, f64, 
     }
 }
 
-fn choice(path: String, group: &str, label: &str, value: &str, options: &[&str], help: &str) -> Control {
+fn choice(
+    path: String,
+    group: &str,
+    label: &str,
+    value: &str,
+    options: &[&str],
+    help: &str,
+) -> Control {
     Control {
         path,
         group: group.to_string(),
@@ -80,7 +94,10 @@ pub fn controls(f: &ScenarioFile) -> Vec<Control> {
             .unwrap_or_else(|| id.to_string())
     };
     for c in &f.coalitions {
-        let group = format!("Coalition: {}", c.name.clone().unwrap_or_else(|| c.id.clone()));
+        let group = format!(
+            "Coalition: {}",
+            c.name.clone().unwrap_or_else(|| c.id.clone())
+        );
         let p = |k: &str| format!("coalitions.{}.{k}", c.id);
         out.push(number(
             p("power"),

@@ -117,9 +117,7 @@ impl App {
     fn route(&self, method: &str, url: &str, body: &[u8]) -> Reply {
         let path = url.split(['?', '#']).next().unwrap_or("");
         match (method, path) {
-            ("GET", "/") | ("GET", "/index.html") => {
-                Reply::ok("text/html; charset=utf-8", PAGE)
-            }
+            ("GET", "/") | ("GET", "/index.html") => Reply::ok("text/html; charset=utf-8", PAGE),
             ("GET", "/page.js") => Reply::ok("text/javascript; charset=utf-8", SCRIPT),
             ("GET", "/page.css") => Reply::ok("text/css; charset=utf-8", STYLE),
             ("GET", "/api/scenario") => match self.scenario_json() {
@@ -239,7 +237,9 @@ pub fn serve(arg: &Path, port: u16) -> Result<()> {
         Error::input(
             "--port",
             "",
-            format!("cannot listen on 127.0.0.1:{port}: {e}; choose another port (0 picks a free one)"),
+            format!(
+                "cannot listen on 127.0.0.1:{port}: {e}; choose another port (0 picks a free one)"
+            ),
         )
     })?;
     let addr = server
