@@ -336,15 +336,17 @@ fn concurrent_requests_are_answered_independently() {
     s.assert_alive();
 }
 
-/// Not a timed test: measures redraws (server time and round trip) and prints them.
-/// Targets: a single run of a bundled scenario < 200 ms, 20 replicates < 2 s.
+/// Redraw times through the API (what the page does on each change: a `--set` override,
+/// a run, both plots as SVG, events, summary), printed, and held to the issue's targets:
+/// a single run of a bundled scenario < 200 ms, 20 replicates < 2 s (round trip, worst
+/// of 3; on a 2-core machine they take a few milliseconds, so the margin is wide).
 #[test]
 fn redraw_times_are_measured() {
-    for name in [
-        "child_labour",
-        "drug_control",
-        "human_trafficking",
-        "lifecycle",
+    for (name, path) in [
+        ("landmines", "coalitions.icbl.power"),
+        ("drug_control", "coalitions.harm_reduction_coalition.power"),
+        ("child_labour", "coalitions.pro_work.power"),
+        ("human_trafficking", "scenario.tipping_share"),
     ] {
         let s = Server::start(name);
         let _ = s.run("{}"); // warm up (font, page cache)
@@ -352,18 +354,26 @@ fn redraw_times_are_measured() {
             let mut wall = Vec::new();
             let mut server = Vec::new();
             for i in 0..3 {
+                let body = format!(
+                    r#"{{"set": ["{path}=0.{}"], "replicates": {r}, "seed": {}}}"#,
+                    5 + i,
+                    100 + i
+                );
                 let t0 = Instant::now();
-                let (st, v) = s.run(&format!(r#"{{"replicates": {r}, "seed": {}}}"#, 100 + i));
+                let (st, v) = s.run(&body);
                 wall.push(t0.elapsed().as_secs_f64() * 1000.0);
                 assert_eq!(st, 200, "{v}");
                 server.push(v["elapsed_ms"].as_f64().unwrap());
             }
             let worst = wall.iter().cloned().fold(0.0, f64::max);
             eprintln!(
-                "redraw {name:<18} {r:>2} replicate(s): server {:>7.1} ms, round trip {:>7.1} ms (worst of 3; target < {target} ms){}",
+                "redraw {name:<18} {r:>2} replicate(s): server {:>7.1} ms, round trip {:>7.1} ms (worst of 3; target < {target} ms)",
                 server.iter().cloned().fold(0.0, f64::max),
                 worst,
-                if worst < target { "" } else { "  ← SLOWER THAN THE TARGET" }
+            );
+            assert!(
+                worst < target,
+                "{name}, {r} replicate(s): a redraw took {worst:.0} ms, target < {target} ms"
             );
         }
     }
@@ -426,12 +436,15 @@ fn browser_page_redraws_when_a_coalition_power_changes() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
-    let s = Server::start("child_labour");
+    // The lesson of docs/in_class.md: the weaker coalition of drug_control gets more power.
+    let s = Server::start("drug_control");
     let target = root.join("target");
     std::fs::create_dir_all(&target).unwrap();
     let shot = target.join("serve-screenshot.png");
     let shot_compare = target.join("serve-screenshot-compare.png");
-    for p in [&shot, &shot_compare] {
+    // The picture of docs/img/serve.png (copy it there when the page changes).
+    let shot_tall = target.join("serve-screenshot-tall.png");
+    for p in [&shot, &shot_compare, &shot_tall] {
         let _ = std::fs::remove_file(p);
     }
     let o = std::process::Command::new("node")
@@ -440,10 +453,11 @@ fn browser_page_redraws_when_a_coalition_power_changes() {
         .args([
             "page_test.js",
             &s.url(),
-            "coalitions.pro_work.power",
-            "0.9",
+            "coalitions.harm_reduction_coalition.power",
+            "0.5",
             shot.to_str().unwrap(),
             shot_compare.to_str().unwrap(),
+            shot_tall.to_str().unwrap(),
         ])
         .output()
         .expect("run node");
@@ -451,6 +465,6 @@ fn browser_page_redraws_when_a_coalition_power_changes() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(o.status.success(), "browser test failed:\n{out}\n{err}");
     eprintln!("{out}");
-    assert!(shot.exists() && shot_compare.exists());
+    assert!(shot.exists() && shot_compare.exists() && shot_tall.exists());
     s.assert_alive();
 }

@@ -1,5 +1,6 @@
 // Headless-Chromium test of the `normlife serve` page, run by tests/serve.rs:
-//   node page_test.js URL CONTROL_PATH NEW_VALUE SCREENSHOT [SCREENSHOT_COMPARE]
+//   node page_test.js URL CONTROL_PATH NEW_VALUE SCREENSHOT [SCREENSHOT_COMPARE [TALL_SHOT]]
+// (TALL_SHOT: a 1400×1700 view with compare on, plots and summary: docs/img/serve.png.)
 // Loads the page, waits for the first run, changes one control (e.g. a coalition's
 // power), waits for the redraw and checks that the adoption plot and the event list
 // changed; turns "compare" on and checks the previous curves are overlaid; saves
@@ -10,7 +11,7 @@ const os = require("os");
 const path = require("path");
 const { chromium } = require("playwright-core");
 
-const [url, controlPath, newValue, shot, shotCompare] = process.argv.slice(2);
+const [url, controlPath, newValue, shot, shotCompare, tallShot] = process.argv.slice(2);
 const executablePath = process.env.NORMLIFE_CHROMIUM || "/usr/bin/chromium";
 
 function fail(msg) {
@@ -66,6 +67,13 @@ function fail(msg) {
     if (greyCurves < 3) fail(`compare is on but the overlay has ${greyCurves} curve(s)`);
     if ((await page.locator("#collisions .previous-below svg").count()) !== 1) fail("compare is on but the previous collision timeline is not shown");
     if (shotCompare) await page.screenshot({ path: shotCompare, fullPage: false });
+    const status = await page.innerText("#status");
+    console.log("browser test: after the change: " + status);
+    if (tallShot) {
+      await page.setViewportSize({ width: 1400, height: 1700 });
+      await page.screenshot({ path: tallShot, fullPage: false });
+      await page.setViewportSize({ width: 1400, height: 1000 });
+    }
 
     // A bad value shows the server's (the CLI's) message and keeps the last drawing.
     await field.fill("7");
