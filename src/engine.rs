@@ -33,8 +33,14 @@ pub enum Termination {
 /// Runs one replicate: `run` is the replicate (or sweep run) index; its seed derives
 /// from the scenario seed and the index.
 pub fn run(m: &Model, run: u64) -> RunResult {
+    let w = World::new(m, rng::run_seed(m.seed, run));
+    run_world(m, w, run)
+}
+
+/// Runs replicate `run` on its world, `World::new(m, rng::run_seed(m.seed, run))`, built
+/// by the caller (so set-up and stepping can be timed apart, as `benches/peers` does).
+pub fn run_world(m: &Model, mut w: World, run: u64) -> RunResult {
     let seed = rng::run_seed(m.seed, run);
-    let mut w = World::new(m, seed);
     let mut obs = Observer::new(m, &w, run);
     let mut keys = StepKeys::new(seed);
     let mut stats = vec![StepStats::default(); m.norms.len()];

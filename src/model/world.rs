@@ -296,12 +296,7 @@ impl World {
             let g = p.n;
             let mut buf = Vec::with_capacity(g);
             // Keys of the ids "{prefix}{j + 1}" without formatting each id.
-            let prefix = rng::id_key_prefix(&p.id_prefix);
-            let mut digits = [0u8; 20];
-            for j in 0..g {
-                w.key
-                    .push(rng::id_key_number(prefix, (j + 1) as u64, &mut digits));
-            }
+            rng::numbered_keys(&p.id_prefix, g as u64, &mut w.key);
             p.weight.sample_n(g, &mut prng, &mut buf);
             w.weight.extend(buf.iter().map(|x| x.max(1e-9)));
             p.threshold.sample_n(g, &mut prng, &mut buf);
@@ -368,12 +363,21 @@ impl World {
                 w.ew[kk * n + i] = w.weight[i] * bonus;
             }
             let mut tot = 0.0;
-            for i in 0..n {
-                let e = w.ew[kk * n + i];
-                tot += e;
-                let r = kk * nr + w.region[i] as usize;
-                w.n_reg[r] += 1;
-                w.ew_reg_total[r] += e;
+            if nr == 1 {
+                // One region: its totals are the system's (same sum, same order).
+                for i in 0..n {
+                    tot += w.ew[kk * n + i];
+                }
+                w.n_reg[kk] += n as i64;
+                w.ew_reg_total[kk] = tot;
+            } else {
+                for i in 0..n {
+                    let e = w.ew[kk * n + i];
+                    tot += e;
+                    let r = kk * nr + w.region[i] as usize;
+                    w.n_reg[r] += 1;
+                    w.ew_reg_total[r] += e;
+                }
             }
             w.ew_total[kk] = tot;
         }

@@ -179,6 +179,10 @@ impl Dist {
     /// `n` values: deterministic quantiles when asked for, otherwise random draws.
     pub fn sample_n<R: Rng>(&self, n: usize, rng: &mut R, out: &mut Vec<f64>) {
         out.clear();
+        if let Dist::Const(x) = *self {
+            out.resize(n, x); // no draws, as in the loop below
+            return;
+        }
         for i in 0..n {
             let q = (i as f64 + 0.5) / n as f64;
             let x = match *self {
