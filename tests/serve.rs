@@ -160,7 +160,7 @@ fn scenario_api_lists_controls_generated_from_the_file() {
                 &PathBuf::from(format!("scenarios/{name}.toml")),
                 None,
                 None,
-                &[set.clone()],
+                std::slice::from_ref(&set),
             );
             assert!(r.is_ok(), "{name}: --set {set}: {:?}", r.err());
         }

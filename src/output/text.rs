@@ -411,7 +411,7 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
                         }
                     }
                 }
-                causes.sort_by(|a, b| b.1.cmp(&a.1));
+                causes.sort_by_key(|c| std::cmp::Reverse(c.1));
                 let coalitions = promoters(m, kk);
                 out.push_str(&format!(
                     "It emerged {} (median), the first state adopting it {} in {} of {} replicates{}.\n",
@@ -649,8 +649,8 @@ fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
                 count(&mut answered, answerer(m, &e.actor));
             }
         }
-        by.sort_by(|x, y| y.1.cmp(&x.1));
-        answered.sort_by(|x, y| y.1.cmp(&x.1));
+        by.sort_by_key(|x| std::cmp::Reverse(x.1));
+        answered.sort_by_key(|x| std::cmp::Reverse(x.1));
         let steps = Stats::of(
             &act.iter()
                 .map(|x| x.collisions[ii].activated_step.map(|s| s as f64))
