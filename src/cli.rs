@@ -35,6 +35,15 @@ pub enum Command {
     },
     /// Lists the bundled scenarios with one line each.
     Scenarios,
+    /// The classroom page: a local web server (127.0.0.1 only) with controls generated
+    /// from the scenario, the plots, the events and the summary, redrawn on each change.
+    Serve {
+        /// The scenario file (or the name of a bundled scenario, e.g. `child_labour`).
+        scenario: PathBuf,
+        /// Port on 127.0.0.1 (0 picks a free port).
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+    },
     /// A parameter sweep with replicates: writes runs.csv (row by row), aggregate.csv and
     /// the plots the sweep file asks for (see docs/sweeps.md).
     Sweep(SweepArgs),
@@ -340,6 +349,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Run(a) => cmd_run(&a),
         Command::Check { file, set } => cmd_check(&file, &set),
         Command::Scenarios => cmd_scenarios(),
+        Command::Serve { scenario, port } => crate::serve::serve(&scenario, port),
         Command::Sweep(a) => cmd_sweep(&a),
         Command::Merge { out, shards } => cmd_merge(&out, &shards),
     }

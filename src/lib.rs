@@ -15,5 +15,6 @@ pub mod observe;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod serve;
 pub mod stats;
 pub mod sweep;

@@ -1,15 +1,20 @@
 //! `summary.txt`: a handful of plain sentences a student can read without the code,
-//! generated from the observations of the run(s), never canned.
+//! generated from the observations of the run(s), never canned. Per norm: where it stood
+//! at the start, when it emerged and through whom, when it tipped and at what share, when
+//! peer pressure took over, the treaty, the critical states, compliance versus formal
+//! adoption at the end. Per collision: who articulated it, in which forum, who took it
+//! up, how it ended. The classroom page (`normlife serve`) shows the same text.
 
 use super::tables::fmt_time;
 use crate::model::{Cause, Model};
-use crate::observe::RunResult;
+use crate::observe::{Event, Outcome, Row, RunResult};
 use crate::stats::{quantile, Stats};
 
 fn pct(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
 
+/// "in 1997.50" or "at step 23".
 fn when(m: &Model, step: f64) -> String {
     if m.has_years() {
         format!("in {}", fmt_time(m, step))
@@ -18,20 +23,45 @@ fn when(m: &Model, step: f64) -> String {
     }
 }
 
+/// "1997.50" or "step 23".
+fn time(m: &Model, step: f64) -> String {
+    if m.has_years() {
+        fmt_time(m, step)
+    } else {
+        format!("step {}", step.round() as i64)
+    }
+}
+
 fn cause_phrase(c: Cause) -> &'static str {
     match c {
         Cause::Domestic => "under domestic pressure",
         Cause::Persuasion => "persuaded by a coalition",
-        Cause::Socialization => "through socialization",
+        Cause::Socialization => "through socialization (peer pressure)",
         Cause::Initial => "from the start",
         Cause::Cluster => "through a neighbouring norm of its cluster",
         Cause::None => "",
     }
 }
 
+/// "a", "a and b", "a, b and c".
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [a] => a.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
     let mut out = String::new();
-    let n = m.n_states();
     let span = if m.has_years() {
         format!("{} to {}", fmt_time(m, 0.0), fmt_time(m, m.steps as f64))
     } else {
@@ -40,7 +70,7 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
     out.push_str(&format!(
         "Scenario \"{}\": {} states, {}, seed {}, {}.\n",
         m.name,
-        n,
+        m.n_states(),
         span,
         m.seed,
         if runs.len() == 1 {
@@ -55,6 +85,9 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
     if !m.description.trim().is_empty() {
         out.push_str(m.description.trim());
         out.push('\n');
+    }
+    if runs.is_empty() {
+        return out;
     }
     for (kk, norm) in m.norms.iter().enumerate() {
         out.push('\n');
@@ -72,7 +105,7 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
             ));
         }
         s.push_str(if norm.dominant {
-            ", dominant at the start.\n"
+            ", part of the dominant discourse at the start.\n"
         } else {
             ".\n"
         });
@@ -88,188 +121,265 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
     out
 }
 
-fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
-    if m.incompatibilities.is_empty() {
-        return "No norm collision was articulated (the scenario declares no incompatible norms).\n".into();
-    }
-    let mut out = String::new();
-    let r = runs.len();
-    for (ii, inc) in m.incompatibilities.iter().enumerate() {
-        let (a, b) = (&m.norms[inc.norms[0]].name, &m.norms[inc.norms[1]].name);
-        if r == 1 {
-            let c = &runs[0].collisions[ii];
-            match (c.articulated_step, c.activated_step) {
-                (None, _) => out.push_str(&format!("The collision between \"{a}\" and \"{b}\" was never articulated.\n")),
-                (Some(s), None) => out.push_str(&format!(
-                    "{} articulated the collision between \"{a}\" and \"{b}\" {} in {}, but no one took it up: it was not activated.\n",
-                    coalition_name(m, &c.articulated_by), when(m, s as f64), forum_name(m, &c.forum)
-                )),
-                (Some(s), Some(act)) => {
-                    let end = match (c.ended_step, c.outcome) {
-                        (Some(e), crate::observe::Outcome::Resolved) => format!(
-                            "it was resolved {} in favour of \"{}\"",
-                            when(m, e as f64),
-                            c.winner.map_or("?".to_string(), |k| m.norms[k].name.clone())
-                        ),
-                        (Some(e), crate::observe::Outcome::Compromised) => format!("it ended {} in a compromise that leaves the question to states", when(m, e as f64)),
-                        (Some(e), crate::observe::Outcome::Suppressed) => format!("the stronger side suppressed it {}", when(m, e as f64)),
-                        _ => "it was still open at the end".to_string(),
-                    };
-                    out.push_str(&format!(
-                        "{} articulated the collision between \"{a}\" and \"{b}\" {} in {}; it was activated {} (peak intensity {:.2}) and {end}. Other actors' positions moved {:.3} toward the invoked norm.\n",
-                        coalition_name(m, &c.articulated_by), when(m, s as f64), forum_name(m, &c.forum), when(m, act as f64), c.peak_intensity, c.position_shift
-                    ));
-                }
-            }
-        } else {
-            let act = runs
-                .iter()
-                .filter(|x| x.collisions[ii].activated_step.is_some())
-                .count();
-            let mut outcomes = String::new();
-            for o in crate::observe::Outcome::ALL {
-                let n = runs
-                    .iter()
-                    .filter(|x| {
-                        x.collisions[ii].activated_step.is_some() && x.collisions[ii].outcome == o
-                    })
-                    .count();
-                if n > 0 {
-                    outcomes.push_str(&format!(" {} {},", n, o.name()));
-                }
-            }
-            out.push_str(&format!(
-                "The collision between \"{a}\" and \"{b}\" was activated in {act} of {r} replicates{}.\n",
-                if act > 0 { format!(" (outcomes:{})", outcomes.trim_end_matches(',')) } else { String::new() }
-            ));
-        }
-    }
-    out
+/// The row of norm `kk` at `step` (step 0: the start), if recorded.
+fn row_at(r: &RunResult, kk: usize, step: u32) -> Option<&Row> {
+    r.rows.iter().find(|x| x.step == step && x.norm == kk)
 }
 
-fn coalition_name(m: &Model, id: &str) -> String {
+fn last_row(r: &RunResult, kk: usize) -> Option<&Row> {
+    r.rows.iter().rev().find(|x| x.norm == kk)
+}
+
+/// The coalitions promoting norm `kk`, by name.
+fn promoters(m: &Model, kk: usize) -> Vec<String> {
     m.coalitions
         .iter()
-        .find(|c| c.id == id)
-        .map_or(id.to_string(), |c| c.name.clone())
-}
-
-fn forum_name(m: &Model, id: &str) -> String {
-    m.forums
-        .iter()
-        .find(|f| f.id == id)
-        .map_or(id.to_string(), |f| f.name.clone())
+        .filter(|c| c.norms.contains(&kk))
+        .map(|c| the(&c.name))
+        .collect()
 }
 
 fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
     let o = &r.norms[kk];
-    let n = m.n_states();
-    let coalitions: Vec<&str> = m
-        .coalitions
-        .iter()
-        .filter(|c| c.norms.contains(&kk))
-        .map(|c| c.name.as_str())
-        .collect();
-    if let Some((t, who, cause)) = o.first_adopters.first() {
-        let others: Vec<String> = o.first_adopters[1..]
-            .iter()
-            .map(|(t, w, _)| format!("{w} ({})", fmt_time(m, *t as f64)))
-            .collect();
-        out.push_str(&format!(
-            "It emerged {} when {who} adopted it {}{}{}.\n",
-            when(m, *t as f64),
-            cause_phrase(*cause),
-            if others.is_empty() {
-                String::new()
-            } else {
-                format!("; next came {}", others.join(", "))
-            },
-            if coalitions.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    ", with {} lobbying as norm entrepreneurs",
-                    coalitions.join(" and ")
-                )
-            }
-        ));
+    let start = row_at(r, kk, 0);
+    let init = start.map_or(0, |x| x.adopters);
+    let init_w = start.map_or(0.0, |x| x.weighted_share);
+    let coalitions = promoters(m, kk);
+    let lobby = if coalitions.is_empty() {
+        String::new()
     } else {
-        out.push_str("No state adopted it during the run.\n");
+        format!(
+            ", with {} lobbying for it as norm entrepreneur{}",
+            and_list(&coalitions),
+            if coalitions.len() > 1 { "s" } else { "" }
+        )
+    };
+    let others = |skip: usize| -> String {
+        let v: Vec<String> = o.first_adopters[skip..]
+            .iter()
+            .map(|(t, w, _)| format!("{w} ({})", time(m, *t as f64)))
+            .collect();
+        if v.is_empty() {
+            String::new()
+        } else {
+            format!("; next came {}", v.join(", "))
+        }
+    };
+
+    // Emergence: through whom, when (or before the run).
+    if init > 0 {
+        out.push_str(&format!(
+            "At the start {} of {} states already held it ({} of normative weight): it had emerged before the run.\n",
+            init,
+            start.map_or(m.n_states() as i64, |x| x.states),
+            pct(init_w)
+        ));
+        match o.first_adopters.first() {
+            Some((t, who, cause)) => out.push_str(&format!(
+                "During the run {who} was the first to adopt it, {} {}{}{lobby}.\n",
+                when(m, *t as f64),
+                cause_phrase(*cause),
+                others(1)
+            )),
+            None => out.push_str(&format!(
+                "No further state adopted it during the run{lobby}.\n"
+            )),
+        }
+    } else {
+        match o.first_adopters.first() {
+            Some((t, who, cause)) => out.push_str(&format!(
+                "It emerged {} when {who} adopted it {}{}{lobby}.\n",
+                when(m, *t as f64),
+                cause_phrase(*cause),
+                others(1)
+            )),
+            None => out.push_str(&format!("No state adopted it: it never emerged{lobby}.\n")),
+        }
     }
+
+    // Tipping point.
     match o.tipping {
         Some(t) => out.push_str(&format!(
-            "It tipped {} (step {}), when {} of the states ({} of normative weight) had adopted.\n",
+            "It tipped {}, when {} of the states ({} of normative weight) had adopted it; the tipping share is {} of normative weight.\n",
             when(m, t.step as f64),
-            t.step,
             pct(t.counted_share),
-            pct(t.weighted_share)
-        )),
-        None => out.push_str(&format!(
-            "It never crossed the tipping share of {} of normative weight.\n",
+            pct(t.weighted_share),
             pct(m.tipping_share)
         )),
+        None if init_w >= m.tipping_share => out.push_str(&format!(
+            "It was above the tipping share ({} of normative weight) from the start, so this run shows no tipping point.\n",
+            pct(m.tipping_share)
+        )),
+        None => {
+            let peak = r
+                .rows
+                .iter()
+                .filter(|x| x.norm == kk)
+                .map(|x| x.weighted_share)
+                .fold(0.0, f64::max);
+            let (p, t) = if pct(peak) == pct(m.tipping_share) {
+                (
+                    format!("{:.1}%", 100.0 * peak),
+                    format!("{:.1}%", 100.0 * m.tipping_share),
+                )
+            } else {
+                (pct(peak), pct(m.tipping_share))
+            };
+            out.push_str(&format!(
+                "It never reached the tipping share of {t} of normative weight (it peaked at {p}): no tipping point.\n"
+            ))
+        }
     }
+
+    // Who drove adoption: domestic pressure and persuasion, then peer pressure.
     let b = o.before_regime;
-    let before_total = b[2] + b[3] + b[4];
+    let before_total = b[2] + b[3] + b[4] + b[5];
+    let cluster = |n: u64| {
+        if n > 0 {
+            format!(", {n} through a neighbouring norm of its cluster")
+        } else {
+            String::new()
+        }
+    };
     match o.regime_change {
         Some(rc) => {
             let a = o.after_regime;
-            let after_total = a[2] + a[3] + a[4];
-            out.push_str(&format!(
-                "From {} peer pressure took over: before then {} of {} adoptions came from domestic movements and {} from persuasion; afterwards {} of {} came from socialization (counted share at the change: {}).\n",
-                when(m, rc.step as f64).trim_start_matches("in ").trim_start_matches("at "),
-                b[2], before_total, b[3], a[4], after_total, pct(rc.counted_share)
-            ));
+            let after_total = a[2] + a[3] + a[4] + a[5];
+            let since = when(m, rc.step as f64);
+            let since = since.trim_start_matches("in ").trim_start_matches("at ");
+            if before_total > 0 {
+                out.push_str(&format!(
+                    "From {since} on peer pressure drove adoption: before then {} of {} adoptions came from domestic movements and {} from persuasion{}; afterwards {} of {} came from socialization ({} of the states had adopted it by then).\n",
+                    b[2], before_total, b[3], cluster(b[5]), a[4], after_total, pct(rc.counted_share)
+                ));
+            } else {
+                out.push_str(&format!(
+                    "From {since} on peer pressure drove adoption: {} of the {} adoptions since then came from socialization.\n",
+                    a[4], after_total
+                ));
+            }
         }
+        None if before_total == 0 => {}
+        None if before_total == 1 => {
+            let only = if b[2] == 1 {
+                "domestic movements"
+            } else if b[3] == 1 {
+                "persuasion by a coalition"
+            } else if b[4] == 1 {
+                "socialization (peer pressure)"
+            } else {
+                "a neighbouring norm of its cluster"
+            };
+            out.push_str(&format!(
+                "Its only adoption during the run came from {only}.\n"
+            ))
+        }
+        None if b[4] == before_total => out.push_str(&format!(
+            "All {before_total} of its adoptions during the run came from socialization (peer pressure), none from domestic movements or persuasion.\n"
+        )),
+        None if b[4] > b[2] + b[3] + b[5] => out.push_str(&format!(
+            "Most of its {} adoptions during the run came from socialization (peer pressure): {} of them, against {} from domestic movements and {} from persuasion{}.\n",
+            before_total, b[4], b[2], b[3], cluster(b[5])
+        )),
         None => out.push_str(&format!(
-            "Socialization never overtook domestic pressure and persuasion ({} domestic, {} persuasion, {} socialization adoptions).\n",
-            b[2], b[3], b[4]
+            "Peer pressure never took over: of its {} adoptions during the run, {} came from domestic movements, {} from persuasion and {} from socialization{}.\n",
+            before_total, b[2], b[3], b[4], cluster(b[5])
         )),
     }
     if let Some(f) = o.fastest_refined {
-        out.push_str(&format!(
-            "Adoption was fastest around {}.\n",
-            fmt_time(m, f)
-        ));
+        out.push_str(&format!("Adoption was fastest around {}.\n", time(m, f)));
     }
+
+    // The treaty.
+    if let Some(tr) = &m.norms[kk].treaty {
+        match (o.treaty_opened_step, o.entry_into_force_step) {
+            (Some(op), Some(e)) => out.push_str(&format!(
+                "Its treaty opened for signature {} and entered into force {}, after {} ratifications.\n",
+                when(m, op as f64),
+                when(m, e as f64),
+                tr.entry_into_force
+            )),
+            (Some(op), None) => out.push_str(&format!(
+                "Its treaty opened for signature {} but had not entered into force by the end ({} ratifications needed).\n",
+                when(m, op as f64),
+                tr.entry_into_force
+            )),
+            (None, _) => out.push_str("Its treaty did not open for signature during the run.\n"),
+        }
+    }
+
+    // Critical states.
     if !o.critical.is_empty() {
-        let list: Vec<String> = o
+        let during: Vec<String> = o
             .critical
             .iter()
-            .take(10)
-            .map(|(name, step)| match step {
-                Some(0) => format!("{name} (from the start)"),
-                Some(s) => format!("{name} ({})", fmt_time(m, *s as f64)),
-                None => format!("{name} (never)"),
+            .filter_map(|(name, s)| match s {
+                Some(s) if *s > 0 => Some(format!("{name} ({})", time(m, *s as f64))),
+                _ => None,
             })
             .collect();
+        let from_start: Vec<String> = o
+            .critical
+            .iter()
+            .filter(|(_, s)| *s == Some(0))
+            .map(|(n, _)| n.clone())
+            .collect();
+        let never: Vec<String> = o
+            .critical
+            .iter()
+            .filter(|(_, s)| s.is_none())
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut parts = Vec::new();
+        if !during.is_empty() {
+            parts.push(format!("{} adopted it during the run", and_list(&during)));
+        }
+        if !from_start.is_empty() {
+            parts.push(format!("{} held it from the start", and_list(&from_start)));
+        }
+        if !never.is_empty() {
+            parts.push(format!("{} never adopted it", and_list(&never)));
+        }
         out.push_str(&format!(
-            "Critical states and when they adopted: {}{}.\n",
-            list.join(", "),
-            if o.critical.len() > 10 { ", …" } else { "" }
+            "Of the states the scenario marks as critical, {}.\n",
+            parts.join("; ")
         ));
     }
+
+    // The end: formal adoption versus practice.
+    let n_end = last_row(r, kk).map_or(m.n_states() as i64, |x| x.states);
     out.push_str(&format!(
-        "At the end {} of {} states had adopted ({} of normative weight), stage: {}. Compliance averaged {:.2} and internalization {:.2}: {}.\n",
+        "At the end {} of {} states had adopted it ({} of normative weight) and {}. Compliance averaged {} and internalization {}: {}.\n",
         o.final_adopters,
-        n,
+        n_end,
         pct(o.final_weighted_share),
-        o.final_stage.name(),
-        o.final_compliance,
-        o.final_internalization,
+        stage_phrase(o.final_stage.name()),
+        pct(o.final_compliance),
+        pct(o.final_internalization),
         gap_phrase(o.final_weighted_share, o.final_compliance)
     ));
 }
 
+fn stage_phrase(stage: &str) -> String {
+    if stage == "stalled" {
+        "its curve had stalled".into()
+    } else {
+        format!("it was in the {stage} stage")
+    }
+}
+
+/// Formal adoption (share of normative weight) against compliance (weighted mean).
 fn gap_phrase(adopted: f64, compliance: f64) -> String {
     let gap = adopted - compliance;
-    if gap > 0.15 {
-        format!(
-            "formal adoption outruns practice by {:.0} points",
-            100.0 * gap
-        )
+    let points = (100.0 * gap.abs()).round();
+    if adopted < 0.05 && compliance < 0.05 {
+        "almost no state had adopted or followed it".into()
+    } else if gap >= 0.05 {
+        format!("practice lags behind formal adoption by {points:.0} points (states adopt it without fully complying)")
+    } else if gap <= -0.05 {
+        format!("practice runs {points:.0} points ahead of formal adoption (states comply without having adopted it)")
     } else {
-        "practice has largely caught up with formal adoption".into()
+        "practice has caught up with formal adoption".into()
     }
 }
 
@@ -279,6 +389,46 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
         let v: Vec<Option<f64>> = runs.iter().map(f).collect();
         Stats::of(&v)
     };
+    let init = med(&|x| row_at(x, kk, 0).map(|s| s.adopters as f64));
+    let init_w = med(&|x| row_at(x, kk, 0).map(|s| s.weighted_share));
+    if init.median.unwrap_or(0.0) > 0.0 {
+        out.push_str(&format!(
+            "At the start a median {:.0} states already held it ({} of normative weight): it had emerged before the run.\n",
+            init.median.unwrap_or(0.0),
+            pct(init_w.median.unwrap_or(0.0))
+        ));
+    } else {
+        let first = med(&|x| x.norms[kk].first_adopters.first().map(|f| f.0 as f64));
+        match first.median {
+            Some(md) => {
+                // The most frequent way in of the first adopter.
+                let mut causes: Vec<(Cause, usize)> = Vec::new();
+                for x in runs {
+                    if let Some((_, _, c)) = x.norms[kk].first_adopters.first() {
+                        match causes.iter_mut().find(|(k, _)| k == c) {
+                            Some(e) => e.1 += 1,
+                            None => causes.push((*c, 1)),
+                        }
+                    }
+                }
+                causes.sort_by_key(|c| std::cmp::Reverse(c.1));
+                let coalitions = promoters(m, kk);
+                out.push_str(&format!(
+                    "It emerged {} (median), the first state adopting it {} in {} of {} replicates{}.\n",
+                    when(m, md),
+                    cause_phrase(causes[0].0),
+                    causes[0].1,
+                    r - first.null_count,
+                    if coalitions.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", with {} lobbying for it", and_list(&coalitions))
+                    }
+                ));
+            }
+            None => out.push_str(&format!("No state adopted it in any of {r} replicates.\n")),
+        }
+    }
     let tip = med(&|x| x.norms[kk].tipping.map(|t| t.step as f64));
     let tipped = r - tip.null_count;
     match tip.median {
@@ -292,29 +442,373 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
                 v
             };
             out.push_str(&format!(
-                "It tipped in {tipped} of {r} replicates, median {} (10–90%: {} to {}), at a median counted share of {}.\n",
-                when(m, md).trim_start_matches("in "),
-                fmt_time(m, tip.p10.unwrap_or(md)),
-                fmt_time(m, tip.p90.unwrap_or(md)),
+                "It tipped in {tipped} of {r} replicates, median {} (10–90%: {} to {}), when a median {} of the states had adopted it.\n",
+                time(m, md),
+                time(m, tip.p10.unwrap_or(md)),
+                time(m, tip.p90.unwrap_or(md)),
                 pct(quantile(&shares, 0.5))
             ));
         }
-        None => out.push_str(&format!("It never tipped in any of {r} replicates.\n")),
+        None if init_w.min.unwrap_or(0.0) >= m.tipping_share => out.push_str(&format!(
+            "It was above the tipping share ({} of normative weight) from the start in every replicate: no tipping point.\n",
+            pct(m.tipping_share)
+        )),
+        None => out.push_str(&format!(
+            "It never reached the tipping share of {} in any of {r} replicates.\n",
+            pct(m.tipping_share)
+        )),
     }
     let rc = med(&|x| x.norms[kk].regime_change.map(|t| t.counted_share));
     if let Some(md) = rc.median {
         out.push_str(&format!(
-            "Socialization overtook domestic pressure and persuasion in {} of {r} replicates, at a median counted share of {}.\n",
+            "Peer pressure (socialization) overtook domestic pressure and persuasion in {} of {r} replicates, when a median {} of the states had adopted it.\n",
             r - rc.null_count,
             pct(md)
         ));
     }
-    let fa = med(&|x| Some(x.norms[kk].final_weighted_share));
-    let fc = med(&|x| Some(x.norms[kk].final_compliance));
+    if let Some(tr) = &m.norms[kk].treaty {
+        let eif = med(&|x| x.norms[kk].entry_into_force_step.map(|s| s as f64));
+        match eif.median {
+            Some(md) => out.push_str(&format!(
+                "Its treaty entered into force ({} ratifications) in {} of {r} replicates, median {}.\n",
+                tr.entry_into_force,
+                r - eif.null_count,
+                time(m, md)
+            )),
+            None => out.push_str(&format!(
+                "Its treaty never entered into force ({} ratifications needed).\n",
+                tr.entry_into_force
+            )),
+        }
+    }
+    let crit = &runs[0].norms[kk].critical;
+    if !crit.is_empty() {
+        let mut usually = Vec::new();
+        let mut rarely = Vec::new();
+        for (i, (name, _)) in crit.iter().enumerate() {
+            let n = runs
+                .iter()
+                .filter(|x| x.norms[kk].critical.get(i).is_some_and(|c| c.1.is_some()))
+                .count();
+            if 2 * n > r {
+                usually.push(format!("{name} ({n} of {r})"));
+            } else {
+                rarely.push(format!("{name} ({n} of {r})"));
+            }
+        }
+        let mut parts = Vec::new();
+        if !usually.is_empty() {
+            parts.push(format!(
+                "{} adopted it in most replicates",
+                and_list(&usually)
+            ));
+        }
+        if !rarely.is_empty() {
+            parts.push(format!("{} in few or none", and_list(&rarely)));
+        }
+        out.push_str(&format!(
+            "Of the states the scenario marks as critical, {}.\n",
+            parts.join("; ")
+        ));
+    }
+    let fa = med(&|x| Some(x.norms[kk].final_weighted_share))
+        .median
+        .unwrap_or(0.0);
+    let fc = med(&|x| Some(x.norms[kk].final_compliance))
+        .median
+        .unwrap_or(0.0);
+    let fi = med(&|x| Some(x.norms[kk].final_internalization))
+        .median
+        .unwrap_or(0.0);
     out.push_str(&format!(
-        "At the end a median {} of normative weight had adopted, with compliance {:.2}: {}.\n",
-        pct(fa.median.unwrap_or(0.0)),
-        fc.median.unwrap_or(0.0),
-        gap_phrase(fa.median.unwrap_or(0.0), fc.median.unwrap_or(0.0))
+        "At the end a median {} of normative weight had adopted it; compliance was {} and internalization {}: {}.\n",
+        pct(fa),
+        pct(fc),
+        pct(fi),
+        gap_phrase(fa, fc)
     ));
+}
+
+/// The events of collision `id` (their detail starts with "id:").
+fn collision_events<'a>(r: &'a RunResult, id: &str) -> Vec<&'a Event> {
+    r.events
+        .iter()
+        .filter(|e| {
+            e.kind.starts_with("collision_")
+                && e.detail
+                    .strip_prefix(id)
+                    .is_some_and(|rest| rest.starts_with(':'))
+        })
+        .collect()
+}
+
+/// Who took a collision up: a coalition's name, or "member states".
+fn answerer(m: &Model, actor: &str) -> String {
+    if m.coalitions.iter().any(|c| c.id == actor) {
+        coalition_name(m, actor)
+    } else if actor.is_empty() {
+        "member states".into()
+    } else {
+        actor.to_string()
+    }
+}
+
+fn ending(m: &Model, e: &Event) -> String {
+    let at = when(m, e.step as f64);
+    let what = e.detail.split_once(": ").map_or("", |x| x.1);
+    if let Some(w) = what.strip_prefix("resolved in favour of ") {
+        let name = m
+            .norms
+            .iter()
+            .find(|n| n.id == w)
+            .map_or(w.to_string(), |n| n.name.clone());
+        format!(
+            "it was resolved {at} in favour of \"{name}\", which now ranks above the other norm"
+        )
+    } else if what.starts_with("compromised") {
+        format!("it ended {at} in a compromise that leaves the question to states")
+    } else if what.starts_with("suppressed") {
+        format!("the stronger side suppressed it {at}")
+    } else {
+        format!("it ended {at} ({what})")
+    }
+}
+
+fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
+    if m.incompatibilities.is_empty() {
+        return "No norm collision was possible: the scenario declares no incompatible norms.\n"
+            .into();
+    }
+    let mut out = String::new();
+    let r = runs.len();
+    for (ii, inc) in m.incompatibilities.iter().enumerate() {
+        let (a, b) = (&m.norms[inc.norms[0]].name, &m.norms[inc.norms[1]].name);
+        if r == 1 {
+            out.push_str(&one_collision(m, &runs[0], ii));
+            continue;
+        }
+        let act: Vec<&RunResult> = runs
+            .iter()
+            .filter(|x| x.collisions[ii].activated_step.is_some())
+            .collect();
+        let art = runs
+            .iter()
+            .filter(|x| x.collisions[ii].articulated_step.is_some())
+            .count();
+        if act.is_empty() {
+            out.push_str(&format!(
+                "The collision between \"{a}\" and \"{b}\" was articulated in {art} of {r} replicates but activated in none.\n"
+            ));
+            continue;
+        }
+        let mut outcomes = Vec::new();
+        for o in Outcome::ALL {
+            let these: Vec<&&RunResult> = act
+                .iter()
+                .filter(|x| x.collisions[ii].outcome == o)
+                .collect();
+            if these.is_empty() {
+                continue;
+            }
+            let mut w = format!("{} {}", these.len(), o.name());
+            if o == Outcome::Resolved {
+                let first = these
+                    .iter()
+                    .filter(|x| x.collisions[ii].winner == Some(inc.norms[0]))
+                    .count();
+                let k = if 2 * first >= these.len() { 0 } else { 1 };
+                let n = if k == 0 { first } else { these.len() - first };
+                w.push_str(&format!(
+                    " ({n} in favour of \"{}\")",
+                    m.norms[inc.norms[k]].name
+                ));
+            }
+            outcomes.push(w);
+        }
+        let count = |v: &mut Vec<(String, usize)>, k: String| match v.iter_mut().find(|e| e.0 == k)
+        {
+            Some(e) => e.1 += 1,
+            None => v.push((k, 1)),
+        };
+        // The most frequent articulating coalition and forum, and who took it up.
+        let mut by: Vec<(String, usize)> = Vec::new();
+        let mut answered: Vec<(String, usize)> = Vec::new();
+        for x in &act {
+            let evs = collision_events(x, &inc.id);
+            if let Some(e) = evs.iter().find(|e| e.kind == "collision_articulated") {
+                count(
+                    &mut by,
+                    format!(
+                        "{} in {}",
+                        coalition_name(m, &e.actor),
+                        forum_name(m, &e.forum)
+                    ),
+                );
+            }
+            if let Some(e) = evs.iter().find(|e| e.kind == "collision_activated") {
+                count(&mut answered, answerer(m, &e.actor));
+            }
+        }
+        by.sort_by_key(|x| std::cmp::Reverse(x.1));
+        answered.sort_by_key(|x| std::cmp::Reverse(x.1));
+        let steps = Stats::of(
+            &act.iter()
+                .map(|x| x.collisions[ii].activated_step.map(|s| s as f64))
+                .collect::<Vec<_>>(),
+        );
+        let mut line = format!(
+            "The collision between \"{a}\" and \"{b}\" was articulated in {art} of {r} replicates and activated in {} (median {})",
+            act.len(),
+            time(m, steps.median.unwrap_or(0.0)),
+        );
+        if let Some((k, n)) = by.first() {
+            line.push_str(&format!(", articulated first by {k} in {n} of them"));
+        }
+        if let Some((k, n)) = answered.first() {
+            line.push_str(&format!(" and taken up by {k} in {n}"));
+        }
+        line.push_str(&format!("; outcomes: {}.\n", and_list(&outcomes)));
+        out.push_str(&line);
+    }
+    out
+}
+
+/// The story of one collision in one run.
+fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
+    let inc = &m.incompatibilities[ii];
+    let (a, b) = (&m.norms[inc.norms[0]].name, &m.norms[inc.norms[1]].name);
+    let c = &r.collisions[ii];
+    let evs = collision_events(r, &inc.id);
+    let crowded = evs
+        .iter()
+        .filter(|e| e.kind == "collision_crowded_out")
+        .count();
+    let crowded_note = match crowded {
+        0 => String::new(),
+        1 => " (once there was no room for it on the agenda)".into(),
+        n => format!(" ({n} times there was no room for it on the agenda)"),
+    };
+    let Some(s) = c.articulated_step else {
+        return format!(
+            "No coalition articulated the collision between \"{a}\" and \"{b}\": it stayed latent.\n"
+        );
+    };
+    // Who articulated it first (the events; the record keeps the latest articulator),
+    // and who else raised it.
+    let arts: Vec<&&Event> = evs
+        .iter()
+        .filter(|e| e.kind == "collision_articulated")
+        .collect();
+    let (by, at, forum) = match arts.first() {
+        Some(e) => (e.actor.as_str(), e.step, e.forum.as_str()),
+        None => (c.articulated_by.as_str(), s, c.forum.as_str()),
+    };
+    let mut out = format!(
+        "{} articulated the collision between \"{a}\" and \"{b}\" {} in {}",
+        capitalize(&coalition_name(m, by)),
+        when(m, at as f64),
+        forum_name(m, forum)
+    );
+    let mut also: Vec<String> = Vec::new();
+    for e in &arts {
+        if e.actor != by
+            && !also
+                .iter()
+                .any(|x| x.starts_with(&coalition_name(m, &e.actor)))
+        {
+            also.push(format!(
+                "{} {}",
+                coalition_name(m, &e.actor),
+                when(m, e.step as f64)
+            ));
+        }
+    }
+    if !also.is_empty() {
+        out.push_str(&format!("; {} raised it too", and_list(&also)));
+    }
+    if c.activated_step.is_none() {
+        out.push_str(&format!(
+            ", but no one took it up: it was never activated{crowded_note}.\n"
+        ));
+        return out;
+    }
+    out.push_str(&format!("{crowded_note}.\n"));
+    // Activations and endings, in order.
+    let mut story: Vec<String> = Vec::new();
+    let mut invoked = None;
+    let mut first = true;
+    for e in &evs {
+        match e.kind {
+            "collision_activated" => {
+                invoked = invoked.or(e.norm);
+                story.push(format!(
+                    "{} {} when {} answered",
+                    if first {
+                        "it was activated"
+                    } else {
+                        "it was activated again"
+                    },
+                    when(m, e.step as f64),
+                    answerer(m, &e.actor)
+                ));
+                first = false;
+            }
+            "collision_ended" if !first => story.push(ending(m, e)),
+            _ => {}
+        }
+    }
+    if c.outcome == Outcome::Open || c.ended_step.is_none() {
+        story.push("it was still open at the end of the run".into());
+    }
+    let story = if story.len() > 2 {
+        story.join("; ")
+    } else {
+        and_list(&story)
+    };
+    out.push_str(&capitalize(&story));
+    out.push_str(&format!(
+        ". At its height the debate reached an intensity of {:.2} (on a scale from 0 to 1).",
+        c.peak_intensity
+    ));
+    if let Some(k) = invoked {
+        let shift = c.position_shift;
+        let size = if shift.abs() < 0.01 {
+            "barely"
+        } else if shift.abs() < 0.05 {
+            "slightly"
+        } else {
+            "clearly"
+        };
+        out.push_str(&format!(
+            " Other actors' positions moved {size} {} \"{}\", the norm invoked ({:+.3}).",
+            if shift >= 0.0 { "toward" } else { "away from" },
+            m.norms[k].name,
+            shift
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// "the X" (names of coalitions and forums are common nouns: "Harm reduction coalition").
+fn the(name: &str) -> String {
+    if name.starts_with("the ") || name.starts_with("The ") {
+        name.to_string()
+    } else {
+        format!("the {name}")
+    }
+}
+
+fn coalition_name(m: &Model, id: &str) -> String {
+    m.coalitions
+        .iter()
+        .find(|c| c.id == id)
+        .map_or(id.to_string(), |c| the(&c.name))
+}
+
+fn forum_name(m: &Model, id: &str) -> String {
+    m.forums
+        .iter()
+        .find(|f| f.id == id)
+        .map_or(id.to_string(), |f| the(&f.name))
 }
