@@ -331,6 +331,7 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
                     st.forum = Some(fi);
                     if st.articulated_step.is_none() {
                         st.articulated_step = Some(t);
+                        st.first_articulated_by = Some(ci);
                     }
                     events.push(Event {
                         step: t,

@@ -129,7 +129,10 @@ pub struct CollisionState {
     pub phase: Phase,
     pub intensity: f64,
     pub forum: Option<usize>,
+    /// The coalition whose articulation is current (its frame drives the feedback).
     pub articulated_by: Option<usize>,
+    /// The coalition that articulated it first (reported in summaries).
+    pub first_articulated_by: Option<usize>,
     /// The norm invoked by the articulating coalition (0 or 1: index into the pair).
     pub invoked: usize,
     pub articulated_step: Option<u32>,
@@ -150,6 +153,7 @@ impl CollisionState {
             intensity: 0.0,
             forum: None,
             articulated_by: None,
+            first_articulated_by: None,
             invoked: 0,
             articulated_step: None,
             activated_step: None,

@@ -499,7 +499,7 @@ impl Observer {
                     outcome: c.outcome.unwrap_or(Outcome::Open),
                     winner: c.winner,
                     articulated_by: c
-                        .articulated_by
+                        .first_articulated_by
                         .map_or(String::new(), |x| m.coalitions[x].id.clone()),
                     peak_intensity: c.peak,
                     intensity: std::mem::take(&mut self.coll_intensity[ii]),

@@ -693,7 +693,7 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
             "No coalition articulated the collision between \"{a}\" and \"{b}\": it stayed latent.\n"
         );
     };
-    // Who articulated it first (the events; the record keeps the latest articulator),
+    // Who articulated it first (from the events, which also give the step and forum),
     // and who else raised it.
     let arts: Vec<&&Event> = evs
         .iter()
