@@ -15,7 +15,7 @@ use crate::observe::{Event, Observer, RunResult, StepStats};
 use crate::rng::{self, StepKeys};
 
 mod fast;
-use fast::uniform_step;
+use fast::{uniform_step, Hazard};
 pub use fast::{FastPath, FastState};
 
 /// Why a run stopped.
@@ -418,28 +418,16 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
                 } else {
                     (h_dom, h_per, h_soc, h_clu)
                 };
-                let total = h_dom + h_per + h_soc + h_clu;
-                if total > 0.0 {
+                let h = Hazard {
+                    dom: h_dom,
+                    per: h_per,
+                    soc: h_soc,
+                    total: h_dom + h_per + h_soc + h_clu,
+                };
+                if h.total > 0.0 {
                     let u = rng::draw(k.adopt, w.key[i], kk as u64);
-                    if u < total {
-                        let cause = if u < h_dom {
-                            Cause::Domestic
-                        } else if u < h_dom + h_per {
-                            Cause::Persuasion
-                        } else if u < h_dom + h_per + h_soc {
-                            Cause::Socialization
-                        } else {
-                            Cause::Cluster
-                        };
-                        w.adopted[x] = true;
-                        w.adopted_step[x] = t as i32;
-                        w.cause[x] = cause as u8;
-                        w.changed_step[x] = t;
-                        w.changes.push((i as u32, kk as u16, true));
-                        st.new[cause as usize] += 1;
-                        if log_events {
-                            events.push(Event::new(t, "adopted", kk, i, cause.name()));
-                        }
+                    if u < h.total {
+                        record_adoption(w, i, kk, t, h.cause(u), st, events, log_events);
                         cnt += 1;
                         wa += w.weight[i];
                     }
@@ -526,6 +514,32 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
         st.parties = w.parties[kk];
     }
     collisions::shift_positions(m, w);
+}
+
+/// Records that state `i` adopted norm `kk` in step `t` for `cause`: its cells, the
+/// change to apply after the loop, the step's tallies and (if logged) the event.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn record_adoption(
+    w: &mut World,
+    i: usize,
+    kk: usize,
+    t: u32,
+    cause: Cause,
+    st: &mut StepStats,
+    events: &mut Vec<Event>,
+    log_events: bool,
+) {
+    let x = kk * w.n + i;
+    w.adopted[x] = true;
+    w.adopted_step[x] = t as i32;
+    w.cause[x] = cause as u8;
+    w.changed_step[x] = t;
+    w.changes.push((i as u32, kk as u16, true));
+    st.new[cause as usize] += 1;
+    if log_events {
+        events.push(Event::new(t, "adopted", kk, i, cause.name()));
+    }
 }
 
 /// Applies this step's adoption changes to the frozen aggregates, all at once.

@@ -60,6 +60,23 @@ pub struct Hazard {
     pub total: f64,
 }
 
+impl Hazard {
+    /// The cause of an adoption drawn at `u` < `total`: the hazards partition [0, total)
+    /// in the order domestic, persuasion, socialization, cluster.
+    #[inline(always)]
+    pub fn cause(&self, u: f64) -> Cause {
+        if u < self.dom {
+            Cause::Domestic
+        } else if u < self.dom + self.per {
+            Cause::Persuasion
+        } else if u < self.dom + self.per + self.soc {
+            Cause::Socialization
+        } else {
+            Cause::Cluster
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FastPath {
     Full,
@@ -342,24 +359,7 @@ pub fn uniform_step(
             if w.present[i] && !w.defected[x] {
                 let u = rng::draw(k.adopt, w.key[i], salt);
                 if u < h.total {
-                    let cause = if u < h.dom {
-                        Cause::Domestic
-                    } else if u < h.dom + h.per {
-                        Cause::Persuasion
-                    } else if u < h.dom + h.per + h.soc {
-                        Cause::Socialization
-                    } else {
-                        Cause::Cluster
-                    };
-                    w.adopted[x] = true;
-                    w.adopted_step[x] = t as i32;
-                    w.cause[x] = cause as u8;
-                    w.changed_step[x] = t;
-                    w.changes.push((i as u32, kk as u16, true));
-                    st.new[cause as usize] += 1;
-                    if log_events {
-                        events.push(Event::new(t, "adopted", kk, i, cause.name()));
-                    }
+                    super::record_adoption(w, i, kk, t, h.cause(u), st, events, log_events);
                     continue;
                 }
             }
