@@ -5,7 +5,7 @@
 mod common;
 
 use normlife::observe::Outcome;
-use normlife::output::tables::fmt_time;
+use normlife::output::text::fmt_date;
 use normlife::output::text::summary_text;
 
 fn pct(x: f64) -> String {
@@ -40,13 +40,13 @@ fn every_sentence_follows_the_observations() {
             } else if let Some((t, who, _)) = o.first_adopters.first() {
                 has(&format!(
                     "It emerged in {} when {who} adopted it",
-                    fmt_time(m, *t as f64)
+                    fmt_date(m, *t as f64)
                 ));
             }
             match o.tipping {
                 Some(t) => has(&format!(
                     "It tipped in {}, when {} of the states ({} of normative weight)",
-                    fmt_time(m, t.step as f64),
+                    fmt_date(m, t.step as f64),
                     pct(t.counted_share),
                     pct(t.weighted_share)
                 )),
@@ -92,7 +92,7 @@ fn every_sentence_follows_the_observations() {
             if let Some(e) = r.norms[k].entry_into_force_step {
                 has(&format!(
                     "entered into force in {}, after {} ratifications",
-                    fmt_time(m, e as f64),
+                    fmt_date(m, e as f64),
                     tr.entry_into_force
                 ));
             }
@@ -123,7 +123,7 @@ fn every_sentence_follows_the_observations() {
                 coal.name,
                 m.norms[inc.norms[0]].name,
                 m.norms[inc.norms[1]].name,
-                fmt_time(m, a as f64),
+                fmt_date(m, a as f64),
                 forum.name
             ));
             match c.activated_step {
@@ -131,9 +131,9 @@ fn every_sentence_follows_the_observations() {
                 Some(s) => {
                     has(&format!(
                         "It was activated in {} when ",
-                        fmt_time(m, s as f64)
+                        fmt_date(m, s as f64)
                     ));
-                    let end = c.ended_step.map(|e| fmt_time(m, e as f64));
+                    let end = c.ended_step.map(|e| fmt_date(m, e as f64));
                     match c.outcome {
                         Outcome::Open => has("it was still open at the end of the run"),
                         Outcome::Compromised => {

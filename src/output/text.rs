@@ -15,9 +15,36 @@ fn pct(x: f64) -> String {
 }
 
 /// "in 1997.50" or "at step 23".
+/// A date for readers: "1997" for a whole year, else the month ("October 1997") — the
+/// tables keep decimal years (1997.75) for machines.
+pub fn fmt_date(m: &Model, step: f64) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let t = m.time_of(step);
+    let year = (t + 1e-9).floor();
+    let month = (((t - year) * 12.0 + 1e-6).floor() as usize).min(11);
+    if (t - t.round()).abs() < 1e-9 {
+        fmt_time(m, step)
+    } else {
+        format!("{} {}", MONTHS[month], year as i64)
+    }
+}
+
 fn when(m: &Model, step: f64) -> String {
     if m.has_years() {
-        format!("in {}", fmt_time(m, step))
+        format!("in {}", fmt_date(m, step))
     } else {
         format!("at step {}", step.round() as i64)
     }
@@ -26,7 +53,7 @@ fn when(m: &Model, step: f64) -> String {
 /// "1997.50" or "step 23".
 fn time(m: &Model, step: f64) -> String {
     if m.has_years() {
-        fmt_time(m, step)
+        fmt_date(m, step)
     } else {
         format!("step {}", step.round() as i64)
     }
