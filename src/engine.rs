@@ -451,7 +451,11 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
             FastPath::Full | FastPath::Uniform(_) => Vec::new(),
             _ => w.fast.candidates(&w.adopted[base..base + n], kk, path),
         };
-        if !matches!(path, FastPath::Uniform(_)) {
+        // The deterministic network rule: the frontier, or the first full evaluation of
+        // every non-adopter that arms it.
+        if path == FastPath::Frontier || (path == FastPath::Open && w.fast.deterministic(kk)) {
+            fast::frontier_step(m, w, kk, t, &cand, st, events, log_events);
+        } else if !matches!(path, FastPath::Uniform(_)) {
             let states = if full {
                 fast::States::Order(order.clone())
             } else {
@@ -520,7 +524,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
 /// change to apply after the loop, the step's tallies and (if logged) the event.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn record_adoption(
+pub(crate) fn record_adoption(
     w: &mut World,
     i: usize,
     kk: usize,
@@ -558,6 +562,17 @@ fn apply_changes(w: &mut World) {
         if let Some(g) = &w.net {
             let nbs = g.neighbours_of(i);
             let row = kk * n;
+            if w.nb_ew.is_empty() && w.fast.deterministic(kk) {
+                // Counts and frontier marks in one pass over the neighbours.
+                let cnt = &mut w.nb_count[row..row + n];
+                let dirty = w.fast.dirty_row(kk);
+                for &j in nbs {
+                    let c = &mut cnt[j as usize];
+                    *c = c.wrapping_add(sign as u32);
+                    dirty[j as usize >> 6] |= 1u64 << (j & 63);
+                }
+                continue;
+            }
             if w.nb_ew.is_empty() {
                 for &j in nbs {
                     let y = row + j as usize;

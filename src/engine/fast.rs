@@ -155,6 +155,17 @@ impl FastState {
         self.frontier_ok[kk] = false;
     }
 
+    /// This step's rule for norm `kk` is the deterministic one on network neighbour counts
+    /// alone (as chosen by `FastPath::choose`).
+    pub fn deterministic(&self, kk: usize) -> bool {
+        self.marking.get(kk) == Some(&true)
+    }
+
+    /// The frontier bit set of norm `kk` (one bit per state).
+    pub fn dirty_row(&mut self, kk: usize) -> &mut [u64] {
+        &mut self.dirty[kk * self.words..(kk + 1) * self.words]
+    }
+
     /// Marks the neighbours `nbs` of a changed state (norm `kk`) for the next frontier.
     #[inline]
     pub fn mark(&mut self, kk: usize, nbs: &[u32]) {
@@ -370,4 +381,52 @@ pub fn uniform_step(
     }
     w.fast
         .done_candidates(list, &w.adopted[base..base + n], kk, FastPath::Open);
+}
+
+/// A `Frontier` step of norm `kk` over the candidates `cand` (non-adopters whose
+/// neighbour counts changed, in index order). The conditions of the path (threshold
+/// response on the network scope alone; no domestic, lobbying, cluster, treaty or
+/// monitoring hazard; no brake) reduce the full loop's rule for a non-adopter to its
+/// socialization term, computed here with the same functions in the same order: the
+/// hazard is 0 or 1, and an adoption's cause is socialization whatever the draw (the other
+/// hazards are exactly zero), so no draw is needed.
+#[allow(clippy::too_many_arguments)]
+pub fn frontier_step(
+    m: &Model,
+    w: &mut World,
+    kk: usize,
+    t: u32,
+    cand: &[u32],
+    st: &mut StepStats,
+    events: &mut Vec<Event>,
+    log_events: bool,
+) {
+    let s = &m.socialization;
+    let a_net = s.scope[2];
+    let count_unit = s.unit == ThresholdUnit::Count;
+    let base = kk * w.n;
+    for &i in cand {
+        let i = i as usize;
+        let x = base + i;
+        if !w.present[i] || w.adopted[x] || w.defected[x] {
+            continue;
+        }
+        let mult = 1.0 + s.legitimation * w.legit[i];
+        let h = if count_unit {
+            socialization::count_hazard(s, m.dt, w.nb_count[x] as u64, mult, w.threshold[i])
+        } else {
+            let deg = w.net.as_ref().map_or(0, |g| g.degree(i));
+            let cs = socialization::share(w.nb_count[x] as f64, deg as f64);
+            let ws = if w.nb_ew.is_empty() {
+                0.0
+            } else {
+                socialization::share(w.nb_ew[x], w.nb_ew_total[x])
+            };
+            let p = a_net * socialization::blend(s, cs, ws);
+            socialization::hazard(s, m.dt, p * mult, w.threshold[i])
+        };
+        if h > 0.0 {
+            super::record_adoption(w, i, kk, t, Cause::Socialization, st, events, log_events);
+        }
+    }
 }
