@@ -231,15 +231,18 @@ pub fn cmd_run(a: &RunArgs) -> Result<()> {
     let t0 = std::time::Instant::now();
     let runs = run_replicates(&sc, a.replicates, a.threads)?;
     let sim = t0.elapsed();
+    let t1 = std::time::Instant::now();
     output::write_run(&dir, &sc.model, &runs)?;
+    let written = t1.elapsed();
     eprintln!(
-        "normlife: {} ({} replicate{}, {} steps, {} states) simulated in {:.2?}; outputs in {}",
+        "normlife: {} ({} replicate{}, {} steps, {} states) simulated in {:.2?}; tables, summary and plots written in {:.2?} to {}",
         sc.model.name,
         a.replicates,
         if a.replicates == 1 { "" } else { "s" },
         sc.model.steps,
         sc.model.n_states(),
         sim,
+        written,
         dir.display()
     );
     print!("{}", output::text::summary_text(&sc.model, &runs));

@@ -82,12 +82,16 @@ pub fn encode_png(buf: &[u8], (w, h): (u32, u32)) -> std::result::Result<Vec<u8>
 }
 
 /// Writes `stem.svg` and `stem.png`, each atomically.
-pub fn render<P: Painting>(stem: &Path, p: &P) -> Result<()> {
+pub fn render<P: Painting + Sync>(stem: &Path, p: &P) -> Result<()> {
     let svg_path = with_ext(stem, "svg");
     let png_path = with_ext(stem, "png");
-    let svg = render_svg(p).map_err(|e| fail(&svg_path, e))?;
-    let rgb = render_rgb(p).map_err(|e| fail(&png_path, e))?;
-    let png = encode_png(&rgb, p.size()).map_err(|e| fail(&png_path, e))?;
+    // The vector and the raster picture are drawn at the same time (two cores or more).
+    let (svg, png) = rayon::join(
+        || render_svg(p),
+        || render_rgb(p).and_then(|rgb| encode_png(&rgb, p.size())),
+    );
+    let svg = svg.map_err(|e| fail(&svg_path, e))?;
+    let png = png.map_err(|e| fail(&png_path, e))?;
     super::atomic::write(&svg_path, svg.as_bytes())?;
     super::atomic::write(&png_path, &png)
 }
