@@ -401,7 +401,13 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
                     };
                     socialization::count_hazard(s, dt, c, mult, w.threshold[i])
                 } else {
-                    socialization::hazard(s, dt, p * mult, w.threshold[i])
+                    let theta = w.threshold[i];
+                    socialization::hazard_with(s, dt, p * mult, theta, || {
+                        match w.logit_base.get(i) {
+                            Some(&b) => b,
+                            None => socialization::logistic_base(s, theta),
+                        }
+                    })
                 };
                 // Acting on a neighbouring norm already adopted (start-of-step values).
                 let h_clu = if cluster_dt > 0.0

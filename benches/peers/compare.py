@@ -111,6 +111,8 @@ def main():
     ap.add_argument("--models", default="bass,watts")
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--no-validate", action="store_true")
+    ap.add_argument("--no-scaling", action="store_true",
+                    help="skip the normlife-only scaling table (lifecycle, N × steps)")
     a = ap.parse_args()
     sizes = [int(x) for x in a.sizes.split(",")]
     models = a.models.split(",")
@@ -159,7 +161,29 @@ def main():
             continue
         print(f"| {model} | {impl} | {n:,} | {setup:.2e} | {step:.2e} | {steps:g} | "
               f"{thr:.3g} | {ratio:.3g} | {tratio:.3g} |")
+    if not a.no_scaling:
+        scaling(sizes, a.rounds)
     print(f"\nload after: {os.getloadavg()}")
+
+
+def scaling(sizes, rounds):
+    """normlife alone: the bundled life-cycle scenario (every mechanism on) at each N and
+    60, 120, 240 steps; the cost per state-step should not depend on N or steps."""
+    print(f"\n## Scaling: scenarios/lifecycle.toml, normlife alone, medians of {rounds}\n")
+    print("| N | steps | set-up s | stepping s | ns per state-step |")
+    print("|---|---|---|---|---|")
+    for n in sizes:
+        for steps in (60, 120, 240):
+            out = []
+            for r in range(rounds):
+                c = [NORMLIFE, "lifecycle", str(n), str(steps), "1", str(r)]
+                p = subprocess.run(c, capture_output=True, text=True, check=True)
+                out.append(json.loads(p.stdout.strip().splitlines()[-1]))
+            setup = statistics.median(x["setup_s"] for x in out)
+            step = statistics.median(x["step_s"] for x in out)
+            run = statistics.median(x["steps_run"] for x in out)
+            print(f"| {n:,} | {run:g} | {setup:.2e} | {step:.2e} | {1e9 * step / (n * run):.2f} |",
+                  flush=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 //! `scenario::load` with `--set`-style overrides, then `engine::run` per replicate,
 //! observer included — and prints one JSON line per replicate in the peers' format.
 //!
-//!     cargo run --release --example peer_normlife -- bass|watts N STEPS REPLICATES [FIRST]
+//!     cargo run --release --example peer_normlife -- bass|watts|lifecycle N STEPS REPLICATES [FIRST]
 //!
 //! Replicates FIRST, FIRST + 1, … (default 0) of the scenario.
 //!
@@ -24,7 +24,12 @@ fn main() {
         a[4].parse().unwrap(),
     );
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let file = root.join(format!("scenarios/classic/{model}.toml"));
+    // `lifecycle` (the bundled life-cycle scenario) is normlife's own scaling check.
+    let file = if model == "lifecycle" {
+        root.join("scenarios/lifecycle.toml")
+    } else {
+        root.join(format!("scenarios/classic/{model}.toml"))
+    };
     let set = [
         format!("population.n={n}"),
         format!("scenario.steps={steps}"),

@@ -29,6 +29,26 @@ pub fn share(part: f64, total: f64) -> f64 {
 /// Hazard of adoption in one step for effective pressure `p` against threshold `theta`.
 #[inline(always)]
 pub fn hazard(s: &Socialization, dt: f64, p: f64, theta: f64) -> f64 {
+    hazard_with(s, dt, p, theta, || logistic_base(s, theta))
+}
+
+/// The logistic curve at zero pressure for threshold `theta` (the baseline `hazard`
+/// subtracts). It depends on the state alone, so the world keeps it per state
+/// (`World::logit_base`) and the step loop needs one `exp` per state, not two.
+#[inline(always)]
+pub fn logistic_base(s: &Socialization, theta: f64) -> f64 {
+    1.0 / (1.0 + (-s.steepness * (0.0 - theta)).exp())
+}
+
+/// `hazard`, with the logistic baseline supplied (`logistic_base`, computed or cached).
+#[inline(always)]
+pub fn hazard_with(
+    s: &Socialization,
+    dt: f64,
+    p: f64,
+    theta: f64,
+    base: impl FnOnce() -> f64,
+) -> f64 {
     match s.response {
         Response::Threshold => {
             if p >= theta {
@@ -45,7 +65,7 @@ pub fn hazard(s: &Socialization, dt: f64, p: f64, theta: f64) -> f64 {
                 return 0.0;
             }
             let at = |x: f64| 1.0 / (1.0 + (-s.steepness * (x - theta)).exp());
-            let base = at(0.0);
+            let base = base();
             s.rate * dt * ((at(p) - base) / (1.0 - base)).max(0.0)
         }
         Response::Linear => s.rate * dt * (p - theta).max(0.0),

@@ -18,6 +18,9 @@ pub struct World {
     pub weight: Vec<f64>,
     pub region: Vec<u16>,
     pub threshold: Vec<f64>,
+    /// Per state, with a logistic response: the curve's value at zero pressure
+    /// (`socialization::logistic_base`); empty otherwise.
+    pub logit_base: Vec<f64>,
     pub legit: Vec<f64>,
     /// Values, state-major (`i * d + dim`).
     pub values: Vec<f64>,
@@ -188,6 +191,7 @@ impl World {
             weight: Vec::with_capacity(n),
             region: Vec::with_capacity(n),
             threshold: Vec::with_capacity(n),
+            logit_base: Vec::new(),
             legit: Vec::with_capacity(n),
             values: Vec::with_capacity(n * d),
             d,
@@ -351,9 +355,15 @@ impl World {
                 }
             }
             if p.critical_count > 0 {
+                // The heaviest `critical_count` (ties: lower index): only the set matters.
                 let mut idx: Vec<usize> = (listed..n).collect();
-                idx.sort_by(|&a, &b| w.weight[b].total_cmp(&w.weight[a]).then(a.cmp(&b)));
-                for &i in idx.iter().take(p.critical_count) {
+                let by =
+                    |a: &usize, b: &usize| w.weight[*b].total_cmp(&w.weight[*a]).then(a.cmp(b));
+                let c = p.critical_count.min(idx.len());
+                if c > 0 && c < idx.len() {
+                    idx.select_nth_unstable_by(c - 1, by);
+                }
+                for &i in idx.iter().take(c) {
                     for kk in 0..k {
                         w.critical[kk * n + i] = true;
                     }
@@ -361,6 +371,14 @@ impl World {
             }
         }
         w.w_total = w.weight.iter().sum();
+        if m.socialization.response == super::Response::Logistic {
+            let s = &m.socialization;
+            w.logit_base = w
+                .threshold
+                .iter()
+                .map(|&th| crate::mechanisms::socialization::logistic_base(s, th))
+                .collect();
+        }
         let s = &m.socialization;
         for kk in 0..k {
             for i in 0..n {
@@ -456,39 +474,29 @@ impl World {
     /// Coalition targeting orders: members first, then by the coalition's strategy.
     fn build_orders(&mut self, m: &Model) {
         use super::Strategy::*;
+        use std::cmp::Reverse;
         for c in &m.coalitions {
             let mut idx: Vec<u32> = (0..self.n as u32).collect();
             let nk = c.norms.first().copied().unwrap_or(0);
-            let member = |i: u32| c.members.contains(&(i as usize));
-            let crit = |i: u32| self.critical[nk * self.n + i as usize];
-            let wt = |i: u32| self.weight[i as usize];
+            let mut is_member = vec![false; self.n];
+            for &i in &c.members {
+                is_member[i] = true;
+            }
+            // Sort keys, so a comparison is a tuple compare (10⁶ states: no closure chains):
+            // members first, then the strategy's flag, heavier first, lower index first —
+            // a total order, so the unstable sort gives the one order there is.
+            let member = |i: u32| Reverse(is_member[i as usize]);
+            let crit = |i: u32| Reverse(self.critical[nk * self.n + i as usize]);
+            let wt = |i: u32| Reverse(total_order_key(self.weight[i as usize]));
             match c.strategy {
-                CriticalFirst => idx.sort_by(|&a, &b| {
-                    member(b)
-                        .cmp(&member(a))
-                        .then(crit(b).cmp(&crit(a)))
-                        .then(wt(b).total_cmp(&wt(a)))
-                        .then(a.cmp(&b))
-                }),
-                WeightFirst => idx.sort_by(|&a, &b| {
-                    member(b)
-                        .cmp(&member(a))
-                        .then(wt(b).total_cmp(&wt(a)))
-                        .then(a.cmp(&b))
-                }),
+                CriticalFirst => idx.sort_unstable_by_key(|&i| (member(i), crit(i), wt(i), i)),
+                WeightFirst => idx.sort_unstable_by_key(|&i| (member(i), wt(i), i)),
                 RegionFirst => {
                     let r = c.target_region.unwrap_or(0) as u16;
-                    let inr = |i: u32| self.region[i as usize] == r;
-                    idx.sort_by(|&a, &b| {
-                        member(b)
-                            .cmp(&member(a))
-                            .then(inr(b).cmp(&inr(a)))
-                            .then(wt(b).total_cmp(&wt(a)))
-                            .then(a.cmp(&b))
-                    })
+                    let inr = |i: u32| Reverse(self.region[i as usize] == r);
+                    idx.sort_unstable_by_key(|&i| (member(i), inr(i), wt(i), i))
                 }
-                // Random targeting draws fresh targets every step; the order holds members only.
-                Random => idx.retain(|&i| member(i)),
+                Random => idx.retain(|&i| is_member[i as usize]),
             }
             self.order.push(idx);
         }
@@ -608,6 +616,40 @@ impl World {
             m.listed[i].name.clone()
         } else {
             self.state_id(m, i)
+        }
+    }
+}
+
+/// `f64::total_cmp` as an integer key (the same order).
+fn total_order_key(x: f64) -> i64 {
+    let b = x.to_bits() as i64;
+    b ^ ((((b >> 63) as u64) >> 1) as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::total_order_key;
+    #[test]
+    fn total_order_key_matches_total_cmp() {
+        let xs = [
+            -2.5,
+            -0.0,
+            0.0,
+            1e-9,
+            0.5,
+            1.0,
+            1.0 + f64::EPSILON,
+            3e8,
+            f64::INFINITY,
+        ];
+        for &a in &xs {
+            for &b in &xs {
+                assert_eq!(
+                    total_order_key(a).cmp(&total_order_key(b)),
+                    a.total_cmp(&b),
+                    "{a} {b}"
+                );
+            }
         }
     }
 }
