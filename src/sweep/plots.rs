@@ -6,8 +6,7 @@
 //!   with more than one axis, the average of the grid points' median, p10 and p90 over
 //!   the other axes. X values where no grid point has a value are left out.
 //!
-//! Drawing is `crate::output::plots` (`heatmap`, `band`); `render_heatmap` and
-//! `render_band` below are the only two calls into it.
+//! Drawing is `crate::output::plots` (`heatmap`, `band`).
 
 use super::aggregate::PlotData;
 use super::grid::Grid;
@@ -78,7 +77,7 @@ pub fn draw(dir: &Path, plan: &Plan, grid: &Grid, data: &PlotData) -> Result<Vec
                             .collect()
                     })
                     .collect();
-                if render_heatmap(
+                crate::output::plots::heatmap(
                     &stem,
                     &p.title,
                     &p.x,
@@ -87,9 +86,8 @@ pub fn draw(dir: &Path, plan: &Plan, grid: &Grid, data: &PlotData) -> Result<Vec
                     &grid.labels[ay],
                     &zz,
                     z,
-                )? {
-                    written.push(stem);
-                }
+                )?;
+                written.push(stem);
             }
             PlotKind::Band => {
                 let Some(ax) = axis(&p.x) else { continue };
@@ -118,47 +116,10 @@ pub fn draw(dir: &Path, plan: &Plan, grid: &Grid, data: &PlotData) -> Result<Vec
                         hi.push(h);
                     }
                 }
-                if render_band(&stem, &p.title, &p.x, &xs, &med, &lo, &hi, &p.y)? {
-                    written.push(stem);
-                }
+                crate::output::plots::band(&stem, &p.title, &p.x, &xs, &med, &lo, &hi, &p.y)?;
+                written.push(stem);
             }
         }
     }
     Ok(written)
-}
-
-// The two calls into `crate::output::plots`.
-
-/// Heat map `stem.svg` + `stem.png`; `z[y][x]`.
-#[allow(clippy::too_many_arguments)]
-fn render_heatmap(
-    stem: &Path,
-    title: &str,
-    x_label: &str,
-    x_values: &[String],
-    y_label: &str,
-    y_values: &[String],
-    z: &[Vec<Option<f64>>],
-    z_label: &str,
-) -> Result<bool> {
-    crate::output::plots::heatmap(
-        stem, title, x_label, x_values, y_label, y_values, z, z_label,
-    )?;
-    Ok(true)
-}
-
-/// Line (median) with a 10–90% band, `stem.svg` + `stem.png`.
-#[allow(clippy::too_many_arguments)]
-fn render_band(
-    stem: &Path,
-    title: &str,
-    x_label: &str,
-    xs: &[f64],
-    median: &[f64],
-    p10: &[f64],
-    p90: &[f64],
-    y_label: &str,
-) -> Result<bool> {
-    crate::output::plots::band(stem, title, x_label, xs, median, p10, p90, y_label)?;
-    Ok(true)
 }
