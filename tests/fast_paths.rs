@@ -84,7 +84,30 @@ fn threshold_frontier() {
         ],
         4,
     );
+    // Esteem-weighted neighbour shares, legitimation multipliers and unequal weights on
+    // the frontier (the weighted sums and `mult` of the reduced rule).
+    same_paths(
+        "scenarios/classic/watts.toml",
+        &[
+            "population.n=3000",
+            "scenario.steps=40",
+            "socialization.conformity=0.5",
+            "socialization.esteem=0.5",
+            "socialization.legitimation=0.4",
+            "population.legitimation_need={ dist = \"uniform\", min = 0.0, max = 1.0 }",
+            "population.weight={ dist = \"lognormal\", mu = 0.0, sigma = 0.6 }",
+        ],
+        4,
+    );
     same_paths("scenarios/classic/complex_contagion.toml", &[], 1);
+    same_paths(
+        "scenarios/classic/complex_contagion.toml",
+        &[
+            "socialization.legitimation=0.5",
+            "population.legitimation_need={ dist = \"uniform\", min = 0.0, max = 1.0 }",
+        ],
+        1,
+    );
     same_paths("scenarios/classic/granovetter.toml", &[], 1);
 }
 
