@@ -376,15 +376,34 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
     // The end: formal adoption versus practice.
     let n_end = last_row(r, kk).map_or(m.n_states() as i64, |x| x.states);
     out.push_str(&format!(
-        "At the end {} of {} states had adopted it ({} of normative weight) and {}. Compliance averaged {} and internalization {}: {}.\n",
+        "At the end {} of {} states had adopted it ({} of normative weight) and {}. {}\n",
         o.final_adopters,
         n_end,
         pct(o.final_weighted_share),
         stage_phrase(o.final_stage.name()),
-        pct(o.final_compliance),
-        pct(o.final_internalization),
-        gap_phrase(o.final_weighted_share, o.final_compliance)
+        practice(
+            m,
+            o.final_weighted_share,
+            o.final_compliance,
+            o.final_internalization,
+            "Compliance averaged"
+        )
     ));
+}
+
+/// The sentence on practice: compliance and internalization against formal adoption, or
+/// that the scenario does not model them (the classic diffusion models switch them off).
+fn practice(m: &Model, adopted: f64, compliance: f64, internalization: f64, lead: &str) -> String {
+    let frozen = m.habit == 0.0 && m.law == 0.0 && m.compliance_speed == 0.0 && !m.has_treaties();
+    if frozen {
+        return "Internalization and compliance are switched off in this scenario (habit, law and compliance speed are zero): it models formal adoption only.".into();
+    }
+    format!(
+        "{lead} {} and internalization {}: {}.",
+        pct(compliance),
+        pct(internalization),
+        gap_phrase(adopted, compliance)
+    )
 }
 
 fn stage_phrase(stage: &str) -> String {
@@ -548,11 +567,9 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
         .median
         .unwrap_or(0.0);
     out.push_str(&format!(
-        "At the end a median {} of normative weight had adopted it; compliance was {} and internalization {}: {}.\n",
+        "At the end a median {} of normative weight had adopted it. {}\n",
         pct(fa),
-        pct(fc),
-        pct(fi),
-        gap_phrase(fa, fc)
+        practice(m, fa, fc, fi, "Median compliance was")
     ));
 }
 
