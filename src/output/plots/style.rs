@@ -49,6 +49,52 @@ fn layout(s: &str, size: f64) -> (Vec<ab_glyph::Glyph>, f64) {
     (glyphs, pen as f64)
 }
 
+/// A glyph's coverage, rasterised at pen position (quarter / 4, 0): `min_x`, `min_y` its
+/// pixel bounds' corner, `w` its width, `cov` row by row.
+struct GlyphMask {
+    min_x: f32,
+    min_y: f32,
+    w: usize,
+    cov: Vec<f32>,
+}
+
+type MaskKey = (u16, u32, u8);
+
+thread_local! {
+    /// Rasterised glyphs of this thread (a plot repeats a few dozen glyphs at a few sizes).
+    static MASKS: std::cell::RefCell<std::collections::HashMap<MaskKey, Option<std::rc::Rc<GlyphMask>>>> =
+        Default::default();
+}
+
+fn glyph_mask(id: ab_glyph::GlyphId, size: f32, quarter: u8) -> Option<std::rc::Rc<GlyphMask>> {
+    let key = (id.0, size.to_bits(), quarter);
+    MASKS.with(|m| {
+        m.borrow_mut()
+            .entry(key)
+            .or_insert_with(|| {
+                let g =
+                    id.with_scale_and_position(size, ab_glyph::point(quarter as f32 / 4.0, 0.0));
+                let o = font().outline_glyph(g)?;
+                let b = o.px_bounds();
+                let w = b.width().max(0.0) as usize;
+                let h = b.height().max(0.0) as usize;
+                let mut cov = vec![0f32; w * h];
+                o.draw(|gx, gy, c| {
+                    if let Some(v) = cov.get_mut(gy as usize * w + gx as usize) {
+                        *v = c;
+                    }
+                });
+                Some(std::rc::Rc::new(GlyphMask {
+                    min_x: b.min.x,
+                    min_y: b.min.y,
+                    w,
+                    cov,
+                }))
+            })
+            .clone()
+    })
+}
+
 /// Width of `s` at `size` with the bundled font.
 pub fn measure(s: &str, size: f64) -> f64 {
     layout(s, size).1
@@ -379,31 +425,39 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
             HPos::Center => -width / 2.0,
             HPos::Right => -width,
         } as f32;
-        let mut failed = None;
         for g in glyphs {
-            if let Some(o) = font().outline_glyph(g) {
-                let b = o.px_bounds();
-                o.draw(|gx, gy, cov| {
-                    if cov <= 0.0 || failed.is_some() {
-                        return;
-                    }
-                    let dx = (start + b.min.x + gx as f32) as f64;
-                    let dy = (b.min.y + gy as f32) as f64;
-                    let (px, py) = if rotate {
-                        (x + dy, y - dx)
-                    } else {
-                        (x + dx, y + dy)
-                    };
-                    if let Err(e) = self.area.draw_pixel(
+            // The pen's whole pixels, and its fraction in quarters (the glyph's coverage
+            // is drawn once per glyph, size and quarter, then reused).
+            let mut whole = g.position.x.floor();
+            let mut quarter = ((g.position.x - whole) * 4.0).round() as u8;
+            if quarter == 4 {
+                whole += 1.0;
+                quarter = 0;
+            }
+            let Some(mk) = glyph_mask(g.id, g.scale.x, quarter) else {
+                continue;
+            };
+            let w = mk.w.max(1);
+            for (k, &cov) in mk.cov.iter().enumerate() {
+                if cov <= 0.0 {
+                    continue;
+                }
+                let dx = (start + whole + mk.min_x + (k % w) as f32) as f64;
+                let dy = (mk.min_y + (k / w) as f32) as f64;
+                let (px, py) = if rotate {
+                    (x + dy, y - dx)
+                } else {
+                    (x + dx, y + dy)
+                };
+                self.area
+                    .draw_pixel(
                         (px.round() as i32, py.round() as i32),
                         &c.mix(cov.min(1.0) as f64),
-                    ) {
-                        failed = Some(e.to_string());
-                    }
-                });
+                    )
+                    .map_err(|e| e.to_string())?;
             }
         }
-        failed.map_or(Ok(()), Err)
+        Ok(())
     }
 
     fn vtext_at(&self, s: &str, x: f64, y: f64, size: f64, c: RGBColor, h: HPos) -> R {
