@@ -336,14 +336,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
             // Share-based pressure from the three scopes (frozen aggregates only).
             let mut p = a_sys * sys + a_reg * w.region_share[r];
             if a_net > 0.0 {
-                let deg = w.net.as_ref().map_or(0, |g| g.degree(i));
-                let cs = socialization::share(w.nb_count[x] as f64, deg as f64);
-                let ws = if w.nb_ew.is_empty() {
-                    0.0 // esteem is zero: the weighted share does not count
-                } else {
-                    socialization::share(w.nb_ew[x], w.nb_ew_total[x])
-                };
-                p += a_net * socialization::blend(s, cs, ws);
+                p += a_net * socialization::network_share(s, w, i, x);
             }
             let mult = 1.0 + s.legitimation * w.legit[i];
             if w.adopted[x] {
@@ -401,13 +394,8 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
                     };
                     socialization::count_hazard(s, dt, c, mult, w.threshold[i])
                 } else {
-                    let theta = w.threshold[i];
-                    socialization::hazard_with(s, dt, p * mult, theta, || {
-                        match w.logit_base.get(i) {
-                            Some(&b) => b,
-                            None => socialization::logistic_base(s, theta),
-                        }
-                    })
+                    // `logit_base` is filled whenever the response is logistic.
+                    socialization::hazard_with(s, dt, p * mult, w.threshold[i], || w.logit_base[i])
                 };
                 // Acting on a neighbouring norm already adopted (start-of-step values).
                 let h_clu = if cluster_dt > 0.0
@@ -566,32 +554,23 @@ fn apply_changes(w: &mut World) {
         w.count_reg[r] += sign;
         w.ew_reg[r] += e;
         if let Some(g) = &w.net {
+            // One pass over the neighbours: counts, esteem sums (when esteem counts) and
+            // the frontier marks (when the next step may take the frontier path).
             let nbs = g.neighbours_of(i);
             let row = kk * n;
-            if w.nb_ew.is_empty() && w.fast.deterministic(kk) {
-                // Counts and frontier marks in one pass over the neighbours.
-                let cnt = &mut w.nb_count[row..row + n];
-                let dirty = w.fast.dirty_row(kk);
-                for &j in nbs {
-                    let c = &mut cnt[j as usize];
-                    *c = c.wrapping_add(sign as u32);
-                    dirty[j as usize >> 6] |= 1u64 << (j & 63);
+            let cnt = &mut w.nb_count[row..row + n];
+            let mut ew = (!w.nb_ew.is_empty()).then(|| &mut w.nb_ew[row..row + n]);
+            let mut dirty = w.fast.deterministic(kk).then(|| w.fast.dirty_row(kk));
+            for &j in nbs {
+                let c = &mut cnt[j as usize];
+                *c = c.wrapping_add(sign as u32);
+                if let Some(ew) = ew.as_deref_mut() {
+                    ew[j as usize] += e;
                 }
-                continue;
-            }
-            if w.nb_ew.is_empty() {
-                for &j in nbs {
-                    let y = row + j as usize;
-                    w.nb_count[y] = w.nb_count[y].wrapping_add(sign as u32);
-                }
-            } else {
-                for &j in nbs {
-                    let y = row + j as usize;
-                    w.nb_count[y] = w.nb_count[y].wrapping_add(sign as u32);
-                    w.nb_ew[y] += e;
+                if let Some(d) = dirty.as_deref_mut() {
+                    d[j as usize >> 6] |= 1u64 << (j & 63);
                 }
             }
-            w.fast.mark(kk, nbs);
         }
     }
 }

@@ -166,18 +166,6 @@ impl FastState {
         &mut self.dirty[kk * self.words..(kk + 1) * self.words]
     }
 
-    /// Marks the neighbours `nbs` of a changed state (norm `kk`) for the next frontier.
-    #[inline]
-    pub fn mark(&mut self, kk: usize, nbs: &[u32]) {
-        if self.marking.get(kk) != Some(&true) {
-            return;
-        }
-        let d = &mut self.dirty[kk * self.words..(kk + 1) * self.words];
-        for &j in nbs {
-            d[j as usize >> 6] |= 1u64 << (j & 63);
-        }
-    }
-
     /// The states to visit for norm `kk` on path `path` (`Open` or `Frontier`), in index
     /// order; `adopted` is the norm's row. Hand the vector back to `done_candidates`.
     pub fn candidates(&mut self, adopted: &[bool], kk: usize, path: FastPath) -> Vec<u32> {
@@ -415,14 +403,7 @@ pub fn frontier_step(
         let h = if count_unit {
             socialization::count_hazard(s, m.dt, w.nb_count[x] as u64, mult, w.threshold[i])
         } else {
-            let deg = w.net.as_ref().map_or(0, |g| g.degree(i));
-            let cs = socialization::share(w.nb_count[x] as f64, deg as f64);
-            let ws = if w.nb_ew.is_empty() {
-                0.0
-            } else {
-                socialization::share(w.nb_ew[x], w.nb_ew_total[x])
-            };
-            let p = a_net * socialization::blend(s, cs, ws);
+            let p = a_net * socialization::network_share(s, w, i, x);
             socialization::hazard(s, m.dt, p * mult, w.threshold[i])
         };
         if h > 0.0 {

@@ -8,12 +8,27 @@
 //! hazard: Granovetter's deterministic threshold, a logistic around the threshold, or a
 //! linear hazard (the Bass model's imitation term).
 
-use crate::model::{Response, Socialization};
+use crate::model::{Response, Socialization, World};
 
 /// Share of a scope, blended from conformity (head count) and esteem (weight).
 #[inline(always)]
 pub fn blend(s: &Socialization, count_share: f64, weight_share: f64) -> f64 {
     s.conformity * count_share + s.esteem * weight_share
+}
+
+/// The network scope's share for state `i` (cell `x` of its norm row): adopting
+/// neighbours by head count and, when esteem counts, by weight (frozen start-of-step
+/// counts, maintained by the engine).
+#[inline(always)]
+pub fn network_share(s: &Socialization, w: &World, i: usize, x: usize) -> f64 {
+    let deg = w.net.as_ref().map_or(0, |g| g.degree(i));
+    let cs = share(w.nb_count[x] as f64, deg as f64);
+    let ws = if w.nb_ew.is_empty() {
+        0.0 // esteem is zero: the weighted share does not count
+    } else {
+        share(w.nb_ew[x], w.nb_ew_total[x])
+    };
+    blend(s, cs, ws)
 }
 
 /// Safe share: 0 when the scope is empty.
