@@ -451,17 +451,14 @@ impl World {
         if m.socialization.esteem > 0.0 {
             self.nb_ew = vec![0.0; n * self.k];
             self.nb_ew_total = vec![0.0; n * self.k];
-        }
-        for kk in 0..self.k {
-            if self.nb_ew_total.is_empty() {
-                break;
-            }
-            for i in 0..n {
-                let mut t = 0.0;
-                for &j in g.neighbours_of(i) {
-                    t += self.ew[kk * n + j as usize];
+            for kk in 0..self.k {
+                for i in 0..n {
+                    let mut t = 0.0;
+                    for &j in g.neighbours_of(i) {
+                        t += self.ew[kk * n + j as usize];
+                    }
+                    self.nb_ew_total[kk * n + i] = t;
                 }
-                self.nb_ew_total[kk * n + i] = t;
             }
         }
         self.net = Some(g);
