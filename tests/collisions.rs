@@ -228,18 +228,6 @@ fn collision_scenarios_reproducible_across_threads() {
     }
 }
 
-fn expect_bad(text: &str, needles: &[&str]) {
-    let tmp = tempfile::tempdir().unwrap();
-    let f = tmp.path().join("acc.toml");
-    std::fs::write(&f, text).unwrap();
-    let out = run_bin(&["check", f.to_str().unwrap()]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    for n in needles {
-        assert!(err.contains(n), "stderr lacks `{n}`:\n{err}");
-    }
-}
-
 const ACC: &str = r#"[scenario]
 name = "acc"
 steps = 20
@@ -266,20 +254,20 @@ norms = ["a", "b"]
 
 #[test]
 fn acc_bad_input() {
-    expect_bad(
+    check_rejects(
         &ACC.replace("norms = [\"a\", \"b\"]", "norms = [\"a\", \"c\"]"),
         &["incompatibilities.x.norms", "unknown norm `c`"],
     );
-    expect_bad(
+    check_rejects(
         &ACC.replace("capacity = 1", "capacity = 0"),
         &["forums.f.capacity", "≥ 1"],
     );
-    expect_bad(&format!("{ACC}access = {{ chh = \"full\" }}\n").replace("[[incompatibilities]]\nid = \"x\"\nnorms = [\"a\", \"b\"]\naccess", "[[incompatibilities]]\nid = \"x\"\nnorms = [\"a\", \"b\"]\n[[forums]]\nid = \"g\"\nevery = 1\naccess"), &["forums.g.access.chh", "unknown coalition `chh`", "did you mean `ch`"]);
-    expect_bad(
+    check_rejects(&format!("{ACC}access = {{ chh = \"full\" }}\n").replace("[[incompatibilities]]\nid = \"x\"\nnorms = [\"a\", \"b\"]\naccess", "[[incompatibilities]]\nid = \"x\"\nnorms = [\"a\", \"b\"]\n[[forums]]\nid = \"g\"\nevery = 1\naccess"), &["forums.g.access.chh", "unknown coalition `chh`", "did you mean `ch`"]);
+    check_rejects(
         &ACC.replace("stance = { a = \"challenge\" }", "stance = {}"),
         &["coalitions.ch.stance", "names no norm"],
     );
-    expect_bad(
+    check_rejects(
         &ACC.replace(
             "stance = { a = \"challenge\" }",
             "stance = { z = \"challenge\" }",

@@ -65,18 +65,7 @@ fn expect_bad(name: &str, scenario: &str, edges: Option<&str>, needles: &[&str])
         std::fs::write(tmp.path().join("edges.csv"), e).unwrap();
     }
     let out = bin().args(["check", f.to_str().unwrap()]).output().unwrap();
-    let err = String::from_utf8_lossy(&out.stderr).to_string();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "{name}: expected exit 2, got {:?}\n{err}",
-        out.status
-    );
-    assert!(!err.contains("panicked"), "{name}: panic\n{err}");
-    for n in needles {
-        assert!(err.contains(n), "{name}: stderr lacks `{n}`:\n{err}");
-    }
-    err
+    assert_input_error(name, &out, needles)
 }
 
 fn with(base: &str, old: &str, new: &str) -> String {
@@ -134,11 +123,10 @@ fn mean_degree_must_be_positive_and_below_n() {
         ])
         .output()
         .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("--set network.mean_degree=0") && err.contains("must be > 0"),
-        "{err}"
+    assert_input_error(
+        "mean_degree=0",
+        &out,
+        &["--set network.mean_degree=0", "must be > 0"],
     );
 }
 

@@ -97,8 +97,9 @@ fn cli_error(scenario: &str, args: &[&str]) -> String {
     let mut all = vec!["run", scenario, "--out", &out];
     all.extend_from_slice(args);
     let o = common::run_bin(&all);
-    assert_eq!(o.status.code(), Some(2), "{o:?}");
-    String::from_utf8(o.stderr).unwrap().trim().to_string()
+    common::assert_input_error(scenario, &o, &[])
+        .trim()
+        .to_string()
 }
 
 fn error_of(v: &serde_json::Value) -> String {

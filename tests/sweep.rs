@@ -1,12 +1,11 @@
 //! Sweeps: reproducible whatever the threads, resumable, shardable; bad sweep files are
 //! rejected (exit 2, located message) before any run starts.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_normlife"))
-}
+use common::{assert_input_error, bin, run_bin as run};
+use std::path::{Path, PathBuf};
+use std::process::Output;
 
 fn lifecycle() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -55,11 +54,6 @@ y = "new_norm.final_weighted_share"
     let p = dir.join("small.toml");
     std::fs::write(&p, text).unwrap();
     p
-}
-
-fn run(args: &[&str]) -> Output {
-    let o = bin().args(args).output().expect("binary runs");
-    o
 }
 
 fn ok(args: &[&str]) -> Output {
@@ -224,8 +218,7 @@ fn shards_merge_to_the_unsharded_files() {
         &dirs[0],
         &dirs[2],
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("missing shard(s): 1/3"));
+    assert_input_error("merge", &o, &["missing shard(s): 1/3"]);
 
     // Any order of the shard directories.
     ok(&[
@@ -257,15 +250,7 @@ fn rejected(name: &str, body: &str, extra: &[&str], needles: &[&str]) {
     let mut a = vec!["sweep", f.to_str().unwrap(), "--out", out.to_str().unwrap()];
     a.extend_from_slice(extra);
     let o = run(&a);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(
-        o.status.code(),
-        Some(2),
-        "{name}: exit status; stderr: {err}"
-    );
-    for n in needles {
-        assert!(err.contains(n), "{name}: `{n}` not in: {err}");
-    }
+    assert_input_error(name, &o, needles);
     assert!(!out.join("runs.csv").exists(), "{name}: runs.csv created");
 }
 
@@ -368,17 +353,17 @@ fn invalid_base_scenario_is_rejected() {
     .unwrap();
     let out = t.path().join("out");
     let o = run(&["sweep", f.to_str().unwrap(), "--out", out.to_str().unwrap()]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("sw.toml:3:1")
-            && err.contains("sweep.scenario")
-            && err.contains("does not validate"),
-        "{err}"
-    );
-    assert!(
-        err.contains("base.toml:") && err.contains("stpes") && err.contains("did you mean `steps`"),
-        "{err}"
+    assert_input_error(
+        "base",
+        &o,
+        &[
+            "sw.toml:3:1",
+            "sweep.scenario",
+            "does not validate",
+            "base.toml:",
+            "stpes",
+            "did you mean `steps`",
+        ],
     );
     assert!(!out.join("runs.csv").exists());
 
@@ -465,8 +450,7 @@ fn resume_refuses_another_sweep() {
         out.to_str().unwrap(),
         "--resume",
     ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("different sweep"));
+    assert_input_error("resume", &o, &["different sweep"]);
 }
 
 #[test]

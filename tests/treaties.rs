@@ -267,18 +267,6 @@ fn women_suffrage_domestic_emergence_then_cascade() {
     assert!(later >= 0.7);
 }
 
-fn expect_bad(text: &str, needles: &[&str]) {
-    let tmp = tempfile::tempdir().unwrap();
-    let f = tmp.path().join("t.toml");
-    std::fs::write(&f, text).unwrap();
-    let out = run_bin(&["check", f.to_str().unwrap()]);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    for n in needles {
-        assert!(err.contains(n), "stderr lacks `{n}`:\n{err}");
-    }
-}
-
 const T: &str = r#"[scenario]
 name = "t"
 steps = 20
@@ -299,19 +287,19 @@ power = 0.5
 
 #[test]
 fn treaty_cluster_merger_bad_input() {
-    expect_bad(
+    check_rejects(
         &T.replace("entry_into_force = 10", "entry_into_force = 0"),
         &["norms.a.treaty.entry_into_force", "≥ 1"],
     );
-    expect_bad(
+    check_rejects(
         &T.replace("opens_step = 5", "opens_step = 25"),
         &["norms.a.treaty.opens_step", "outside the run"],
     );
-    expect_bad(
+    check_rejects(
         &format!("{T}[[clusters]]\nid = \"k\"\nnorms = [\"a\"]\nfuzziness = 0.5\n"),
         &["clusters.k.norms", "at least two norms"],
     );
-    expect_bad(
+    check_rejects(
         &format!("{T}[[mergers]]\ncoalitions = [\"c1\", \"c9\"]\nstep = 3\n"),
         &["mergers.0.coalitions", "unknown coalition `c9`"],
     );

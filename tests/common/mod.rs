@@ -39,6 +39,33 @@ pub fn run_bin(args: &[&str]) -> Output {
     bin().args(args).output().expect("run normlife")
 }
 
+/// Asserts that a finished `normlife` command was refused as bad input: exit status 2,
+/// no panic, and every `needle` in its stderr (which is returned).
+pub fn assert_input_error(name: &str, out: &Output, needles: &[&str]) -> String {
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{name}: expected exit 2, got {:?}\n{err}",
+        out.status
+    );
+    assert!(!err.contains("panicked"), "{name}: panic\n{err}");
+    for n in needles {
+        assert!(err.contains(n), "{name}: stderr lacks `{n}`:\n{err}");
+    }
+    err
+}
+
+/// Writes `text` as a scenario file and asserts that `normlife check` refuses it as bad
+/// input (`assert_input_error`).
+pub fn check_rejects(text: &str, needles: &[&str]) -> String {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("scenario.toml");
+    std::fs::write(&f, text).unwrap();
+    let out = run_bin(&["check", f.to_str().unwrap()]);
+    assert_input_error("check", &out, needles)
+}
+
 pub fn share(xs: impl Iterator<Item = bool>) -> f64 {
     let v: Vec<bool> = xs.collect();
     v.iter().filter(|&&b| b).count() as f64 / v.len() as f64
