@@ -123,24 +123,33 @@ fn no_temp_files(dir: &Path) {
     }
 }
 
+/// Asserts that `text` (the file `what`) contains every needle.
+fn has_all(text: &str, what: &str, needles: &[&str]) {
+    for needle in needles {
+        assert!(text.contains(needle), "{what} lacks {needle:?}");
+    }
+}
+
 #[test]
 fn single_run_writes_labelled_adoption_plot() {
     let d = tempfile::tempdir().unwrap();
     run_bin(d.path(), &[]);
     let s = svg(&d.path().join("adoption.svg"));
-    for needle in [
-        "lifecycle",
-        "seed 42",
-        "New humanitarian norm",
-        "emergence",
-        "cascade",
-        "internalization",
-        "tipping share",
-        "tipping point 19",
-        "year",
-    ] {
-        assert!(s.contains(needle), "adoption.svg lacks {needle:?}");
-    }
+    has_all(
+        &s,
+        "adoption.svg",
+        &[
+            "lifecycle",
+            "seed 42",
+            "New humanitarian norm",
+            "emergence",
+            "cascade",
+            "internalization",
+            "tipping share",
+            "tipping point 19",
+            "year",
+        ],
+    );
     assert_not_blank(&d.path().join("adoption.png"));
     assert!(title_ink(&d.path().join("adoption.png")) > 300);
     svg(&d.path().join("collisions.svg"));
@@ -153,17 +162,19 @@ fn replicates_show_band_and_tipping_distribution() {
     let d = tempfile::tempdir().unwrap();
     run_bin(d.path(), &["--replicates", "8"]);
     let s = svg(&d.path().join("adoption.svg"));
-    for needle in [
-        "8 replicates",
-        "New humanitarian norm",
-        "emergence",
-        "cascade",
-        "tipping point (median)",
-        "10–90%",
-        "tipping time of each replicate",
-    ] {
-        assert!(s.contains(needle), "adoption.svg lacks {needle:?}");
-    }
+    has_all(
+        &s,
+        "adoption.svg",
+        &[
+            "8 replicates",
+            "New humanitarian norm",
+            "emergence",
+            "cascade",
+            "tipping point (median)",
+            "10–90%",
+            "tipping time of each replicate",
+        ],
+    );
     // The bands are translucent polygons.
     assert!(s.contains("<polygon"), "no band polygon");
     assert_not_blank(&d.path().join("adoption.png"));
@@ -256,20 +267,22 @@ fn collision_lanes_show_every_outcome() {
     let d = tempfile::tempdir().unwrap();
     plots::write_run_plots(d.path(), m, &[run]).unwrap();
     let c = svg(&d.path().join("collisions.svg"));
-    for needle in [
-        "resolved 1970",
-        "compromised 1980",
-        "suppressed 1975",
-        "open at the end",
-        "not activated",
-        "New humanitarian norm × Right to work",
-        "forum c1",
-        "articulated 1955",
-        "activated 1958",
-        "articulated by Transnational advocacy network",
-    ] {
-        assert!(c.contains(needle), "collisions.svg lacks {needle:?}");
-    }
+    has_all(
+        &c,
+        "collisions.svg",
+        &[
+            "resolved 1970",
+            "compromised 1980",
+            "suppressed 1975",
+            "open at the end",
+            "not activated",
+            "New humanitarian norm × Right to work",
+            "forum c1",
+            "articulated 1955",
+            "activated 1958",
+            "articulated by Transnational advocacy network",
+        ],
+    );
     assert!(!c.contains("No collision articulated"));
     assert_not_blank(&d.path().join("collisions.png"));
     // Both norms get a panel.
@@ -308,20 +321,22 @@ fn collision_replicates_show_activation_share_and_outcomes() {
     let d = tempfile::tempdir().unwrap();
     plots::write_run_plots(d.path(), m, &runs).unwrap();
     let c = svg(&d.path().join("collisions.svg"));
-    for needle in [
-        "4 replicates",
-        "activated in 100% of replicates",
-        "activated in 0% of replicates",
-        "resolved 1",
-        "compromised 1",
-        "suppressed 1",
-        "open 1",
-        "not activated",
-        "never activated",
-        "articulated in 1 of 4 replicates",
-    ] {
-        assert!(c.contains(needle), "collisions.svg lacks {needle:?}");
-    }
+    has_all(
+        &c,
+        "collisions.svg",
+        &[
+            "4 replicates",
+            "activated in 100% of replicates",
+            "activated in 0% of replicates",
+            "resolved 1",
+            "compromised 1",
+            "suppressed 1",
+            "open 1",
+            "not activated",
+            "never activated",
+            "articulated in 1 of 4 replicates",
+        ],
+    );
     assert_not_blank(&d.path().join("collisions.png"));
     no_temp_files(d.path());
 }
@@ -352,17 +367,19 @@ fn heatmap_and_band_write_files() {
     )
     .unwrap();
     let s = svg(&d.path().join("heatmap_lifecycle.tipping_step.svg"));
-    for needle in [
-        "Tipping step by power",
-        "coalitions.a.power",
-        "number of coalitions",
-        "mean tipping step",
-        "n/a",
-        "0.6",
-        "8.5",
-    ] {
-        assert!(s.contains(needle), "heatmap lacks {needle:?}");
-    }
+    has_all(
+        &s,
+        "heatmap",
+        &[
+            "Tipping step by power",
+            "coalitions.a.power",
+            "number of coalitions",
+            "mean tipping step",
+            "n/a",
+            "0.6",
+            "8.5",
+        ],
+    );
     assert_not_blank(&d.path().join("heatmap_lifecycle.tipping_step.png"));
     // Bad shape is an error, not a panic.
     assert!(plots::heatmap(&d.path().join("bad"), "t", "x", &xs, "y", &ys, &z[..2], "z").is_err());
