@@ -334,6 +334,22 @@ impl Collisions {
         Ok(())
     }
 
+    /// A lane's title (fitted to the width) and its empty track; returns the track's top
+    /// and bottom and the title as drawn.
+    fn lane_track<DB: DrawingBackend>(
+        &self,
+        cv: &Canvas<DB>,
+        f: &Frame,
+        lane: &Lane,
+        ly: f64,
+    ) -> Result<(f64, f64, String), String> {
+        let (ty0, ty1) = (ly + 34.0, ly + 70.0);
+        let title = cv.fit(&lane.title, 15.0, f.x1 - f.x0 - 8.0);
+        cv.text(&title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
+        cv.rect(f.x0, ty0, f.x1, ty1, RGBColor(246, 246, 246))?;
+        Ok((ty0, ty1, title))
+    }
+
     fn paint_lane<DB: DrawingBackend>(
         &self,
         cv: &Canvas<DB>,
@@ -342,14 +358,11 @@ impl Collisions {
         ly: f64,
     ) -> R {
         let l = &lane.lives[0];
-        let (ty0, ty1) = (ly + 34.0, ly + 70.0);
-        let title = cv.fit(&lane.title, 15.0, f.x1 - f.x0 - 8.0);
-        cv.text(&title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
+        let (ty0, ty1, title) = self.lane_track(cv, f, lane, ly)?;
         let by_fits = cv.text_w(&title, 15.0) + cv.text_w(&lane.by, 13.0) + 24.0 < f.x1 - f.x0;
         if !lane.by.is_empty() && by_fits {
             cv.text(&lane.by, f.x1, ly + 18.0, 13.0, MUTED, HPos::Right)?;
         }
-        cv.rect(f.x0, ty0, f.x1, ty1, RGBColor(246, 246, 246))?;
         let end_step = (self.times.len() - 1) as f64;
         if let Some(a) = l.activated {
             let e = l.ended.unwrap_or(end_step);
@@ -460,10 +473,7 @@ impl Collisions {
         ly: f64,
     ) -> R {
         let r = self.replicates;
-        let (ty0, ty1) = (ly + 34.0, ly + 70.0);
-        let title = cv.fit(&lane.title, 15.0, f.x1 - f.x0 - 8.0);
-        cv.text(&title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
-        cv.rect(f.x0, ty0, f.x1, ty1, RGBColor(246, 246, 246))?;
+        let (ty0, ty1, _) = self.lane_track(cv, f, lane, ly)?;
         // Mean intensity over all replicates (0 where not active).
         let n = self.times.len();
         let mut mean = vec![0.0; n];
