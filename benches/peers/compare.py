@@ -30,8 +30,8 @@ MAX_N = {("mesa", "bass"): 100_000, ("mesa", "watts"): 10_000,
          ("krabmaga", "bass"): 1_000_000, ("krabmaga", "watts"): 100_000}
 
 
-def cmd(impl, model, n, rep):
-    s = str(STEPS[model])
+def cmd(impl, model, n, rep, steps=None):
+    s = str(steps or STEPS[model])
     if impl == "normlife":
         return [NORMLIFE, model, str(n), s, "1", str(rep)]
     if impl == "numpy":
@@ -54,9 +54,9 @@ def run_global(impl, model, n, rep):
     return r
 
 
-def run(impl, model, n, rep):
+def run(impl, model, n, rep, steps=None):
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
-    out = subprocess.run(cmd(impl, model, n, rep), capture_output=True, text=True, env=env)
+    out = subprocess.run(cmd(impl, model, n, rep, steps), capture_output=True, text=True, env=env)
     if out.returncode != 0:
         raise RuntimeError(f"{impl} {model} {n}: {out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -174,15 +174,11 @@ def scaling(sizes, rounds):
     print("|---|---|---|---|---|")
     for n in sizes:
         for steps in (60, 120, 240):
-            out = []
-            for r in range(rounds):
-                c = [NORMLIFE, "lifecycle", str(n), str(steps), "1", str(r)]
-                p = subprocess.run(c, capture_output=True, text=True, check=True)
-                out.append(json.loads(p.stdout.strip().splitlines()[-1]))
+            out = [run("normlife", "lifecycle", n, r, steps) for r in range(rounds)]
             setup = statistics.median(x["setup_s"] for x in out)
             step = statistics.median(x["step_s"] for x in out)
-            run = statistics.median(x["steps_run"] for x in out)
-            print(f"| {n:,} | {run:g} | {setup:.2e} | {step:.2e} | {1e9 * step / (n * run):.2f} |",
+            ran = statistics.median(x["steps_run"] for x in out)
+            print(f"| {n:,} | {ran:g} | {setup:.2e} | {step:.2e} | {1e9 * step / (n * ran):.2f} |",
                   flush=True)
 
 
