@@ -57,6 +57,25 @@ pub enum Command {
         #[arg(required = true, value_name = "SHARD_DIR")]
         shards: Vec<PathBuf>,
     },
+    /// Calibrates scenario parameters to an observed series (ABC-SMC): writes
+    /// posterior.csv, fit.json, predictive.csv and fit.svg/.png (see docs/calibration.md).
+    Fit(FitArgs),
+    /// Global sensitivity analysis (Sobol indices with a Saltelli design, or Morris
+    /// elementary effects): writes indices.csv, runs.csv and indices.svg/.png (see
+    /// docs/sensitivity.md).
+    Sensitivity(FitArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct FitArgs {
+    /// The fit (or sensitivity) file, or the name of a bundled one.
+    pub file: PathBuf,
+    /// Output directory (default: out/<name>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -355,6 +374,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve { scenario, port } => crate::serve::serve(&scenario, port),
         Command::Sweep(a) => cmd_sweep(&a),
         Command::Merge { out, shards } => cmd_merge(&out, &shards),
+        Command::Fit(a) => cmd_fit(&a),
+        Command::Sensitivity(a) => cmd_sensitivity(&a),
     }
 }
 
@@ -416,6 +437,44 @@ pub fn cmd_merge(out: &Path, shards: &[PathBuf]) -> Result<()> {
         r.total,
         r.dir.display(),
         plots_note(&r.plots)
+    );
+    Ok(())
+}
+
+pub fn cmd_fit(a: &FitArgs) -> Result<()> {
+    let o = crate::fit::Options {
+        threads: a.threads,
+        out: a.out.clone(),
+        quiet: false,
+    };
+    let r = crate::fit::fit(&a.file, &o)?;
+    eprintln!(
+        "normlife: fit: {} generation(s), {} simulations (estimated {}) in {:.2}s ({:.0} simulations/s); {}; posterior.csv, fit.json, predictive.csv, fit.svg/.png in {}",
+        r.generations,
+        r.simulations,
+        r.estimate,
+        r.seconds,
+        r.simulations as f64 / r.seconds.max(1e-9),
+        r.status,
+        r.dir.display()
+    );
+    Ok(())
+}
+
+pub fn cmd_sensitivity(a: &FitArgs) -> Result<()> {
+    let o = crate::sensitivity::Options {
+        threads: a.threads,
+        out: a.out.clone(),
+        quiet: false,
+    };
+    let r = crate::sensitivity::run(&a.file, &o)?;
+    eprintln!(
+        "normlife: sensitivity ({}): {} simulations in {:.2}s ({:.0} simulations/s); indices.csv, runs.csv, indices.svg/.png in {}",
+        r.method,
+        r.simulations,
+        r.seconds,
+        r.simulations as f64 / r.seconds.max(1e-9),
+        r.dir.display()
     );
     Ok(())
 }

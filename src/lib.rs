@@ -9,12 +9,14 @@
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod fit;
 pub mod mechanisms;
 pub mod model;
 pub mod observe;
 pub mod output;
 pub mod rng;
 pub mod scenario;
+pub mod sensitivity;
 pub mod serve;
 pub mod stats;
 pub mod sweep;

@@ -363,20 +363,22 @@ pub fn load(arg: &Path) -> Result<Loaded> {
     from_text(&sweep_path, &text)
 }
 
-pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
-    let src = sweep_path.display().to_string();
+/// Parses a TOML file into `T` (`deny_unknown_fields` types) with located problems: a
+/// syntax error or the first wrong key, by line and column (sweep, fit and sensitivity
+/// files).
+pub fn parse_file<T: serde::de::DeserializeOwned>(src: &str, text: &str) -> Result<T> {
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let lc = e.span().map(|s| locate::line_col(text, s.start));
         Error::Input(vec![Problem {
-            source: src.clone(),
+            source: src.to_string(),
             line: lc.map(|x| x.0),
             column: lc.map(|x| x.1),
             key: String::new(),
             message: format!("TOML syntax error: {}", e.message().trim()),
         }])
     })?;
-    let file: SweepFile = match serde_path_to_error::deserialize(toml::Value::Table(table)) {
-        Ok(f) => f,
+    match serde_path_to_error::deserialize(toml::Value::Table(table)) {
+        Ok(f) => Ok(f),
         Err(e) => {
             let raw = e.inner().to_string();
             let message = clean(&scenario::friendly(&clean(&raw)));
@@ -409,15 +411,53 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
             } else {
                 locate::locate(text, &key)
             };
-            return Err(Error::Input(vec![Problem {
-                source: src,
+            Err(Error::Input(vec![Problem {
+                source: src.to_string(),
                 line: lc.map(|x| x.0),
                 column: lc.map(|x| x.1),
                 key,
                 message,
-            }]));
+            }]))
         }
+    }
+}
+
+/// Finds the base scenario `rel` named in the file at `file_path`: relative to that
+/// file, absolute, or a bundled scenario name. `Err` carries the path tried.
+pub fn find_base(file_path: &Path, rel: &str) -> std::result::Result<(PathBuf, String), PathBuf> {
+    let rel = Path::new(rel);
+    let candidate = if rel.is_absolute() {
+        rel.to_path_buf()
+    } else {
+        normalize(&file_path.parent().unwrap_or(Path::new("")).join(rel))
     };
+    let found = if candidate.exists() {
+        crate::cli::scenario_text(&candidate)
+    } else {
+        crate::cli::scenario_text(&candidate).or_else(|_| crate::cli::scenario_text(rel))
+    };
+    found.map_err(|_| candidate)
+}
+
+/// True if the problems of applying `PATH=VALUE` say that PATH names nothing.
+pub fn is_unknown_path(probs: &[Problem]) -> bool {
+    probs.iter().any(|q| {
+        [
+            "unknown key",
+            "unknown table",
+            "no element",
+            "empty segment",
+            "not a table",
+            "is a list addressed",
+        ]
+        .iter()
+        .any(|w| q.message.contains(w))
+    })
+}
+
+pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
+    let src = sweep_path.display().to_string();
+    let file: SweepFile = parse_file(&src, text)?;
     let mut cx = Ctx {
         src: src.clone(),
         text,
@@ -425,20 +465,9 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
     };
 
     // The base scenario, relative to the sweep file.
-    let rel = Path::new(&file.sweep.scenario);
-    let candidate = if rel.is_absolute() {
-        rel.to_path_buf()
-    } else {
-        normalize(&sweep_path.parent().unwrap_or(Path::new("")).join(rel))
-    };
-    let found = if candidate.exists() {
-        crate::cli::scenario_text(&candidate)
-    } else {
-        crate::cli::scenario_text(&candidate).or_else(|_| crate::cli::scenario_text(rel))
-    };
-    let (base_path, base_text) = match found {
+    let (base_path, base_text) = match find_base(sweep_path, &file.sweep.scenario) {
         Ok(x) => x,
-        Err(_) => {
+        Err(candidate) => {
             cx.at(
                 "sweep",
                 None,
@@ -661,18 +690,7 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
                     }
                 }
                 Err(Error::Input(probs)) => {
-                    let unknown_path = probs.iter().any(|q| {
-                        [
-                            "unknown key",
-                            "unknown table",
-                            "no element",
-                            "empty segment",
-                            "not a table",
-                            "is a list addressed",
-                        ]
-                        .iter()
-                        .any(|w| q.message.contains(w))
-                    });
+                    let unknown_path = is_unknown_path(&probs);
                     if unknown_path {
                         let msgs: Vec<String> = probs.iter().map(|q| clean(&q.message)).collect();
                         cx.at(
