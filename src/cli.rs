@@ -94,6 +94,10 @@ pub struct SweepArgs {
     /// Run only the runs with `run % N == K` (one shard of a cluster job array).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Write DIR/slurm/submit.sh and its .sbatch files instead of running: a Slurm job
+    /// array of N shard tasks and a merge job that depends on it (absolute paths).
+    #[arg(long, value_name = "N")]
+    pub slurm: Option<u64>,
     /// Testing: stop after this many runs, as if interrupted.
     #[arg(long, hide = true)]
     pub max_runs: Option<u64>,
@@ -380,6 +384,23 @@ pub fn run(cli: Cli) -> Result<()> {
 }
 
 pub fn cmd_sweep(a: &SweepArgs) -> Result<()> {
+    if let Some(n) = a.slurm {
+        if a.shard.is_some() || a.resume || a.max_runs.is_some() {
+            return Err(Error::input(
+                "--slurm",
+                "",
+                "writes the scripts of the whole sweep: drop --shard and --resume (each shard task resumes by itself)",
+            ));
+        }
+        let s = crate::sweep::slurm_scripts(&a.sweep, a.out.clone(), n)?;
+        eprintln!(
+            "normlife: wrote {} (a job array of {n} shard task(s) and a merge job); submit with `bash {}`; results in {}",
+            s.submit.parent().unwrap_or(&s.dir).display(),
+            s.submit.display(),
+            s.dir.display()
+        );
+        return Ok(());
+    }
     let o = crate::sweep::Options {
         threads: a.threads,
         out: a.out.clone(),
