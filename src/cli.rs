@@ -357,6 +357,8 @@ pub fn cmd_scenarios() -> Result<()> {
         let desc = t
             .get("scenario")
             .or_else(|| t.get("sweep"))
+            .or_else(|| t.get("fit"))
+            .or_else(|| t.get("sensitivity"))
             .and_then(|s| s.get("description"))
             .and_then(|d| d.as_str())
             .unwrap_or("")

@@ -19,7 +19,12 @@ const SETS: &str = r#""scenario.start_year=0", "population.n=1000", "scenario.st
 fn synthetic(dir: &Path, seed: u64) -> PathBuf {
     let sc = common::load(
         "scenarios/classic/bass.toml",
-        &["scenario.start_year=0", "population.n=1000", "scenario.steps=15", &format!("scenario.seed={seed}")],
+        &[
+            "scenario.start_year=0",
+            "population.n=1000",
+            "scenario.steps=15",
+            &format!("scenario.seed={seed}"),
+        ],
     );
     let r = normlife::engine::run(&sc.model, 0);
     let mut s = String::from("year,cumulative\n");
@@ -68,7 +73,11 @@ fn interval(dir: &Path, path: &str) -> (f64, f64, f64) {
     let j: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("fit.json")).unwrap()).unwrap();
     let p = &j["parameters"][path];
-    (p["q05"].as_f64().unwrap(), p["median"].as_f64().unwrap(), p["q95"].as_f64().unwrap())
+    (
+        p["q05"].as_f64().unwrap(),
+        p["median"].as_f64().unwrap(),
+        p["q95"].as_f64().unwrap(),
+    )
 }
 
 #[test]
@@ -81,7 +90,11 @@ fn bass_parameters_are_recovered_over_seeds() {
         let data = synthetic(tmp.path(), seed);
         let f = fit_file(tmp.path(), &data, 100 + seed, 60, 9);
         let out = tmp.path().join(format!("out_{seed}"));
-        let o = Options { threads: None, out: Some(out.clone()), quiet: true };
+        let o = Options {
+            threads: None,
+            out: Some(out.clone()),
+            quiet: true,
+        };
         fit::fit(&f, &o).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
         let (p05, pm, p95) = interval(&out, "domestic.rate");
         let (q05, qm, q95) = interval(&out, "socialization.rate");
@@ -91,12 +104,25 @@ fn bass_parameters_are_recovered_over_seeds() {
         cover_p += (p05 <= P && P <= p95) as u32;
         cover_q += (q05 <= Q && Q <= q95) as u32;
         // Much narrower than the priors' central 90% (0.09 for p, 0.9 for q).
-        assert!(p95 - p05 < 0.25 * 0.09, "seed {seed}: p interval too wide\n{report}");
-        assert!(q95 - q05 < 0.4 * 0.9, "seed {seed}: q interval too wide\n{report}");
+        assert!(
+            p95 - p05 < 0.25 * 0.09,
+            "seed {seed}: p interval too wide\n{report}"
+        );
+        assert!(
+            q95 - q05 < 0.4 * 0.9,
+            "seed {seed}: q interval too wide\n{report}"
+        );
     }
-    eprintln!("{report}coverage of the 90% intervals over {} seeds: p {cover_p}/{n}, q {cover_q}/{n}", seeds.len(), n = seeds.len());
+    eprintln!(
+        "{report}coverage of the 90% intervals over {} seeds: p {cover_p}/{n}, q {cover_q}/{n}",
+        seeds.len(),
+        n = seeds.len()
+    );
     // Nominal 90%: with 6 seeds, at most one miss per parameter.
-    assert!(cover_p >= 5 && cover_q >= 5, "coverage below nominal:\n{report}");
+    assert!(
+        cover_p >= 5 && cover_q >= 5,
+        "coverage below nominal:\n{report}"
+    );
 }
 
 #[test]
@@ -107,7 +133,11 @@ fn fit_is_identical_at_any_thread_count_and_writes_its_outputs() {
     let mut bytes = Vec::new();
     for threads in [1usize, 2, 3] {
         let out = tmp.path().join(format!("t{threads}"));
-        let o = Options { threads: Some(threads), out: Some(out.clone()), quiet: true };
+        let o = Options {
+            threads: Some(threads),
+            out: Some(out.clone()),
+            quiet: true,
+        };
         fit::fit(&f, &o).unwrap();
         let files: Vec<Vec<u8>> = ["posterior.csv", "fit.json", "predictive.csv", "fit.svg"]
             .iter()
@@ -119,8 +149,14 @@ fn fit_is_identical_at_any_thread_count_and_writes_its_outputs() {
     assert_eq!(bytes[0], bytes[1], "1 vs 2 threads differ");
     assert_eq!(bytes[0], bytes[2], "1 vs 3 threads differ");
     let post = String::from_utf8(bytes[0][0].clone()).unwrap();
-    assert!(post.starts_with("generation,particle,weight,distance,domestic.rate,socialization.rate\n"));
-    assert_eq!(post.lines().count(), 1 + 3 * 40, "3 generations of 40 particles");
+    assert!(
+        post.starts_with("generation,particle,weight,distance,domestic.rate,socialization.rate\n")
+    );
+    assert_eq!(
+        post.lines().count(),
+        1 + 3 * 40,
+        "3 generations of 40 particles"
+    );
     let j: serde_json::Value = serde_json::from_slice(&bytes[0][1]).unwrap();
     assert_eq!(j["generations"].as_array().unwrap().len(), 3);
     assert_eq!(j["status"], "complete");
@@ -129,7 +165,12 @@ fn fit_is_identical_at_any_thread_count_and_writes_its_outputs() {
         .map(|g| g["tolerance"].as_f64().unwrap())
         .collect();
     assert!(tol[1] <= tol[0], "tolerances must not grow: {tol:?}");
-    assert!(j["posterior_predictive"]["distance_of_median"].as_f64().unwrap() < 0.05);
+    assert!(
+        j["posterior_predictive"]["distance_of_median"]
+            .as_f64()
+            .unwrap()
+            < 0.05
+    );
 }
 
 /// Through the binary: the estimate is printed before the work starts.
@@ -143,7 +184,10 @@ fn fit_prints_its_estimate_first() {
     let err = String::from_utf8_lossy(&r.stderr);
     assert!(r.status.success(), "{err}");
     let first = err.lines().next().unwrap_or("");
-    assert!(first.contains("about") && first.contains("simulations"), "first line: {first}");
+    assert!(
+        first.contains("about") && first.contains("simulations"),
+        "first line: {first}"
+    );
     assert!(err.contains("generation 1 done"), "{err}");
 }
 
@@ -161,8 +205,15 @@ fn bad_fit_files_exit_2_located_before_any_simulation() {
     let cases: Vec<(&str, String, Vec<&str>)> = vec![
         (
             "unknown_path",
-            good.replace("path = \"socialization.rate\"", "path = \"socialization.rat\""),
-            vec!["unknown PATH `socialization.rat`", "did you mean `rate`", ":15:"],
+            good.replace(
+                "path = \"socialization.rate\"",
+                "path = \"socialization.rat\"",
+            ),
+            vec![
+                "unknown PATH `socialization.rat`",
+                "did you mean `rate`",
+                ":15:",
+            ],
         ),
         (
             "prior_min_ge_max",
@@ -176,8 +227,14 @@ fn bad_fit_files_exit_2_located_before_any_simulation() {
         ),
         (
             "unknown_dist",
-            good.replace("dist = \"uniform\", min = 0.0, max = 1.0", "dist = \"lognormal\", min = 0.0, max = 1.0"),
-            vec!["unknown prior `lognormal`", "allowed: uniform, log-uniform, normal"],
+            good.replace(
+                "dist = \"uniform\", min = 0.0, max = 1.0",
+                "dist = \"lognormal\", min = 0.0, max = 1.0",
+            ),
+            vec![
+                "unknown prior `lognormal`",
+                "allowed: uniform, log-uniform, normal",
+            ],
         ),
         (
             "unknown_norm",
@@ -186,7 +243,10 @@ fn bad_fit_files_exit_2_located_before_any_simulation() {
         ),
         (
             "not_covering",
-            good.replace("scenario.steps=15", "scenario.steps=15\", \"scenario.start_year=1900"),
+            good.replace(
+                "scenario.steps=15",
+                "scenario.steps=15\", \"scenario.start_year=1900",
+            ),
             vec!["does not cover the run", "at least 3"],
         ),
         (
@@ -200,7 +260,13 @@ fn bad_fit_files_exit_2_located_before_any_simulation() {
         let out = tmp.path().join(format!("out_{name}"));
         let r = run_bin(&["fit", f.to_str().unwrap(), "--out", out.to_str().unwrap()]);
         let err = assert_input_error(name, &r, &needles);
-        assert!(!err.contains("generation 0 done"), "{name}: simulated before refusing");
-        assert!(!out.join("posterior.csv").exists(), "{name}: wrote posterior.csv");
+        assert!(
+            !err.contains("generation 0 done"),
+            "{name}: simulated before refusing"
+        );
+        assert!(
+            !out.join("posterior.csv").exists(),
+            "{name}: wrote posterior.csv"
+        );
     }
 }

@@ -38,7 +38,11 @@ impl Drop for Daemons {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn sh(cmd: &str) -> String {
@@ -70,7 +74,11 @@ fn start(t: &Path, conf: &Path) -> Daemons {
         std::fs::create_dir_all(t.join(sub)).unwrap();
     }
     let key = t.join("munge.key");
-    let st = Command::new(find("mungekey").unwrap()).arg("--create").arg(format!("--keyfile={}", key.display())).status().unwrap();
+    let st = Command::new(find("mungekey").unwrap())
+        .arg("--create")
+        .arg(format!("--keyfile={}", key.display()))
+        .status()
+        .unwrap();
     assert!(st.success(), "mungekey failed");
     let st = Command::new(find("munged").unwrap())
         .args([
@@ -84,7 +92,9 @@ fn start(t: &Path, conf: &Path) -> Daemons {
         .status()
         .unwrap();
     assert!(st.success(), "munged failed to start");
-    let munged_pid = std::fs::read_to_string(t.join("munged.pid")).ok().and_then(|s| s.trim().parse().ok());
+    let munged_pid = std::fs::read_to_string(t.join("munged.pid"))
+        .ok()
+        .and_then(|s| s.trim().parse().ok());
     let mut ds = Daemons(Vec::new(), munged_pid);
     for daemon in ["slurmctld", "slurmd"] {
         let c = Command::new(find(daemon).unwrap())
@@ -92,28 +102,49 @@ fn start(t: &Path, conf: &Path) -> Daemons {
             .arg(conf)
             .env("SLURM_CONF", conf)
             .stdout(Stdio::null())
-            .stderr(Stdio::from(std::fs::File::create(t.join(format!("{daemon}.stderr"))).unwrap()))
+            .stderr(Stdio::from(
+                std::fs::File::create(t.join(format!("{daemon}.stderr"))).unwrap(),
+            ))
             .spawn()
             .unwrap();
         ds.0.push(c);
     }
     let t0 = Instant::now();
     loop {
-        let o = Command::new("sinfo").args(["-h", "-o", "%t"]).env("SLURM_CONF", conf).output().unwrap();
+        let o = Command::new("sinfo")
+            .args(["-h", "-o", "%t"])
+            .env("SLURM_CONF", conf)
+            .output()
+            .unwrap();
         let s = String::from_utf8_lossy(&o.stdout).to_string();
         if o.status.success() && s.contains("idle") {
             return ds;
         }
-        assert!(t0.elapsed() < Duration::from_secs(60), "Slurm did not come up: {s}\n{}", logs(t));
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "Slurm did not come up: {s}\n{}",
+            logs(t)
+        );
         std::thread::sleep(Duration::from_millis(300));
     }
 }
 
 fn logs(t: &Path) -> String {
-    ["slurmctld.log", "slurmd.log", "slurmctld.stderr", "slurmd.stderr", "munged.log"]
-        .iter()
-        .map(|f| format!("--- {f}\n{}", std::fs::read_to_string(t.join(f)).unwrap_or_default()))
-        .collect()
+    [
+        "slurmctld.log",
+        "slurmd.log",
+        "slurmctld.stderr",
+        "slurmd.stderr",
+        "munged.log",
+    ]
+    .iter()
+    .map(|f| {
+        format!(
+            "--- {f}\n{}",
+            std::fs::read_to_string(t.join(f)).unwrap_or_default()
+        )
+    })
+    .collect()
 }
 
 fn sweep_file(dir: &Path) -> PathBuf {
@@ -132,7 +163,14 @@ fn sweep_file(dir: &Path) -> PathBuf {
 #[test]
 fn slurm_job_array_and_merge_equal_the_one_machine_sweep() {
     let required = std::env::var("NORMLIFE_REQUIRE_SLURM").is_ok_and(|v| v == "1");
-    let tools = ["slurmctld", "slurmd", "sbatch", "sinfo", "munged", "mungekey"];
+    let tools = [
+        "slurmctld",
+        "slurmd",
+        "sbatch",
+        "sinfo",
+        "munged",
+        "mungekey",
+    ];
     if let Some(missing) = tools.iter().find(|t| find(t).is_none()) {
         assert!(!required, "NORMLIFE_REQUIRE_SLURM=1 but `{missing}` is not installed (apt-get install slurm-wlm munge)");
         eprintln!("skipped: no Slurm (`{missing}` not found; install slurm-wlm and munge, or set NORMLIFE_REQUIRE_SLURM=1 to require it)");
@@ -141,17 +179,35 @@ fn slurm_job_array_and_merge_equal_the_one_machine_sweep() {
     let tmp = tempfile::tempdir().unwrap();
     let sweep = sweep_file(tmp.path());
     let one = tmp.path().join("one");
-    let o = run_bin(&["sweep", sweep.to_str().unwrap(), "--out", one.to_str().unwrap()]);
+    let o = run_bin(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--out",
+        one.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let cl = tmp.path().join("cluster out");
-    let o = run_bin(&["sweep", sweep.to_str().unwrap(), "--slurm", "3", "--out", cl.to_str().unwrap()]);
+    let o = run_bin(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "--slurm",
+        "3",
+        "--out",
+        cl.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let shards = std::fs::read_to_string(cl.join("slurm/shards.sbatch")).unwrap();
-    assert!(shards.contains("#SBATCH --array=0-2") && shards.contains("--shard \"$k/3\""), "{shards}");
+    assert!(
+        shards.contains("#SBATCH --array=0-2") && shards.contains("--shard \"$k/3\""),
+        "{shards}"
+    );
     let submit = std::fs::read_to_string(cl.join("slurm/submit.sh")).unwrap();
     assert!(submit.contains("--dependency=afterok:"), "{submit}");
-    assert!(!cl.join("runs.csv").exists(), "--slurm must not run the sweep");
+    assert!(
+        !cl.join("runs.csv").exists(),
+        "--slurm must not run the sweep"
+    );
 
     let t = tmp.path().join("slurm");
     std::fs::create_dir_all(&t).unwrap();
@@ -160,24 +216,56 @@ fn slurm_job_array_and_merge_equal_the_one_machine_sweep() {
     let conf = t.join("slurm.conf");
     std::fs::write(&conf, config(&t, &host, &user)).unwrap();
     let _daemons = start(&t, &conf);
-    let o = Command::new("bash").arg(cl.join("slurm/submit.sh")).env("SLURM_CONF", &conf).output().unwrap();
-    assert!(o.status.success(), "submit failed: {}\n{}", String::from_utf8_lossy(&o.stderr), logs(&t));
+    let o = Command::new("bash")
+        .arg(cl.join("slurm/submit.sh"))
+        .env("SLURM_CONF", &conf)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "submit failed: {}\n{}",
+        String::from_utf8_lossy(&o.stderr),
+        logs(&t)
+    );
     eprintln!("{}", String::from_utf8_lossy(&o.stdout).trim());
 
     let t0 = Instant::now();
     loop {
-        let q = Command::new("squeue").args(["-h"]).env("SLURM_CONF", &conf).output().unwrap();
+        let q = Command::new("squeue")
+            .args(["-h"])
+            .env("SLURM_CONF", &conf)
+            .output()
+            .unwrap();
         if q.status.success() && q.stdout.is_empty() {
             break;
         }
-        assert!(t0.elapsed() < Duration::from_secs(240), "jobs did not finish: {}\n{}", String::from_utf8_lossy(&q.stdout), logs(&t));
+        assert!(
+            t0.elapsed() < Duration::from_secs(240),
+            "jobs did not finish: {}\n{}",
+            String::from_utf8_lossy(&q.stdout),
+            logs(&t)
+        );
         std::thread::sleep(Duration::from_millis(500));
     }
     let merge_log = std::fs::read_to_string(cl.join("slurm/logs/merge.out")).unwrap_or_default();
-    for f in ["runs.csv", "aggregate.csv", "sweep.json", "band_new_norm.final_weighted_share.svg", "band_new_norm.final_weighted_share.png"] {
+    for f in [
+        "runs.csv",
+        "aggregate.csv",
+        "sweep.json",
+        "band_new_norm.final_weighted_share.svg",
+        "band_new_norm.final_weighted_share.png",
+    ] {
         let a = std::fs::read(one.join(f)).unwrap();
-        let b = std::fs::read(cl.join(f)).unwrap_or_else(|e| panic!("{f} missing after the merge job ({e}); merge log:\n{merge_log}\n{}", logs(&t)));
-        assert!(a == b, "{f}: the merged Slurm sweep differs from the one-machine sweep");
+        let b = std::fs::read(cl.join(f)).unwrap_or_else(|e| {
+            panic!(
+                "{f} missing after the merge job ({e}); merge log:\n{merge_log}\n{}",
+                logs(&t)
+            )
+        });
+        assert!(
+            a == b,
+            "{f}: the merged Slurm sweep differs from the one-machine sweep"
+        );
     }
     eprintln!("Slurm: 3 shard tasks + merge in {:.1}s; runs.csv, aggregate.csv, sweep.json and plots byte-identical", t0.elapsed().as_secs_f64());
 }

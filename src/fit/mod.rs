@@ -39,12 +39,20 @@ pub struct Report {
     pub status: String,
 }
 
-/// Simulations expected if a fraction `quantile` of proposals is accepted in each
-/// generation after the prior one, plus the posterior predictive.
+/// Acceptance assumed by the estimate: `quantile` in generation 1, falling by this factor
+/// in each later generation (as the tolerance tightens; measured on the Bass and
+/// suffrage fits, docs/calibration.md).
+pub const ACCEPTANCE_DECAY: f64 = 0.65;
+
+/// Simulations expected: the prior generation, then particles / acceptance per later
+/// generation with acceptance `quantile · 0.65^(t − 1)` (capped by `at_most`), plus the
+/// posterior predictive.
 pub fn estimate(s: &spec::Settings) -> u64 {
     let n = s.particles as f64 * s.replicates as f64;
-    let later = (s.generations.saturating_sub(1)) as f64 * n / s.quantile;
-    (n + later).round() as u64 + s.predictive as u64
+    let later: f64 = (1..s.generations)
+        .map(|t| n / (s.quantile * ACCEPTANCE_DECAY.powi(t as i32 - 1)).max(s.min_acceptance))
+        .sum();
+    ((n + later).round() as u64).min(at_most(s) - s.predictive as u64) + s.predictive as u64
 }
 
 /// The most simulations the settings allow (every slot using `max_attempts`).
@@ -66,7 +74,7 @@ pub fn fit(file: &Path, o: &Options) -> Result<Report> {
     let est = estimate(s);
     if !o.quiet {
         eprintln!(
-            "normlife fit {}: {} parameter(s), {} particles × up to {} generations, {} replicate(s) per particle: about {} simulations (if about {:.0}% of proposals are accepted; at most {}), then {} posterior-predictive runs",
+            "normlife fit {}: {} parameter(s), {} particles × up to {} generations, {} replicate(s) per particle: about {} simulations (if {:.0}% of proposals are accepted in generation 1, a third fewer in each later one; at most {}), including {} posterior-predictive runs",
             fit.name,
             fit.setup.paths.len(),
             s.particles,

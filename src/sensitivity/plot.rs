@@ -21,7 +21,7 @@ struct Indices<'a> {
 
 const W: f64 = 960.0;
 const ROW: f64 = 40.0;
-const HEAD: f64 = 110.0;
+const HEAD: f64 = 90.0;
 const LABEL_W: f64 = 300.0;
 
 pub fn write(dir: &Path, sa: &Sa, idx: &[Index]) -> Result<()> {
@@ -46,9 +46,11 @@ pub fn write(dir: &Path, sa: &Sa, idx: &[Index]) -> Result<()> {
 
 impl Indices<'_> {
     fn block_h(&self) -> f64 {
-        46.0 + self.params.len() as f64 * ROW
+        66.0 + self.params.len() as f64 * ROW
     }
-    fn scale(&self) -> (f64, f64) {
+    /// The x range: shared by all outcomes for Sobol (indices are shares of variance),
+    /// per outcome for Morris (effects are in the outcome's units).
+    fn scale(&self, outcome: &str) -> (f64, f64) {
         match self.method {
             Method::Sobol => {
                 let lo = self
@@ -69,6 +71,7 @@ impl Indices<'_> {
                 let hi = self
                     .idx
                     .iter()
+                    .filter(|i| i.outcome == outcome)
                     .flat_map(|i| [i.values[0] + i.values[1], i.values[2]])
                     .filter(|v| v.is_finite())
                     .fold(0.0, f64::max);
@@ -108,13 +111,13 @@ impl Painting for Indices<'_> {
             ],
         };
         style::legend(cv, &items, 24.0, W - 24.0, 62.0, 13.0)?;
-        let (lo, hi) = self.scale();
-        let ticks = style::nice_ticks(lo, hi, 8);
-        let (xlo, xhi) = (
-            ticks.first().copied().unwrap_or(lo).min(lo),
-            ticks.last().copied().unwrap_or(hi).max(hi),
-        );
         for (k, o) in self.outcomes.iter().enumerate() {
+            let (lo, hi) = self.scale(o);
+            let ticks = style::nice_ticks(lo, hi, 8);
+            let (xlo, xhi) = (
+                ticks.first().copied().unwrap_or(lo).min(lo),
+                ticks.last().copied().unwrap_or(hi).max(hi),
+            );
             let y0 = HEAD + k as f64 * self.block_h();
             cv.text(
                 &cv.fit(o, 15.0, W - 48.0),
@@ -134,15 +137,7 @@ impl Painting for Indices<'_> {
                 ylo: 0.0,
                 yhi: 1.0,
             };
-            let last = k + 1 == self.outcomes.len();
-            style::x_ticks(
-                cv,
-                &f,
-                &ticks,
-                &style::fmt_tick,
-                12.0,
-                if last { Some(f.y1 + 18.0) } else { None },
-            )?;
+            style::x_ticks(cv, &f, &ticks, &style::fmt_tick, 12.0, Some(f.y1 + 18.0))?;
             for (i, p) in self.params.iter().enumerate() {
                 let yc = f.y0 + (i as f64 + 0.5) * ROW;
                 cv.text(

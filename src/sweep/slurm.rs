@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 
 /// A word quoted for the shell (single quotes).
 pub fn quote(s: &str) -> String {
-    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-+=:,".contains(c)) {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+=:,".contains(c))
+    {
         return s.to_string();
     }
     format!("'{}'", s.replace('\'', r"'\''"))
@@ -30,7 +33,8 @@ pub struct Scripts {
 /// Writes the Slurm scripts of a validated sweep into `dir/slurm/`.
 pub fn write(l: &Loaded, sweep_arg: &Path, dir: &Path, n: u64) -> Result<Scripts> {
     let dir = absolute(dir)?;
-    let exe = std::env::current_exe().map_err(|e| Error::Other(format!("cannot find the normlife binary: {e}")))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::Other(format!("cannot find the normlife binary: {e}")))?;
     // A sweep file given by path is named absolutely; a bundled sweep by its name.
     let sweep = if sweep_arg.exists() {
         absolute(sweep_arg)?.display().to_string()
@@ -38,7 +42,8 @@ pub fn write(l: &Loaded, sweep_arg: &Path, dir: &Path, n: u64) -> Result<Scripts
         sweep_arg.display().to_string()
     };
     let sd = dir.join("slurm");
-    std::fs::create_dir_all(sd.join("logs")).map_err(|e| Error::Other(format!("cannot create {}: {e}", sd.display())))?;
+    std::fs::create_dir_all(sd.join("logs"))
+        .map_err(|e| Error::Other(format!("cannot create {}: {e}", sd.display())))?;
     let q = |p: &Path| quote(&p.display().to_string());
     let shards = dir.join("shards");
     let name = quote(&format!("normlife-{}", l.plan.name));
@@ -88,12 +93,19 @@ pub fn write(l: &Loaded, sweep_arg: &Path, dir: &Path, n: u64) -> Result<Scripts
         merge = q(&sd.join("merge.sbatch")),
         out = dir.display(),
     );
-    for (f, text) in [("shards.sbatch", shard_script), ("merge.sbatch", merge_script), ("submit.sh", submit)] {
+    for (f, text) in [
+        ("shards.sbatch", shard_script),
+        ("merge.sbatch", merge_script),
+        ("submit.sh", submit),
+    ] {
         let p = sd.join(f);
         crate::output::atomic::write(&p, text.as_bytes())?;
         set_executable(&p)?;
     }
-    Ok(Scripts { submit: sd.join("submit.sh"), dir })
+    Ok(Scripts {
+        submit: sd.join("submit.sh"),
+        dir,
+    })
 }
 
 #[cfg(unix)]
