@@ -278,31 +278,57 @@ fn a_stopped_fit_keeps_its_finished_generations() {
     let tmp = tempfile::tempdir().unwrap();
     let data = synthetic(tmp.path(), 4);
     let f = fit_file(tmp.path(), &data, 4, 30, 40);
-    let text = std::fs::read_to_string(&f).unwrap().replace("quantile = 0.5", "quantile = 0.5\nmin_acceptance = 0.0001");
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace("quantile = 0.5", "quantile = 0.5\nmin_acceptance = 0.0001");
     std::fs::write(&f, text).unwrap();
     let out = tmp.path().join("o");
     let mut child = common::bin()
-        .args(["fit", f.to_str().unwrap(), "--out", out.to_str().unwrap(), "--threads", "1"])
+        .args([
+            "fit",
+            f.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            "1",
+        ])
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     let post = out.join("posterior.csv");
     let t0 = std::time::Instant::now();
     loop {
-        let n = std::fs::read_to_string(&post).map(|s| s.lines().count()).unwrap_or(0);
+        let n = std::fs::read_to_string(&post)
+            .map(|s| s.lines().count())
+            .unwrap_or(0);
         if n > 1 + 2 * 30 {
             break;
         }
-        assert!(t0.elapsed().as_secs() < 60, "no two generations within 60 s");
-        assert!(child.try_wait().unwrap().is_none(), "the fit ended before it could be stopped");
+        assert!(
+            t0.elapsed().as_secs() < 60,
+            "no two generations within 60 s"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the fit ended before it could be stopped"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     child.kill().unwrap();
     child.wait().unwrap();
     let rows = std::fs::read_to_string(&post).unwrap().lines().count() - 1;
-    assert_eq!(rows % 30, 0, "posterior.csv holds a partial generation ({rows} rows)");
-    let j: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
+    assert_eq!(
+        rows % 30,
+        0,
+        "posterior.csv holds a partial generation ({rows} rows)"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
     assert_eq!(j["status"], "running");
     let g = j["generations"].as_array().unwrap().len();
-    assert!(g == rows / 30 || g + 1 == rows / 30, "fit.json has {g} generations, posterior.csv {}", rows / 30);
+    assert!(
+        g == rows / 30 || g + 1 == rows / 30,
+        "fit.json has {g} generations, posterior.csv {}",
+        rows / 30
+    );
 }

@@ -86,6 +86,28 @@ impl Setup {
     }
 }
 
+/// A loaded base scenario: where it was found, its text, the fixed overrides and the
+/// model with them.
+pub struct Base {
+    pub path: PathBuf,
+    pub text: String,
+    pub sets: Vec<String>,
+    pub model: Model,
+}
+
+impl Base {
+    /// The setup of these PATHs on this base.
+    pub fn setup(self, paths: Vec<String>) -> Setup {
+        Setup {
+            base_path: self.path,
+            base_text: self.text,
+            sets: self.sets,
+            base: self.model,
+            paths,
+        }
+    }
+}
+
 /// Loads the base scenario named by `[table].scenario` with the `set` overrides (and
 /// `extra` overrides, e.g. an `[observed]` table), reporting problems located in the file.
 pub fn load_base(
@@ -95,7 +117,7 @@ pub fn load_base(
     scenario_rel: &str,
     sets: &[String],
     extra: &[String],
-) -> Option<(PathBuf, String, Vec<String>, Model)> {
+) -> Option<Base> {
     let (base_path, base_text) = match find_base(file_path, scenario_rel) {
         Ok(x) => x,
         Err(c) => {
@@ -115,7 +137,12 @@ pub fn load_base(
     let mut all = sets.to_vec();
     all.extend(extra.iter().cloned());
     match scenario::from_text(&base_path, &base_text, &all) {
-        Ok(s) => Some((base_path, base_text, all, s.model)),
+        Ok(s) => Some(Base {
+            path: base_path,
+            text: base_text,
+            sets: all,
+            model: s.model,
+        }),
         Err(Error::Input(probs)) => {
             for q in probs {
                 let (t, k) = if q.source.starts_with("--set observed.") {
@@ -147,9 +174,7 @@ pub fn load_base(
 /// reports an unknown PATH (with the nearest name) or a value the scenario refuses.
 pub fn check_path(
     pb: &mut Problems,
-    base_path: &Path,
-    base_text: &str,
-    sets: &[String],
+    base: &Base,
     table: &str,
     index: usize,
     path: &str,
@@ -177,9 +202,9 @@ pub fn check_path(
         return false;
     }
     for &v in probes {
-        let mut o = sets.to_vec();
+        let mut o = base.sets.clone();
         o.push(set_arg(path, v));
-        match scenario::from_text(base_path, base_text, &o) {
+        match scenario::from_text(&base.path, &base.text, &o) {
             Ok(_) => {}
             Err(Error::Input(probs)) => {
                 let msgs: Vec<String> = probs
@@ -194,7 +219,7 @@ pub fn check_path(
                         &key,
                         format!(
                             "unknown PATH `{path}` in the base scenario {}: {}",
-                            base_path.display(),
+                            base.path.display(),
                             msgs.join("; ")
                         ),
                     );

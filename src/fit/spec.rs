@@ -184,17 +184,8 @@ pub fn load(arg: &Path) -> Result<Fit> {
         }
         match p.prior.resolve() {
             Ok(pr) => {
-                if let Some((bp, bt, sets, _)) = &base {
-                    check_path(
-                        &mut pb,
-                        bp,
-                        bt,
-                        sets,
-                        "parameters",
-                        i,
-                        &path_s,
-                        &pr.probes(),
-                    );
+                if let Some(b) = &base {
+                    check_path(&mut pb, b, "parameters", i, &path_s, &pr.probes());
                 }
                 priors.push(pr);
             }
@@ -212,11 +203,12 @@ pub fn load(arg: &Path) -> Result<Fit> {
         }
         paths.push(path_s);
     }
-    if let Some((_, _, _, model)) = &base {
+    if let Some(b) = &base {
+        let model = &b.model;
         check_observed(&mut pb, model, f.observed.is_some());
     }
     pb.result()?;
-    let (base_path, base_text, sets, model) = base.expect("validated");
+    let base = base.expect("validated");
     let settings = Settings {
         particles: m.particles as usize,
         generations: m.generations as usize,
@@ -224,19 +216,13 @@ pub fn load(arg: &Path) -> Result<Fit> {
         replicates: m.replicates as u64,
         min_acceptance: m.min_acceptance,
         predictive: m.predictive.unwrap_or(m.particles) as usize,
-        seed: m.seed.unwrap_or(model.seed),
+        seed: m.seed.unwrap_or(base.model.seed),
     };
     Ok(Fit {
         name: m.name.trim().to_string(),
         description: m.description.trim().to_string(),
         file: src,
-        setup: Setup {
-            base_path,
-            base_text,
-            sets,
-            base: model,
-            paths,
-        },
+        setup: base.setup(paths),
         priors,
         settings,
     })

@@ -183,11 +183,11 @@ fn morris_indices(
     let mut out = Vec::new();
     for (k, y) in means.iter().enumerate() {
         let ee = design::effects(unit, orders, y, d);
-        for i in 0..d {
-            let (mu_star, sigma) = design::mu_star_sigma(&ee[i], &all);
+        for (i, e) in ee.iter().enumerate() {
+            let (mu_star, sigma) = design::mu_star_sigma(e, &all);
             let bs: Vec<f64> = boots
                 .iter()
-                .map(|b| design::mu_star_sigma(&ee[i], b).0)
+                .map(|b| design::mu_star_sigma(e, b).0)
                 .collect();
             out.push(Index {
                 outcome: sa.outcomes[k].clone(),

@@ -113,11 +113,8 @@ impl Sa {
     }
 }
 
-pub fn load(arg: &Path) -> Result<Sa> {
-    let (path, text) = crate::cli::scenario_text(arg)?;
-    let f: SaFile = parse_file(&path.display().to_string(), &text)?;
-    let mut pb = Problems::new(&path, &text);
-    let m = &f.sensitivity;
+/// Checks the `[sensitivity]` settings; returns the method.
+fn check_meta(pb: &mut Problems, m: &SaMeta) -> Method {
     let at = |pb: &mut Problems, k: &str, msg: String| {
         pb.at(
             "sensitivity",
@@ -128,14 +125,14 @@ pub fn load(arg: &Path) -> Result<Sa> {
         )
     };
     if m.name.trim().is_empty() {
-        at(&mut pb, "name", "must not be empty".into());
+        at(pb, "name", "must not be empty".into());
     }
     let method = match m.method.as_str() {
         "sobol" => Method::Sobol,
         "morris" => Method::Morris,
         other => {
             at(
-                &mut pb,
+                pb,
                 "method",
                 format!(
                     "unknown method `{other}`{}; allowed: sobol, morris",
@@ -147,7 +144,7 @@ pub fn load(arg: &Path) -> Result<Sa> {
     };
     if m.samples < 2 {
         at(
-            &mut pb,
+            pb,
             "samples",
             format!(
                 "must be ≥ 2 (Sobol: base samples; Morris: trajectories), got {}",
@@ -157,25 +154,34 @@ pub fn load(arg: &Path) -> Result<Sa> {
     }
     if m.replicates < 1 {
         at(
-            &mut pb,
+            pb,
             "replicates",
             format!("must be ≥ 1, got {}", m.replicates),
         );
     }
     if m.levels < 2 || m.levels % 2 != 0 {
         at(
-            &mut pb,
+            pb,
             "levels",
             format!("Morris levels must be even and ≥ 2, got {}", m.levels),
         );
     }
     if m.bootstrap < 10 {
         at(
-            &mut pb,
+            pb,
             "bootstrap",
             format!("must be ≥ 10 resamples, got {}", m.bootstrap),
         );
     }
+    method
+}
+
+pub fn load(arg: &Path) -> Result<Sa> {
+    let (path, text) = crate::cli::scenario_text(arg)?;
+    let f: SaFile = parse_file(&path.display().to_string(), &text)?;
+    let mut pb = Problems::new(&path, &text);
+    let m = &f.sensitivity;
+    let method = check_meta(&mut pb, m);
     if f.parameters.is_empty() {
         pb.at(
             "sensitivity",
@@ -232,14 +238,15 @@ pub fn load(arg: &Path) -> Result<Sa> {
                 format!("`{ps}` is listed twice"),
             );
         }
-        if let (true, Some((bp, bt, sets, _))) = (ok, &base) {
-            check_path(&mut pb, bp, bt, sets, "parameters", i, &ps, &[p.min, p.max]);
+        if let (true, Some(b)) = (ok, &base) {
+            check_path(&mut pb, b, "parameters", i, &ps, &[p.min, p.max]);
         }
         ranges.push((p.min, p.max, p.log));
         paths.push(ps);
     }
     let mut selected = Vec::new();
-    if let Some((_, _, _, model)) = &base {
+    if let Some(b) = &base {
+        let model = &b.model;
         let catalog = crate::sweep::spec::catalog(model);
         check_outcomes(&mut pb, "sensitivity", &m.outcomes, &catalog);
         selected = m
@@ -249,17 +256,11 @@ pub fn load(arg: &Path) -> Result<Sa> {
             .collect();
     }
     pb.result()?;
-    let (base_path, base_text, sets, model) = base.expect("validated");
+    let base = base.expect("validated");
     Ok(Sa {
         name: m.name.trim().to_string(),
-        seed: m.seed.unwrap_or(model.seed),
-        setup: Setup {
-            base_path,
-            base_text,
-            sets,
-            base: model,
-            paths,
-        },
+        seed: m.seed.unwrap_or(base.model.seed),
+        setup: base.setup(paths),
         method,
         samples: m.samples as usize,
         replicates: m.replicates as u64,
