@@ -248,6 +248,18 @@ pub fn cmd_run(a: &RunArgs) -> Result<()> {
             ));
         }
     }
+    if let Ok((path, text)) = scenario_text(&a.scenario) {
+        if let Some(cmd) = analysis_kind(&text) {
+            return Err(Error::input(
+                &path.display().to_string(),
+                cmd,
+                format!(
+                    "this is a {cmd} file: run it with `normlife {cmd} {}`",
+                    a.scenario.display()
+                ),
+            ));
+        }
+    }
     let sc = load_scenario(&a.scenario, a.seed, a.steps, &a.set)?;
     let dir = a.out.clone().unwrap_or_else(|| default_out(&sc.model.name));
     output::prepare_dir(&dir)?;
@@ -286,9 +298,63 @@ pub fn cmd_check(file: &Path, set: &[String]) -> Result<()> {
             return Ok(());
         }
     }
+    if let Ok((_, text)) = scenario_text(file) {
+        if let Some(cmd) = analysis_kind(&text) {
+            if !set.is_empty() {
+                return Err(Error::input(
+                    "--set",
+                    "",
+                    format!("a {cmd} file takes no --set: use its `set = [...]`"),
+                ));
+            }
+            print!("{}", describe_analysis(file, cmd)?);
+            return Ok(());
+        }
+    }
     let sc = load_scenario(file, None, None, set)?;
     print!("{}", describe(&sc));
     Ok(())
+}
+
+/// `fit` or `sensitivity` if the TOML text has a `[fit]` or `[sensitivity]` table.
+fn analysis_kind(text: &str) -> Option<&'static str> {
+    let t: toml::Table = text.parse().ok()?;
+    ["fit", "sensitivity"]
+        .into_iter()
+        .find(|k| t.contains_key(*k))
+}
+
+/// `check` of a fit or sensitivity file: validates it (as the command would, before any
+/// simulation) and says what it would run.
+fn describe_analysis(file: &Path, cmd: &str) -> Result<String> {
+    if cmd == "fit" {
+        let f = crate::fit::spec::load(file)?;
+        let s = &f.settings;
+        Ok(format!(
+            "{}: valid fit \"{}\" of {} ({} parameter(s): {}); {} particles, up to {} generations: about {} simulations\n",
+            file.display(),
+            f.name,
+            f.setup.base_path.display(),
+            f.setup.paths.len(),
+            f.setup.paths.join(", "),
+            s.particles,
+            s.generations,
+            crate::fit::estimate(s)
+        ))
+    } else {
+        let a = crate::sensitivity::spec::load(file)?;
+        Ok(format!(
+            "{}: valid sensitivity analysis \"{}\" of {} ({} parameter(s): {}); {} design points × {} replicate(s); outcomes: {}\n",
+            file.display(),
+            a.name,
+            a.setup.base_path.display(),
+            a.setup.paths.len(),
+            a.setup.paths.join(", "),
+            a.points(),
+            a.replicates,
+            a.outcomes.join(", ")
+        ))
+    }
 }
 
 /// A one-screen description of a valid scenario.

@@ -332,3 +332,25 @@ fn a_stopped_fit_keeps_its_finished_generations() {
         rows / 30
     );
 }
+
+#[test]
+fn check_validates_fit_and_sensitivity_files_and_run_refuses_them() {
+    let o = run_bin(&["check", "suffrage_fit"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && out.contains("valid fit \"suffrage_fit\""),
+        "{out}"
+    );
+    let o = run_bin(&["check", "suffrage_sa"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && out.contains("120 design points × 4 replicate(s)"),
+        "{out}"
+    );
+    let o = run_bin(&["run", "suffrage_fit"]);
+    assert_input_error(
+        "run a fit file",
+        &o,
+        &["this is a fit file", "normlife fit suffrage_fit"],
+    );
+}
