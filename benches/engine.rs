@@ -54,6 +54,7 @@ fn bench_step(c: &mut Criterion) {
             let m = &sc.model;
             let seed = rng::run_seed(m.seed, 0);
             let mut w = World::new(m, seed);
+            let mut ws = engine::Workspace::new(&w);
             let mut keys = rng::StepKeys::new(seed);
             let mut stats = vec![StepStats::default(); 1];
             let mut events = Vec::new();
@@ -68,7 +69,7 @@ fn bench_step(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new(label, n), &n, |b, _| {
                 b.iter(|| {
                     t += 1;
-                    engine::step(m, &mut w, &mut keys, t, &mut stats, &mut events);
+                    engine::step(m, &mut w, &mut ws, &mut keys, t, &mut stats, &mut events);
                 })
             });
         }

@@ -20,12 +20,13 @@ use std::path::Path;
 fn edge_visits(m: &normlife::model::Model, run: u64) -> (u64, f64) {
     let seed = rng::run_seed(m.seed, run);
     let mut w = World::new(m, seed);
+    let mut ws = engine::Workspace::new(&w);
     let mut keys = rng::StepKeys::new(seed);
     let mut stats = vec![StepStats::default(); 1];
     let mut ev = Vec::new();
     let mut visits = 0u64;
     for t in 1..=m.steps {
-        engine::step(m, &mut w, &mut keys, t, &mut stats, &mut ev);
+        engine::step(m, &mut w, &mut ws, &mut keys, t, &mut stats, &mut ev);
         let g = w.net.as_ref().expect("network");
         visits += w
             .changes
@@ -62,11 +63,12 @@ fn bench_watts(c: &mut Criterion) {
             b.iter_batched(
                 || World::new(m, seed),
                 |mut w| {
+                    let mut ws = engine::Workspace::new(&w);
                     let mut keys = rng::StepKeys::new(seed);
                     let mut stats = vec![StepStats::default(); 1];
                     let mut ev = Vec::new();
                     for t in 1..=m.steps {
-                        engine::step(m, &mut w, &mut keys, t, &mut stats, &mut ev);
+                        engine::step(m, &mut w, &mut ws, &mut keys, t, &mut stats, &mut ev);
                         if w.changes.is_empty() {
                             break;
                         }

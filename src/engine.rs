@@ -11,24 +11,31 @@ use crate::mechanisms::{
     coalition_life, collisions, domestic, internalization, persuasion, socialization, treaties,
 };
 use crate::model::{Cause, Model, ThresholdUnit, World};
-use crate::observe::{Event, Observer, RunResult, StepStats};
+use crate::model::{Event, EventKind};
+use crate::observe::{Observer, RunResult, StepStats};
 use crate::rng::{self, StepKeys};
 
 mod fast;
 use fast::{uniform_step, Hazard};
 pub use fast::{FastPath, FastState};
 
-/// Why a run stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Termination {
-    /// All scheduled steps were run.
-    StepsDone,
-    /// The world became absorbing: step `step` left it exactly as step `step − 1` had,
-    /// and the dynamics from there are deterministic, so every later step would repeat
-    /// it. Stepping stopped after `step`; the remaining observation rows were filled
-    /// with the same values and zero new adoptions (one row per step, as a full run).
-    Absorbed { step: u32 },
+/// The engine's own per-run memory, apart from the world it steps: the bookkeeping of
+/// the fast paths. Build it from the freshly built world (`Workspace::new`) and pass it
+/// to every `step` of that world.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub fast: FastState,
 }
+
+impl Workspace {
+    pub fn new(w: &World) -> Workspace {
+        Workspace {
+            fast: FastState::new(w),
+        }
+    }
+}
+
+pub use crate::model::Termination;
 
 /// Runs one replicate: `run` is the replicate (or sweep run) index; its seed derives
 /// from the scenario seed and the index.
@@ -45,8 +52,17 @@ pub fn run_world(m: &Model, mut w: World, run: u64) -> RunResult {
     let mut keys = StepKeys::new(seed);
     let mut stats = vec![StepStats::default(); m.norms.len()];
     let mut absorption = Absorption::new(m);
+    let mut ws = Workspace::new(&w);
     for t in 1..=m.steps {
-        step(m, &mut w, &mut keys, t, &mut stats, &mut obs.events);
+        step(
+            m,
+            &mut w,
+            &mut ws,
+            &mut keys,
+            t,
+            &mut stats,
+            &mut obs.events,
+        );
         obs.observe(m, &w, t, &stats);
         // Early stop: once every later step would repeat this one (see `Absorption`).
         if t < m.steps && absorption.absorbed(m, &w) {
@@ -189,35 +205,39 @@ fn fill_absorbed(m: &Model, w: &mut World, obs: &mut Observer, from: u32, stats:
 pub fn step(
     m: &Model,
     w: &mut World,
+    ws: &mut Workspace,
     keys: &mut StepKeys,
     t: u32,
     stats: &mut [StepStats],
     events: &mut Vec<Event>,
 ) {
     let n = w.n;
-    step_impl(m, w, keys, t, stats, events, 0..n, true)
+    step_impl(m, w, ws, keys, t, stats, events, 0..n, true)
 }
 
 /// As `step`, visiting the states in the given order. The result does not depend on the
 /// order (synchronous update); tests prove it by visiting in random permutations.
 /// It always visits every state (no fast path), so it is also the reference the fast
 /// paths of `step` are tested against.
+#[allow(clippy::too_many_arguments)]
 pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     m: &Model,
     w: &mut World,
+    ws: &mut Workspace,
     keys: &mut StepKeys,
     t: u32,
     stats: &mut [StepStats],
     events: &mut Vec<Event>,
     order: I,
 ) {
-    step_impl(m, w, keys, t, stats, events, order, false)
+    step_impl(m, w, ws, keys, t, stats, events, order, false)
 }
 
 #[allow(clippy::too_many_arguments)]
 fn step_impl<I: Iterator<Item = usize> + Clone>(
     m: &Model,
     w: &mut World,
+    ws: &mut Workspace,
     keys: &mut StepKeys,
     t: u32,
     stats: &mut [StepStats],
@@ -233,7 +253,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
         let i = w.joins[w.next_join].1 as usize;
         w.set_presence(i, true);
         w.next_join += 1;
-        w.fast.joined();
+        ws.fast.joined();
     }
     collisions::step(m, w, t, &k, events);
     let log_events = w.n <= m.observation.log_adoptions_max;
@@ -313,6 +333,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
             FastPath::choose(
                 m,
                 w,
+                &mut ws.fast,
                 kk,
                 sys,
                 extra_pressure,
@@ -371,7 +392,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
                         w.changes.push((i as u32, kk as u16, false));
                         st.backslides += 1;
                         if log_events {
-                            events.push(Event::new(t, "backslide", kk, i, ""));
+                            events.push(Event::new(t, EventKind::Backslide, kk, i, ""));
                         }
                         backslid = true;
                     }
@@ -443,11 +464,11 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
         // candidates of a fast path.
         let cand = match path {
             FastPath::Full | FastPath::Uniform(_) => Vec::new(),
-            _ => w.fast.candidates(&w.adopted[base..base + n], kk, path),
+            _ => ws.fast.candidates(&w.adopted[base..base + n], kk, path),
         };
         // The deterministic network rule: the frontier, or the first full evaluation of
         // every non-adopter that arms it.
-        if path == FastPath::Frontier || (path == FastPath::Open && w.fast.deterministic(kk)) {
+        if path == FastPath::Frontier || (path == FastPath::Open && ws.fast.deterministic(kk)) {
             fast::frontier_step(m, w, kk, t, &cand, st, events, log_events);
         } else if !matches!(path, FastPath::Uniform(_)) {
             let states = if full {
@@ -460,19 +481,19 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
             }
         }
         if full {
-            w.fast.after_full(kk, wc, wi);
+            ws.fast.after_full(kk, wc, wi);
         } else {
             match path {
                 FastPath::Uniform(h) => {
-                    uniform_step(w, kk, t, &k, h, st, events, log_events);
+                    uniform_step(w, &mut ws.fast, kk, t, &k, h, st, events, log_events);
                 }
-                _ => w
+                _ => ws
                     .fast
                     .done_candidates(cand, &w.adopted[base..base + n], kk, path),
             }
             let new = (st.new.iter().sum::<u64>() - new_before) as i64;
             cnt = w.count_sys[kk] + new;
-            wa = if w.fast.unit_weights {
+            wa = if ws.fast.unit_weights {
                 cnt as f64
             } else {
                 (0..n)
@@ -480,7 +501,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
                     .map(|i| w.weight[i])
                     .sum()
             };
-            (wc, wi) = fast::sums(w, kk);
+            (wc, wi) = fast::sums(w, &mut ws.fast, kk);
         }
         st.adopters = cnt;
         st.n_present = w.n_present as i64;
@@ -492,7 +513,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
     // Lobbying that did not persuade strengthens the domestic movement (boomerang).
     let mob = m.persuasion_mobilisation;
     if mob > 0.0 && !w.touched.is_empty() {
-        w.fast.movement_changed();
+        ws.fast.movement_changed();
     }
     for idx in 0..w.touched.len() {
         let x = w.touched[idx] as usize;
@@ -503,7 +524,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
         w.pers[x] = 0.0;
     }
     w.touched.clear();
-    apply_changes(w);
+    apply_changes(w, &mut ws.fast);
     if m.has_treaties() {
         treaties::sign_and_ratify(m, w, t, &k, events, log_events);
     }
@@ -536,12 +557,12 @@ pub(crate) fn record_adoption(
     w.changes.push((i as u32, kk as u16, true));
     st.new[cause as usize] += 1;
     if log_events {
-        events.push(Event::new(t, "adopted", kk, i, cause.name()));
+        events.push(Event::new(t, EventKind::Adopted, kk, i, cause.name()));
     }
 }
 
 /// Applies this step's adoption changes to the frozen aggregates, all at once.
-fn apply_changes(w: &mut World) {
+fn apply_changes(w: &mut World, fast: &mut FastState) {
     let (n, nr) = (w.n, w.n_regions);
     for ci in 0..w.changes.len() {
         let (i, kk, adopted) = w.changes[ci];
@@ -560,7 +581,7 @@ fn apply_changes(w: &mut World) {
             let row = kk * n;
             let cnt = &mut w.nb_count[row..row + n];
             let mut ew = (!w.nb_ew.is_empty()).then(|| &mut w.nb_ew[row..row + n]);
-            let mut dirty = w.fast.deterministic(kk).then(|| w.fast.dirty_row(kk));
+            let mut dirty = fast.deterministic(kk).then(|| fast.dirty_row(kk));
             for &j in nbs {
                 let c = &mut cnt[j as usize];
                 *c = c.wrapping_add(sign as u32);

@@ -14,14 +14,15 @@ fn same_paths(file: &str, set: &[&str], replicates: u64) {
     for run in 0..replicates {
         let seed = rng::run_seed(m.seed, run);
         let (mut a, mut b) = (World::new(m, seed), World::new(m, seed));
+        let (mut wsa, mut wsb) = (engine::Workspace::new(&a), engine::Workspace::new(&b));
         let (mut ka, mut kb) = (rng::StepKeys::new(seed), rng::StepKeys::new(seed));
         let k = m.norms.len();
         let (mut sa, mut sb) = (vec![StepStats::default(); k], vec![StepStats::default(); k]);
         let (mut ea, mut eb) = (Vec::new(), Vec::new());
         let n = a.n;
         for t in 1..=m.steps {
-            engine::step(m, &mut a, &mut ka, t, &mut sa, &mut ea);
-            engine::step_in_order(m, &mut b, &mut kb, t, &mut sb, &mut eb, 0..n);
+            engine::step(m, &mut a, &mut wsa, &mut ka, t, &mut sa, &mut ea);
+            engine::step_in_order(m, &mut b, &mut wsb, &mut kb, t, &mut sb, &mut eb, 0..n);
             let ctx = format!("{file} {set:?} run {run} step {t}");
             assert_eq!(a.changes, b.changes, "{ctx}: changes");
             assert_eq!(a.adopted, b.adopted, "{ctx}");

@@ -141,6 +141,7 @@ proptest! {
         let m = &sc.model;
         let seed = rng::run_seed(m.seed, 0);
         let (mut w1, mut w2) = (World::new(m, seed), World::new(m, seed));
+        let (mut ws1, mut ws2) = (engine::Workspace::new(&w1), engine::Workspace::new(&w2));
         let (mut k1, mut k2) = (rng::StepKeys::new(seed), rng::StepKeys::new(seed));
         let mut st = vec![StepStats::default(); m.norms.len()];
         let mut ev = Vec::new();
@@ -148,8 +149,8 @@ proptest! {
         let mut prng = rand_chacha::ChaCha8Rng::seed_from_u64(perm_seed);
         for t in 1..=steps {
             order.shuffle(&mut prng);
-            engine::step(m, &mut w1, &mut k1, t, &mut st, &mut ev);
-            engine::step_in_order(m, &mut w2, &mut k2, t, &mut st, &mut ev, order.iter().copied());
+            engine::step(m, &mut w1, &mut ws1, &mut k1, t, &mut st, &mut ev);
+            engine::step_in_order(m, &mut w2, &mut ws2, &mut k2, t, &mut st, &mut ev, order.iter().copied());
             prop_assert_eq!(&w1.adopted, &w2.adopted);
             prop_assert_eq!(&w1.cause, &w2.cause);
             prop_assert_eq!(&w1.internalization, &w2.internalization);

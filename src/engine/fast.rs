@@ -30,8 +30,8 @@
 //!   of O(n).
 
 use crate::mechanisms::{domestic, socialization};
-use crate::model::{Cause, Model, Response, ThresholdUnit, World};
-use crate::observe::{Event, StepStats};
+use crate::model::{Cause, Event, Model, Response, ThresholdUnit, World};
+use crate::observe::StepStats;
 use crate::rng::{self, Keys};
 
 /// The states a step visits: the caller's order (full loop) or a fast path's list.
@@ -85,7 +85,7 @@ pub enum FastPath {
     Frontier,
 }
 
-/// Per-run bookkeeping of the fast paths (part of the `World`, owned by the engine).
+/// Per-run bookkeeping of the fast paths (in the engine's `Workspace`, apart from the world).
 #[derive(Debug, Clone, Default)]
 pub struct FastState {
     /// Every state has weight 1 (weighted adopter sums equal counts, exactly).
@@ -224,7 +224,8 @@ impl FastPath {
     #[allow(clippy::too_many_arguments)]
     pub fn choose(
         m: &Model,
-        w: &mut World,
+        w: &World,
+        f: &mut FastState,
         kk: usize,
         sys: f64,
         extra_pressure: f64,
@@ -236,7 +237,6 @@ impl FastPath {
         let s = &m.socialization;
         let [a_sys, a_reg, a_net] = s.scope;
         let lobbied = !w.touched.is_empty();
-        let f = &mut w.fast;
         // Deterministic rule on network neighbour counts only: frontier.
         let det = s.response == Response::Threshold
             && a_sys == 0.0
@@ -313,8 +313,8 @@ impl FastPath {
 
 /// Weighted sums of compliance and internalization over present states (norm `kk`), in
 /// index order as the full loop sums them; cached while they cannot change.
-pub fn sums(w: &mut World, kk: usize) -> (f64, f64) {
-    if let Some(s) = w.fast.wsums[kk] {
+pub fn sums(w: &World, f: &mut FastState, kk: usize) -> (f64, f64) {
+    if let Some(s) = f.wsums[kk] {
         return s;
     }
     let (n, base) = (w.n, kk * w.n);
@@ -325,7 +325,7 @@ pub fn sums(w: &mut World, kk: usize) -> (f64, f64) {
             wi += w.weight[i] * w.internalization[base + i] as f64;
         }
     }
-    w.fast.wsums[kk] = Some((wc, wi));
+    f.wsums[kk] = Some((wc, wi));
     (wc, wi)
 }
 
@@ -333,6 +333,7 @@ pub fn sums(w: &mut World, kk: usize) -> (f64, f64) {
 #[allow(clippy::too_many_arguments)]
 pub fn uniform_step(
     w: &mut World,
+    f: &mut FastState,
     kk: usize,
     t: u32,
     k: &Keys,
@@ -343,9 +344,7 @@ pub fn uniform_step(
 ) {
     let n = w.n;
     let base = kk * n;
-    let mut list = w
-        .fast
-        .candidates(&w.adopted[base..base + n], kk, FastPath::Open);
+    let mut list = f.candidates(&w.adopted[base..base + n], kk, FastPath::Open);
     if h.total > 0.0 {
         let salt = kk as u64;
         let mut out = 0usize;
@@ -367,8 +366,7 @@ pub fn uniform_step(
         }
         list.truncate(out);
     }
-    w.fast
-        .done_candidates(list, &w.adopted[base..base + n], kk, FastPath::Open);
+    f.done_candidates(list, &w.adopted[base..base + n], kk, FastPath::Open);
 }
 
 /// A `Frontier` step of norm `kk` over the candidates `cand` (non-adopters whose

@@ -7,8 +7,7 @@
 //! *defect* when the treaty opens (the United States first backed the landmine ban, then
 //! refused the treaty). A champion state can run a universalisation drive (Canada).
 
-use crate::model::{Cause, Model, World};
-use crate::observe::Event;
+use crate::model::{Cause, Event, EventKind, Model, World};
 use crate::rng::{self, Keys};
 
 /// At the start of step `t`: treaties that open now open; supporters may defect.
@@ -23,7 +22,7 @@ pub fn open(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Even
         w.treaty_opened_step[k] = Some(t);
         events.push(Event::norm_event(
             t,
-            "treaty_opened",
+            EventKind::TreatyOpened,
             k,
             format!(
                 "{} ratifications needed for entry into force",
@@ -42,7 +41,13 @@ pub fn open(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Even
                     w.changed_step[x] = t;
                     w.changes.push((i as u32, k as u16, false));
                 }
-                events.push(Event::new(t, "defection", k, i, "refuses the treaty"));
+                events.push(Event::new(
+                    t,
+                    EventKind::Defection,
+                    k,
+                    i,
+                    "refuses the treaty",
+                ));
             }
         }
     }
@@ -75,14 +80,14 @@ pub fn sign_and_ratify(
                 let lag = sample_lag(&tr.lag, rng::draw(keys.ratify, w.key[i], k as u64));
                 w.ratify_due[x] = t as f32 + (lag / m.dt) as f32;
                 if log {
-                    events.push(Event::new(t, "signed", k, i, ""));
+                    events.push(Event::new(t, EventKind::Signed, k, i, ""));
                 }
             }
             if !w.ratified[x] && w.ratify_due[x] <= t as f32 {
                 w.ratified[x] = true;
                 w.parties[k] += 1;
                 if log {
-                    events.push(Event::new(t, "ratified", k, i, ""));
+                    events.push(Event::new(t, EventKind::Ratified, k, i, ""));
                 }
                 if w.nth_ratification[k].is_none() && w.parties[k] >= tr.entry_into_force {
                     w.nth_ratification[k] = Some(t);
@@ -94,7 +99,7 @@ pub fn sign_and_ratify(
                 w.eif_step[k] = Some(t);
                 events.push(Event::norm_event(
                     t,
-                    "entry_into_force",
+                    EventKind::EntryIntoForce,
                     k,
                     format!("{} ratifications", w.parties[k]),
                 ));
@@ -109,8 +114,8 @@ pub fn sign_and_ratify(
 
 /// A ratification lag (years) from one uniform draw: the distribution's quantile.
 pub fn sample_lag(d: &crate::model::Dist, u: f64) -> f64 {
+    use crate::model::dist::inverse_normal_cdf;
     use crate::model::Dist;
-    use crate::scenario::distribution::inverse_normal_cdf;
     let u = u.clamp(1e-12, 1.0 - 1e-12);
     let x = match *d {
         Dist::Const(x) => x,

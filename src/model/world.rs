@@ -2,6 +2,7 @@
 //! one array each; per state × norm quantities are norm-major (`k * n + i`), so the
 //! step loop over one norm walks contiguous memory.
 
+pub use super::event::{Outcome, Phase};
 use super::network::{self, Csr};
 use super::{Cause, Model, NetworkKind};
 use crate::rng::{self, Purpose};
@@ -70,7 +71,7 @@ pub struct World {
     pub init_values: Vec<f64>,
     pub init_coal_values: Vec<f64>,
     /// Current access per forum × coalition.
-    pub access: Vec<crate::model::Access>,
+    pub access: Vec<super::Access>,
     pub coll: Vec<CollisionState>,
     /// Per norm: multiplier of adoption hazards this step (active collisions, hierarchies).
     pub norm_brake: Vec<f64>,
@@ -114,16 +115,6 @@ pub struct World {
     pub pool: Vec<usize>,
     /// Per norm: monitoring strength this step.
     pub monitor: Vec<f64>,
-    /// Bookkeeping of the engine's fast paths (`engine::FastState`).
-    pub fast: crate::engine::FastState,
-}
-
-/// Phase of a potential collision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Latent,
-    Active,
-    Ended,
 }
 
 /// The dynamic state of one potential collision (an incompatibility).
@@ -141,7 +132,7 @@ pub struct CollisionState {
     pub articulated_step: Option<u32>,
     pub activated_step: Option<u32>,
     pub ended_step: Option<u32>,
-    pub outcome: Option<crate::observe::Outcome>,
+    pub outcome: Option<Outcome>,
     pub winner: Option<usize>,
     pub peak: f64,
     pub activations: u32,
@@ -279,7 +270,6 @@ impl World {
             burnt_out: vec![false; m.coalitions.len()],
             pool: (0..m.coalitions.len()).collect(),
             monitor: vec![0.0; k],
-            fast: Default::default(),
         };
         for (i, s) in m.listed.iter().enumerate() {
             w.key.push(rng::id_key(&s.id));
@@ -373,11 +363,7 @@ impl World {
         w.w_total = w.weight.iter().sum();
         if m.socialization.response == super::Response::Logistic {
             let s = &m.socialization;
-            w.logit_base = w
-                .threshold
-                .iter()
-                .map(|&th| crate::mechanisms::socialization::logistic_base(s, th))
-                .collect();
+            w.logit_base = w.threshold.iter().map(|&th| s.logistic_base(th)).collect();
         }
         let s = &m.socialization;
         for kk in 0..k {
@@ -419,7 +405,6 @@ impl World {
         w.seed_adopters(m, run_seed);
         w.init_values = w.values.clone();
         w.init_coal_values = w.coal_values.clone();
-        w.fast = crate::engine::FastState::new(&w);
         w
     }
 

@@ -6,7 +6,7 @@ pub mod observed;
 pub mod stages;
 pub mod tipping;
 
-use crate::engine::Termination;
+pub use crate::model::event::{Event, EventKind, Outcome, Termination};
 use crate::model::{Cause, Model, World};
 use stages::Stage;
 
@@ -48,44 +48,6 @@ pub struct Row {
     pub parties: u32,
 }
 
-/// One row of `events.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    pub step: u32,
-    pub kind: &'static str,
-    pub norm: Option<usize>,
-    /// State index, resolved to its id when the run finishes.
-    pub state: Option<u32>,
-    pub actor: String,
-    pub forum: String,
-    pub detail: String,
-}
-
-impl Event {
-    pub fn new(step: u32, kind: &'static str, norm: usize, state: usize, detail: &str) -> Event {
-        Event {
-            step,
-            kind,
-            norm: Some(norm),
-            state: Some(state as u32),
-            actor: String::new(),
-            forum: String::new(),
-            detail: detail.to_string(),
-        }
-    }
-    pub fn norm_event(step: u32, kind: &'static str, norm: usize, detail: String) -> Event {
-        Event {
-            step,
-            kind,
-            norm: Some(norm),
-            state: None,
-            actor: String::new(),
-            forum: String::new(),
-            detail,
-        }
-    }
-}
-
 /// A measured point of the curve: the step and the shares there.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Mark {
@@ -121,33 +83,6 @@ pub struct NormOutcome {
     pub first_adopters: Vec<(u32, String, Cause)>,
     /// Critical states: (name, step of adoption at the end, if adopted).
     pub critical: Vec<(String, Option<u32>)>,
-}
-
-/// How an activated collision ended (`000` §4): a hierarchy set, left to states,
-/// shut down by the powerful side, or still on the agenda at the end of the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Resolved,
-    Compromised,
-    Suppressed,
-    Open,
-}
-
-impl Outcome {
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Resolved => "resolved",
-            Outcome::Compromised => "compromised",
-            Outcome::Suppressed => "suppressed",
-            Outcome::Open => "open",
-        }
-    }
-    pub const ALL: [Outcome; 4] = [
-        Outcome::Resolved,
-        Outcome::Compromised,
-        Outcome::Suppressed,
-        Outcome::Open,
-    ];
 }
 
 /// The life of one potential collision in one run.
@@ -272,7 +207,7 @@ impl Observer {
             r.push(w.resources[w.pool[ci]]);
         }
         for (ii, c) in w.coll.iter().enumerate() {
-            use crate::model::world::Phase;
+            use crate::model::Phase;
             let active = c.phase == Phase::Active;
             self.coll_intensity[ii].push(if active { c.intensity as f32 } else { 0.0 });
             self.coll_phase[ii].push(match c.phase {
@@ -293,7 +228,7 @@ impl Observer {
                 self.tipped[kk] = true;
                 self.events.push(Event::norm_event(
                     t,
-                    "tipping_point",
+                    EventKind::TippingPoint,
                     kk,
                     format!(
                         "weighted share {:.3}, counted share {:.3}",
@@ -309,7 +244,7 @@ impl Observer {
                 let level = ob.milestones[self.milestone_next[kk]];
                 self.events.push(Event::norm_event(
                     t,
-                    "threshold_crossed",
+                    EventKind::ThresholdCrossed,
                     kk,
                     format!("weighted share reached {level}"),
                 ));
@@ -332,7 +267,7 @@ impl Observer {
                 if prev != stage {
                     self.events.push(Event::norm_event(
                         t,
-                        "stage_changed",
+                        EventKind::StageChanged,
                         kk,
                         format!("{} -> {}", prev.name(), stage.name()),
                     ));
@@ -385,7 +320,7 @@ impl Observer {
             if let Some(t) = rc {
                 self.events.push(Event::norm_event(
                     t as u32,
-                    "regime_change",
+                    EventKind::RegimeChange,
                     kk,
                     format!(
                         "socialization-caused adoptions now outnumber domestic and persuasion ones; counted share {:.3}, weighted share {:.3}",
@@ -398,7 +333,7 @@ impl Observer {
             if let Some((t, refined)) = fast {
                 self.events.push(Event::norm_event(
                     t as u32,
-                    "fastest_adoption",
+                    EventKind::FastestAdoption,
                     kk,
                     format!(
                         "{:.1} adoptions per step (central difference); refined time {:.3}",
@@ -481,7 +416,12 @@ impl Observer {
         // Deterministic order whatever the order of states in the file: by step, then
         // kind, norm and actor.
         self.events.sort_by(|a, b| {
-            (a.step, a.kind, a.norm, &a.actor).cmp(&(b.step, b.kind, b.norm, &b.actor))
+            (a.step, a.kind.name(), a.norm, &a.actor).cmp(&(
+                b.step,
+                b.kind.name(),
+                b.norm,
+                &b.actor,
+            ))
         });
         let collisions = m
             .incompatibilities
@@ -505,7 +445,7 @@ impl Observer {
                     intensity: std::mem::take(&mut self.coll_intensity[ii]),
                     phase: std::mem::take(&mut self.coll_phase[ii]),
                     activations: c.activations,
-                    position_shift: crate::mechanisms::collisions::position_shift(m, w, ii),
+                    position_shift: position_shift(m, w, ii),
                 }
             })
             .collect();
@@ -518,5 +458,37 @@ impl Observer {
             coalition_resources: self.resources,
             termination,
         }
+    }
+}
+
+/// Lasting shift of other actors toward the invoked norm of collision `ii`: the mean
+/// reduction of their distance to the norm's position, from the start to now.
+fn position_shift(m: &Model, w: &World, ii: usize) -> f64 {
+    let d = w.d;
+    let inc = &m.incompatibilities[ii];
+    let st = &w.coll[ii];
+    if d == 0 || st.activated_step.is_none() {
+        return 0.0;
+    }
+    let target = &m.norms[inc.norms[st.invoked]].values;
+    let dist = |v: &[f64]| crate::model::divergence(v, target);
+    let mut sum = 0.0;
+    let mut cnt = 0.0;
+    for i in 0..w.n {
+        sum += dist(&w.init_values[i * d..(i + 1) * d]) - dist(&w.values[i * d..(i + 1) * d]);
+        cnt += 1.0;
+    }
+    for ci in 0..m.coalitions.len() {
+        if Some(ci) == st.articulated_by {
+            continue;
+        }
+        sum += dist(&w.init_coal_values[ci * d..(ci + 1) * d])
+            - dist(&w.coal_values[ci * d..(ci + 1) * d]);
+        cnt += 1.0;
+    }
+    if cnt > 0.0 {
+        sum / cnt
+    } else {
+        0.0
     }
 }

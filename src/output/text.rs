@@ -7,7 +7,8 @@
 
 use super::tables::fmt_time;
 use crate::model::{Cause, Model};
-use crate::observe::{Event, Outcome, Row, RunResult};
+use crate::model::{Event, EventKind, Outcome};
+use crate::observe::{Row, RunResult};
 use crate::stats::{quantile, Stats};
 
 fn pct(x: f64) -> String {
@@ -573,16 +574,11 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
     ));
 }
 
-/// The events of collision `id` (their detail starts with "id:").
-fn collision_events<'a>(r: &'a RunResult, id: &str) -> Vec<&'a Event> {
+/// The events of collision `ii` (an index into `m.incompatibilities`).
+fn collision_events(r: &RunResult, ii: usize) -> Vec<&Event> {
     r.events
         .iter()
-        .filter(|e| {
-            e.kind.starts_with("collision_")
-                && e.detail
-                    .strip_prefix(id)
-                    .is_some_and(|rest| rest.starts_with(':'))
-        })
+        .filter(|e| e.kind.collision() == Some(ii))
         .collect()
 }
 
@@ -599,22 +595,22 @@ fn answerer(m: &Model, actor: &str) -> String {
 
 fn ending(m: &Model, e: &Event) -> String {
     let at = when(m, e.step as f64);
-    let what = e.detail.split_once(": ").map_or("", |x| x.1);
-    if let Some(w) = what.strip_prefix("resolved in favour of ") {
-        let name = m
-            .norms
-            .iter()
-            .find(|n| n.id == w)
-            .map_or(w.to_string(), |n| n.name.clone());
-        format!(
-            "it was resolved {at} in favour of \"{name}\", which now ranks above the other norm"
-        )
-    } else if what.starts_with("compromised") {
-        format!("it ended {at} in a compromise that leaves the question to states")
-    } else if what.starts_with("suppressed") {
-        format!("the stronger side suppressed it {at}")
-    } else {
-        format!("it ended {at} ({what})")
+    let EventKind::CollisionEnded {
+        outcome, winner, ..
+    } = e.kind
+    else {
+        return String::new();
+    };
+    match (outcome, winner) {
+        (Outcome::Resolved, Some(k)) => format!(
+            "it was resolved {at} in favour of \"{}\", which now ranks above the other norm",
+            m.norms[k].name
+        ),
+        (Outcome::Compromised, _) => {
+            format!("it ended {at} in a compromise that leaves the question to states")
+        }
+        (Outcome::Suppressed, _) => format!("the stronger side suppressed it {at}"),
+        (o, _) => format!("it ended {at} ({})", o.name()),
     }
 }
 
@@ -678,8 +674,11 @@ fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
         let mut by: Vec<(String, usize)> = Vec::new();
         let mut answered: Vec<(String, usize)> = Vec::new();
         for x in &act {
-            let evs = collision_events(x, &inc.id);
-            if let Some(e) = evs.iter().find(|e| e.kind == "collision_articulated") {
+            let evs = collision_events(x, ii);
+            if let Some(e) = evs
+                .iter()
+                .find(|e| matches!(e.kind, EventKind::CollisionArticulated { .. }))
+            {
                 count(
                     &mut by,
                     format!(
@@ -689,7 +688,10 @@ fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
                     ),
                 );
             }
-            if let Some(e) = evs.iter().find(|e| e.kind == "collision_activated") {
+            if let Some(e) = evs
+                .iter()
+                .find(|e| matches!(e.kind, EventKind::CollisionActivated { .. }))
+            {
                 count(&mut answered, answerer(m, &e.actor));
             }
         }
@@ -722,10 +724,10 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
     let inc = &m.incompatibilities[ii];
     let (a, b) = (&m.norms[inc.norms[0]].name, &m.norms[inc.norms[1]].name);
     let c = &r.collisions[ii];
-    let evs = collision_events(r, &inc.id);
+    let evs = collision_events(r, ii);
     let crowded = evs
         .iter()
-        .filter(|e| e.kind == "collision_crowded_out")
+        .filter(|e| matches!(e.kind, EventKind::CollisionCrowdedOut { .. }))
         .count();
     let crowded_note = match crowded {
         0 => String::new(),
@@ -741,7 +743,7 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
     // and who else raised it.
     let arts: Vec<&&Event> = evs
         .iter()
-        .filter(|e| e.kind == "collision_articulated")
+        .filter(|e| matches!(e.kind, EventKind::CollisionArticulated { .. }))
         .collect();
     let (by, at, forum) = match arts.first() {
         Some(e) => (e.actor.as_str(), e.step, e.forum.as_str()),
@@ -783,7 +785,7 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
     let mut first = true;
     for e in &evs {
         match e.kind {
-            "collision_activated" => {
+            EventKind::CollisionActivated { .. } => {
                 invoked = invoked.or(e.norm);
                 story.push(format!(
                     "{} {} when {} answered",
@@ -797,7 +799,7 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
                 ));
                 first = false;
             }
-            "collision_ended" if !first => story.push(ending(m, e)),
+            EventKind::CollisionEnded { .. } if !first => story.push(ending(m, e)),
             _ => {}
         }
     }

@@ -502,7 +502,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                     if x == Stance::Challenge && cn.contains(&nk) {
                         v.push(format!("{}.{nid}", key("stance")), format!("the coalition promotes `{nid}` (in `norms`) and cannot also challenge it"));
                     }
-                    stance[nk] = Some(x);
+                    stance[nk] = Some(x.into());
                 }
             }
         }
@@ -513,7 +513,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             power: c.power,
             values: v.values(&key("values"), &c.values, d),
             platform: c.platform,
-            strategy: c.strategy,
+            strategy: c.strategy.into(),
             target_region,
             targets_per_step: c.targets_per_step.max(0) as usize,
             resources: c.resources,
@@ -600,8 +600,8 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         } else {
             [1.0, 0.0, 0.0]
         },
-        response: s.response,
-        unit,
+        response: s.response.into(),
+        unit: unit.into(),
         steepness: s.steepness,
         rate: s.rate,
         legitimation: s.legitimation,
@@ -1004,14 +1004,14 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         },
         forums,
         incompatibilities,
-        collision: f.collisions.clone(),
+        collision: (&f.collisions).into(),
         clusters,
         fuzziness,
         neighbours,
         cluster_rate,
         clarification,
         mergers,
-        monitoring: f.monitoring.clone(),
+        monitoring: (&f.monitoring).into(),
         observed,
     })
 }
@@ -1190,8 +1190,11 @@ fn resolve_forums(
             decisions: decisions.into_iter().map(clamp).collect(),
             capacity: fs.capacity.max(1) as usize,
             members,
-            access,
-            access_changes: changes,
+            access: access.into_iter().map(Into::into).collect(),
+            access_changes: changes
+                .into_iter()
+                .map(|(s, c, a)| (s, c, a.into()))
+                .collect(),
             state_voice: fs.state_voice,
         });
     }
@@ -1225,7 +1228,7 @@ fn resolve_network(
     path: &Path,
 ) -> model::NetworkParams {
     let mut out = model::NetworkParams {
-        kind: ns.kind,
+        kind: ns.kind.into(),
         mean_degree: 0.0,
         k: 0,
         rewire: 0.0,

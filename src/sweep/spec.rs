@@ -354,7 +354,7 @@ pub fn catalog(m: &Model) -> Vec<String> {
 
 /// Reads a sweep file (or a bundled sweep by name).
 pub fn read(arg: &Path) -> Result<(PathBuf, String)> {
-    crate::cli::scenario_text(arg)
+    crate::app::scenario_text(arg)
 }
 
 /// Loads and validates a sweep file (everything but combinations of axis values).
@@ -432,9 +432,9 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
         normalize(&sweep_path.parent().unwrap_or(Path::new("")).join(rel))
     };
     let found = if candidate.exists() {
-        crate::cli::scenario_text(&candidate)
+        crate::app::scenario_text(&candidate)
     } else {
-        crate::cli::scenario_text(&candidate).or_else(|_| crate::cli::scenario_text(rel))
+        crate::app::scenario_text(&candidate).or_else(|_| crate::app::scenario_text(rel))
     };
     let (base_path, base_text) = match found {
         Ok(x) => x,
