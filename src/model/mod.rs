@@ -87,6 +87,26 @@ pub struct Population {
     pub monitoring_acceptance: Dist,
 }
 
+impl Population {
+    /// The index among the generated states (from 0) named by `id`: generated state j
+    /// (j = 1..=n) is `{id_prefix}{j}`, j written in decimal without sign or leading zeros.
+    pub fn generated_index(&self, id: &str) -> Option<usize> {
+        generated_number(&self.id_prefix, id)
+            .filter(|&j| j <= self.n)
+            .map(|j| j - 1)
+    }
+}
+
+/// The number j ≥ 1 of a generated id `{prefix}{j}` (decimal, no sign, no leading zeros),
+/// whatever the population size; the one definition of a generated id.
+pub fn generated_number(prefix: &str, id: &str) -> Option<usize> {
+    let r = id.strip_prefix(prefix)?;
+    if r.is_empty() || r.starts_with('0') || !r.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    r.parse().ok()
+}
+
 #[derive(Debug, Clone)]
 pub struct Norm {
     pub id: String,
@@ -269,8 +289,8 @@ pub struct NetworkParams {
     pub k: usize,
     pub rewire: f64,
     pub m: usize,
-    /// Edges as pairs of state ids (edge-list), read at resolution.
-    pub edges: Vec<(String, String)>,
+    /// Edges as pairs of state indices (edge-list), read and resolved at resolution.
+    pub edges: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Clone)]

@@ -419,15 +419,7 @@ impl World {
             NetworkKind::Ring => network::ring(n, np.k),
             NetworkKind::WattsStrogatz => network::watts_strogatz(n, np.k, np.rewire, &mut nrng),
             NetworkKind::BarabasiAlbert => network::barabasi_albert(n, np.m, &mut nrng),
-            NetworkKind::EdgeList => {
-                let index = self.index_by_id(m);
-                let edges: Vec<(u32, u32)> = np
-                    .edges
-                    .iter()
-                    .map(|(a, b)| (index[a.as_str()] as u32, index[b.as_str()] as u32))
-                    .collect();
-                Csr::from_edges(n, &edges)
-            }
+            NetworkKind::EdgeList => Csr::from_edges(n, &np.edges),
         };
         self.nb_count = vec![0; n * self.k];
         // Esteem-weighted neighbour sums only when esteem counts (Watts, complex contagion
@@ -447,10 +439,6 @@ impl World {
             }
         }
         self.net = Some(g);
-    }
-
-    fn index_by_id(&self, m: &Model) -> std::collections::HashMap<String, usize> {
-        (0..self.n).map(|i| (self.state_id(m, i), i)).collect()
     }
 
     /// Coalition targeting orders: members first, then by the coalition's strategy.

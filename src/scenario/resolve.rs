@@ -293,10 +293,11 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         }
         if p.id_prefix.is_empty() || p.id_prefix.contains('.') {
             v.push("population.id_prefix", "must be a non-empty prefix without dots");
-        } else if f.states.iter().any(|s| {
-            s.id.strip_prefix(p.id_prefix.as_str())
-                .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()))
-        }) {
+        } else if f
+            .states
+            .iter()
+            .any(|s| model::generated_number(&p.id_prefix, &s.id).is_some())
+        {
             v.push(
                 "population.id_prefix",
                 format!("generated ids `{}1`, `{}2`, … would clash with a listed state's id; choose another prefix", p.id_prefix, p.id_prefix),
@@ -382,13 +383,10 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         let mut seen = BTreeSet::new();
         for sid in &n.initial_adopters {
             // A generated state is named by its id (`s17` for the 17th with prefix `s`).
-            let generated = population.as_ref().and_then(|p| {
-                sid.strip_prefix(p.id_prefix.as_str())
-                    .filter(|r| !r.starts_with('0'))
-                    .and_then(|r| r.parse::<usize>().ok())
-                    .filter(|&j| j >= 1 && j <= p.n)
-                    .map(|j| listed.len() + j - 1)
-            });
+            let generated = population
+                .as_ref()
+                .and_then(|p| p.generated_index(sid))
+                .map(|j| listed.len() + j);
             let found = match generated {
                 Some(i) if !state_ix.contains_key(sid.as_str()) => Some(i),
                 _ => lookup(&mut v, &key("initial_adopters"), "state", sid, &state_ix),
@@ -612,7 +610,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     let network = f
         .network
         .as_ref()
-        .map(|ns| resolve_network(&mut v, ns, n_states, &f.states, population.as_ref(), path));
+        .map(|ns| resolve_network(&mut v, ns, n_states, &state_ix, population.as_ref(), path));
     let i = &f.internalization;
     v.nonneg("internalization.habit", i.habit);
     v.nonneg("internalization.law", i.law);
@@ -1223,7 +1221,7 @@ fn resolve_network(
     v: &mut V,
     ns: &NetworkSpec,
     n: usize,
-    states: &[StateSpec],
+    state_ix: &BTreeMap<String, usize>,
     pop: Option<&model::Population>,
     path: &Path,
 ) -> model::NetworkParams {
@@ -1292,38 +1290,54 @@ fn resolve_network(
                 let p = path.parent().unwrap_or(Path::new(".")).join(file);
                 match read_edges(&p) {
                     Err(msg) => v.push("network.file", msg),
-                    Ok(edges) => {
-                        let mut known: BTreeSet<String> =
-                            states.iter().map(|s| s.id.clone()).collect();
-                        let prefix = pop.map(|p| (p.id_prefix.clone(), p.n));
-                        for (line, a, b) in &edges {
-                            for id in [a, b] {
-                                let generated = prefix.as_ref().is_some_and(|(pre, pn)| {
-                                    id.strip_prefix(pre.as_str())
-                                        .and_then(|r| r.parse::<usize>().ok())
-                                        .is_some_and(|x| x >= 1 && x <= *pn)
-                                });
-                                if !generated && !known.contains(id) {
-                                    let valid: Vec<&String> = known.iter().collect();
-                                    v.push(
-                                        "network.file",
-                                        format!(
-                                            "{}:{line}: unknown state `{id}`{}",
-                                            p.display(),
-                                            did_you_mean(id, &valid)
-                                        ),
-                                    );
-                                    known.insert(id.clone()); // report each unknown id once
-                                }
-                            }
-                        }
-                        out.edges = edges.into_iter().map(|(_, a, b)| (a, b)).collect();
-                    }
+                    Ok(edges) => out.edges = edge_indices(v, &p, &edges, state_ix, pop),
                 }
             }
         },
     }
     out
+}
+
+/// The edges of an edge list as state indices: listed states by id (in canonical
+/// order), generated ones by `Population::generated_index`. Every unknown id is reported
+/// once, with its file and line.
+fn edge_indices(
+    v: &mut V,
+    p: &Path,
+    edges: &[(usize, String, String)],
+    state_ix: &BTreeMap<String, usize>,
+    pop: Option<&model::Population>,
+) -> Vec<(u32, u32)> {
+    let listed = state_ix.len();
+    let mut reported = BTreeSet::new();
+    let mut index = |line: usize, id: &str| -> u32 {
+        let i = state_ix
+            .get(id)
+            .copied()
+            .or_else(|| pop.and_then(|g| g.generated_index(id)).map(|j| listed + j));
+        if let Some(i) = i {
+            return i as u32;
+        }
+        if reported.insert(id.to_string()) {
+            let valid: Vec<&String> = state_ix.keys().collect();
+            let generated = pop.map_or(String::new(), |g| {
+                format!("; generated states are `{0}1` … `{0}{1}`", g.id_prefix, g.n)
+            });
+            v.push(
+                "network.file",
+                format!(
+                    "{}:{line}: unknown state `{id}`{}{generated}",
+                    p.display(),
+                    did_you_mean(id, &valid)
+                ),
+            );
+        }
+        0
+    };
+    edges
+        .iter()
+        .map(|(line, a, b)| (index(*line, a), index(*line, b)))
+        .collect()
 }
 
 /// Reads `source,target` rows (a header row is allowed), with located errors.
