@@ -19,7 +19,7 @@ fn same_paths(file: &str, set: &[&str], replicates: u64) {
             |t, a, b| {
                 let ctx = format!("{file} {set:?} run {run} step {t}");
                 let (x, y) = (a.w, b.w);
-                assert_eq!(x.changes, y.changes, "{ctx}: changes");
+                assert_eq!(a.changes, b.changes, "{ctx}: changes");
                 assert_eq!(x.adopted, y.adopted, "{ctx}");
                 assert_eq!(x.adopted_step, y.adopted_step, "{ctx}");
                 assert_eq!(x.cause, y.cause, "{ctx}");

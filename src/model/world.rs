@@ -57,12 +57,6 @@ pub struct World {
     pub resources: Vec<f64>,
     /// Targeting order per coalition (state indices), fixed at set-up.
     pub order: Vec<Vec<u32>>,
-    // --- scratch, allocated once ---
-    pub pers: Vec<f32>,
-    pub touched: Vec<u32>,
-    pub changes: Vec<(u32, u16, bool)>,
-    pub scratch_idx: Vec<u32>,
-    pub region_share: Vec<f64>,
     pub step: u32,
     // --- coalitions, forums and collisions ---
     /// Coalitions' value positions (`c * d + dim`); they move under collisions.
@@ -209,11 +203,6 @@ impl World {
             nb_ew_total: Vec::new(),
             resources: m.coalitions.iter().map(|c| c.resources).collect(),
             order: Vec::new(),
-            pers: vec![0.0; n * k],
-            touched: Vec::with_capacity(1024),
-            changes: Vec::with_capacity(n.min(1 << 20)),
-            scratch_idx: Vec::with_capacity(n),
-            region_share: vec![0.0; nr],
             step: 0,
             coal_values: m
                 .coalitions

@@ -61,12 +61,22 @@ pub fn run_to(dir: &Path, scenario: &Path, extra: &[&str]) -> Output {
     run_ok(&args)
 }
 
-/// One side of a `lockstep` after a step: the world, the step's tallies and the events
-/// so far.
+/// One side of a `lockstep` after a step: the world, the step's changes and tallies,
+/// and the events so far.
 pub struct Side<'a> {
     pub w: &'a World,
+    pub changes: &'a [engine::Change],
     pub stats: &'a [StepStats],
     pub events: &'a [Event],
+}
+
+fn side<'a>(w: &'a World, ws: &'a engine::Workspace) -> Side<'a> {
+    Side {
+        w,
+        changes: &ws.changes,
+        stats: &ws.stats,
+        events: &ws.events,
+    }
 }
 
 /// Replicate `run` of `m` stepped twice side by side for `steps` steps: `a` by
@@ -82,35 +92,13 @@ pub fn lockstep(
 ) -> (World, World) {
     let seed = rng::run_seed(m.seed, run);
     let (mut a, mut b) = (World::new(m, seed), World::new(m, seed));
-    let (mut wsa, mut wsb) = (engine::Workspace::new(&a), engine::Workspace::new(&b));
-    let (mut ka, mut kb) = (rng::StepKeys::new(seed), rng::StepKeys::new(seed));
-    let k = m.norms.len();
-    let (mut sa, mut sb) = (vec![StepStats::default(); k], vec![StepStats::default(); k]);
-    let (mut ea, mut eb) = (Vec::new(), Vec::new());
+    let mut wsa = engine::Workspace::new(m, &a, seed);
+    let mut wsb = engine::Workspace::new(m, &b, seed);
     for t in 1..=steps {
         let o = order(t);
-        engine::step(m, &mut a, &mut wsa, &mut ka, t, &mut sa, &mut ea);
-        engine::step_in_order(
-            m,
-            &mut b,
-            &mut wsb,
-            &mut kb,
-            t,
-            &mut sb,
-            &mut eb,
-            o.into_iter(),
-        );
-        let side_a = Side {
-            w: &a,
-            stats: &sa,
-            events: &ea,
-        };
-        let side_b = Side {
-            w: &b,
-            stats: &sb,
-            events: &eb,
-        };
-        check(t, side_a, side_b);
+        engine::step(m, &mut a, &mut wsa, t);
+        engine::step_in_order(m, &mut b, &mut wsb, t, o.into_iter());
+        check(t, side(&a, &wsa), side(&b, &wsb));
     }
     (a, b)
 }
