@@ -299,114 +299,7 @@ impl Observer {
         let k = m.norms.len();
         let mut norms = Vec::with_capacity(k);
         for kk in 0..k {
-            let rows: Vec<&Row> = self.rows.iter().filter(|r| r.norm == kk).collect();
-            let mark = |t: usize| Mark {
-                step: t as u32,
-                counted_share: rows[t].counted_share,
-                weighted_share: rows[t].weighted_share,
-            };
-            let ws: Vec<f64> = rows.iter().map(|r| r.weighted_share).collect();
-            let cs: Vec<f64> = rows.iter().map(|r| r.counted_share).collect();
-            let tipping = tipping::first_crossing(&ws, m.tipping_share).map(mark);
-            let tipping_counted = tipping::first_crossing(&cs, m.tipping_share).map(mark);
-            let soc: Vec<u64> = rows.iter().map(|r| r.new_socialization).collect();
-            let other: Vec<u64> = rows
-                .iter()
-                .map(|r| r.new_domestic + r.new_persuasion)
-                .collect();
-            let ob = &m.observation;
-            let rc = tipping::regime_change(&soc, &other, ob.regime_window, ob.regime_min);
-            let regime_change = rc.map(mark);
-            if let Some(t) = rc {
-                self.events.push(Event::norm_event(
-                    t as u32,
-                    EventKind::RegimeChange,
-                    kk,
-                    format!(
-                        "socialization-caused adoptions now outnumber domestic and persuasion ones; counted share {:.3}, weighted share {:.3}",
-                        rows[t].counted_share, rows[t].weighted_share
-                    ),
-                ));
-            }
-            let counts: Vec<f64> = rows.iter().map(|r| r.adopters as f64).collect();
-            let fast = tipping::fastest(&counts);
-            if let Some((t, refined)) = fast {
-                self.events.push(Event::norm_event(
-                    t as u32,
-                    EventKind::FastestAdoption,
-                    kk,
-                    format!(
-                        "{:.1} adoptions per step (central difference); refined time {:.3}",
-                        (counts[t + 1] - counts[t - 1]) / 2.0,
-                        m.time_of(refined)
-                    ),
-                ));
-            }
-            let mut before = [0u64; 6];
-            let mut after = [0u64; 6];
-            for r in &rows {
-                let tgt = match rc {
-                    Some(t) if r.step as usize >= t => &mut after,
-                    _ => &mut before,
-                };
-                tgt[Cause::Domestic as usize] += r.new_domestic;
-                tgt[Cause::Persuasion as usize] += r.new_persuasion;
-                tgt[Cause::Socialization as usize] += r.new_socialization;
-                tgt[Cause::Cluster as usize] += r.new_cluster;
-            }
-            let last = rows[rows.len() - 1];
-            // First adopters during the run, and critical states.
-            let n = w.n;
-            let mut firsts: Vec<(u32, usize)> = (0..n)
-                .filter(|&i| w.adopted[kk * n + i] && w.adopted_step[kk * n + i] > 0)
-                .map(|i| (w.adopted_step[kk * n + i] as u32, i))
-                .collect();
-            // Only the first five are reported: select them, then sort those (the pairs
-            // are distinct, so this is the order a full sort gives).
-            if firsts.len() > 5 {
-                firsts.select_nth_unstable(4);
-                firsts.truncate(5);
-            }
-            firsts.sort();
-            let first_adopters = firsts
-                .iter()
-                .take(5)
-                .map(|&(t, i)| (t, w.state_name(m, i), Cause::from_u8(w.cause[kk * n + i])))
-                .collect();
-            // (States are in canonical order: listed sorted by id, then generated.)
-            let critical = (0..n)
-                .filter(|&i| w.critical[kk * n + i])
-                .map(|i| {
-                    let x = kk * n + i;
-                    (
-                        w.state_name(m, i),
-                        if w.adopted[x] {
-                            Some(w.adopted_step[x].max(0) as u32)
-                        } else {
-                            None
-                        },
-                    )
-                })
-                .collect();
-            norms.push(NormOutcome {
-                tipping,
-                tipping_counted,
-                regime_change,
-                fastest: fast.map(|(t, _)| mark(t)),
-                fastest_refined: fast.map(|(_, r)| r),
-                entry_into_force_step: w.eif_step[kk],
-                treaty_opened_step: w.treaty_opened_step[kk],
-                final_adopters: last.adopters,
-                final_counted_share: last.counted_share,
-                final_weighted_share: last.weighted_share,
-                final_compliance: last.compliance,
-                final_internalization: last.internalization,
-                final_stage: last.stage,
-                before_regime: before,
-                after_regime: after,
-                first_adopters,
-                critical,
-            });
+            norms.push(norm_outcome(m, w, kk, &self.rows, &mut self.events));
         }
         for e in self.events.iter_mut() {
             if let Some(i) = e.state {
@@ -491,4 +384,134 @@ fn position_shift(m: &Model, w: &World, ii: usize) -> f64 {
     } else {
         0.0
     }
+}
+
+/// What the run says about norm `kk`, from its rows (the regime change and the fastest
+/// adoption are also logged as `events`).
+fn norm_outcome(
+    m: &Model,
+    w: &World,
+    kk: usize,
+    rows: &[Row],
+    events: &mut Vec<Event>,
+) -> NormOutcome {
+    let rows: Vec<&Row> = rows.iter().filter(|r| r.norm == kk).collect();
+    let mark = |t: usize| Mark {
+        step: t as u32,
+        counted_share: rows[t].counted_share,
+        weighted_share: rows[t].weighted_share,
+    };
+    let ws: Vec<f64> = rows.iter().map(|r| r.weighted_share).collect();
+    let cs: Vec<f64> = rows.iter().map(|r| r.counted_share).collect();
+    let tipping = tipping::first_crossing(&ws, m.tipping_share).map(mark);
+    let tipping_counted = tipping::first_crossing(&cs, m.tipping_share).map(mark);
+    let soc: Vec<u64> = rows.iter().map(|r| r.new_socialization).collect();
+    let other: Vec<u64> = rows
+        .iter()
+        .map(|r| r.new_domestic + r.new_persuasion)
+        .collect();
+    let ob = &m.observation;
+    let rc = tipping::regime_change(&soc, &other, ob.regime_window, ob.regime_min);
+    let regime_change = rc.map(mark);
+    if let Some(t) = rc {
+        events.push(Event::norm_event(
+            t as u32,
+            EventKind::RegimeChange,
+            kk,
+            format!(
+                "socialization-caused adoptions now outnumber domestic and persuasion ones; counted share {:.3}, weighted share {:.3}",
+                rows[t].counted_share, rows[t].weighted_share
+            ),
+        ));
+    }
+    let counts: Vec<f64> = rows.iter().map(|r| r.adopters as f64).collect();
+    let fast = tipping::fastest(&counts);
+    if let Some((t, refined)) = fast {
+        events.push(Event::norm_event(
+            t as u32,
+            EventKind::FastestAdoption,
+            kk,
+            format!(
+                "{:.1} adoptions per step (central difference); refined time {:.3}",
+                (counts[t + 1] - counts[t - 1]) / 2.0,
+                m.time_of(refined)
+            ),
+        ));
+    }
+    let mut before = [0u64; 6];
+    let mut after = [0u64; 6];
+    for r in &rows {
+        let tgt = match rc {
+            Some(t) if r.step as usize >= t => &mut after,
+            _ => &mut before,
+        };
+        tgt[Cause::Domestic as usize] += r.new_domestic;
+        tgt[Cause::Persuasion as usize] += r.new_persuasion;
+        tgt[Cause::Socialization as usize] += r.new_socialization;
+        tgt[Cause::Cluster as usize] += r.new_cluster;
+    }
+    let last = rows[rows.len() - 1];
+    let (first_adopters, critical) = first_and_critical(m, w, kk);
+    NormOutcome {
+        tipping,
+        tipping_counted,
+        regime_change,
+        fastest: fast.map(|(t, _)| mark(t)),
+        fastest_refined: fast.map(|(_, r)| r),
+        entry_into_force_step: w.eif_step[kk],
+        treaty_opened_step: w.treaty_opened_step[kk],
+        final_adopters: last.adopters,
+        final_counted_share: last.counted_share,
+        final_weighted_share: last.weighted_share,
+        final_compliance: last.compliance,
+        final_internalization: last.internalization,
+        final_stage: last.stage,
+        before_regime: before,
+        after_regime: after,
+        first_adopters,
+        critical,
+    }
+}
+
+/// The first adopters during the run (step, name, cause), up to five, and the critical
+/// states (name, step of adoption if adopted at the end).
+#[allow(clippy::type_complexity)]
+fn first_and_critical(
+    m: &Model,
+    w: &World,
+    kk: usize,
+) -> (Vec<(u32, String, Cause)>, Vec<(String, Option<u32>)>) {
+    let n = w.n;
+    let mut firsts: Vec<(u32, usize)> = (0..n)
+        .filter(|&i| w.adopted[kk * n + i] && w.adopted_step[kk * n + i] > 0)
+        .map(|i| (w.adopted_step[kk * n + i] as u32, i))
+        .collect();
+    // Only the first five are reported: select them, then sort those (the pairs
+    // are distinct, so this is the order a full sort gives).
+    if firsts.len() > 5 {
+        firsts.select_nth_unstable(4);
+        firsts.truncate(5);
+    }
+    firsts.sort();
+    let first_adopters = firsts
+        .iter()
+        .take(5)
+        .map(|&(t, i)| (t, w.state_name(m, i), Cause::from_u8(w.cause[kk * n + i])))
+        .collect();
+    // (States are in canonical order: listed sorted by id, then generated.)
+    let critical = (0..n)
+        .filter(|&i| w.critical[kk * n + i])
+        .map(|i| {
+            let x = kk * n + i;
+            (
+                w.state_name(m, i),
+                if w.adopted[x] {
+                    Some(w.adopted_step[x].max(0) as u32)
+                } else {
+                    None
+                },
+            )
+        })
+        .collect();
+    (first_adopters, critical)
 }

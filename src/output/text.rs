@@ -168,6 +168,16 @@ fn promoters(m: &Model, kk: usize) -> Vec<String> {
 }
 
 fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    emergence(m, r, kk, out);
+    tipping(m, r, kk, out);
+    drivers(m, r, kk, out);
+    treaty(m, r, kk, out);
+    critical_states(m, r, kk, out);
+    the_end(m, r, kk, out);
+}
+
+/// Emergence: through whom, when (or before the run).
+fn emergence(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
     let o = &r.norms[kk];
     let start = row_at(r, kk, 0);
     let init = start.map_or(0, |x| x.adopters);
@@ -224,7 +234,12 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             None => out.push_str(&format!("No state adopted it: it never emerged{lobby}.\n")),
         }
     }
+}
 
+/// The tipping point, or why there was none.
+fn tipping(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
+    let init_w = row_at(r, kk, 0).map_or(0.0, |x| x.weighted_share);
     // Tipping point.
     match o.tipping {
         Some(t) => out.push_str(&format!(
@@ -258,7 +273,11 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             ))
         }
     }
+}
 
+/// Who drove adoption: domestic pressure and persuasion, then peer pressure.
+fn drivers(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
     // Who drove adoption: domestic pressure and persuasion, then peer pressure.
     let b = o.before_regime;
     let before_total = b[2] + b[3] + b[4] + b[5];
@@ -317,7 +336,11 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
     if let Some(f) = o.fastest_refined {
         out.push_str(&format!("Adoption was fastest around {}.\n", time(m, f)));
     }
+}
 
+/// The treaty.
+fn treaty(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
     // The treaty.
     if let Some(tr) = &m.norms[kk].treaty {
         match (o.treaty_opened_step, o.entry_into_force_step) {
@@ -335,7 +358,11 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             (None, _) => out.push_str("Its treaty did not open for signature during the run.\n"),
         }
     }
+}
 
+/// The critical states.
+fn critical_states(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
     // Critical states.
     if !o.critical.is_empty() {
         let during: Vec<String> = o
@@ -373,7 +400,11 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             parts.join("; ")
         ));
     }
+}
 
+/// The end: formal adoption versus practice.
+fn the_end(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
     // The end: formal adoption versus practice.
     let n_end = last_row(r, kk).map_or(m.n_states() as i64, |x| x.states);
     out.push_str(&format!(
