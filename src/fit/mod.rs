@@ -64,11 +64,11 @@ pub fn at_most(s: &spec::Settings) -> u64 {
 /// `normlife fit`.
 pub fn fit(file: &Path, o: &Options) -> Result<Report> {
     let fit = spec::load(file)?;
-    let pool = crate::cli::pool(o.threads)?;
+    let pool = crate::app::pool(o.threads)?;
     let dir = o
         .out
         .clone()
-        .unwrap_or_else(|| crate::cli::default_out(&fit.name));
+        .unwrap_or_else(|| crate::app::default_out(&fit.name));
     crate::output::prepare_dir(&dir)?;
     let s = &fit.settings;
     let est = estimate(s);

@@ -99,7 +99,7 @@ pub struct Fit {
 
 /// Reads and validates a fit file (a path, or a bundled fit by name).
 pub fn load(arg: &Path) -> Result<Fit> {
-    let (path, text) = crate::cli::scenario_text(arg)?;
+    let (path, text) = crate::app::scenario_text(arg)?;
     let src = path.display().to_string();
     let f: FitFile = parse_file(&src, &text)?;
     let mut pb = Problems::new(&path, &text);

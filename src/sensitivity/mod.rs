@@ -48,11 +48,11 @@ pub struct Index {
 /// `normlife sensitivity`.
 pub fn run(file: &Path, o: &Options) -> Result<Report> {
     let sa = spec::load(file)?;
-    let pool = crate::cli::pool(o.threads)?;
+    let pool = crate::app::pool(o.threads)?;
     let dir = o
         .out
         .clone()
-        .unwrap_or_else(|| crate::cli::default_out(&sa.name));
+        .unwrap_or_else(|| crate::app::default_out(&sa.name));
     crate::output::prepare_dir(&dir)?;
     let d = sa.ranges.len();
     let (unit, orders) = match sa.method {

@@ -177,7 +177,7 @@ fn check_meta(pb: &mut Problems, m: &SaMeta) -> Method {
 }
 
 pub fn load(arg: &Path) -> Result<Sa> {
-    let (path, text) = crate::cli::scenario_text(arg)?;
+    let (path, text) = crate::app::scenario_text(arg)?;
     let f: SaFile = parse_file(&path.display().to_string(), &text)?;
     let mut pb = Problems::new(&path, &text);
     let m = &f.sensitivity;
