@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod limits;
 pub mod mechanisms;
 pub mod model;
 pub mod observe;

@@ -1,0 +1,243 @@
+//! The page's event ticker: one run's events as short sentences with names, months and
+//! years ("December 1997 — 122 states sign the treaty on the ban on anti-personnel
+//! landmines"), written from the events and collision records of the run, never canned.
+//! Events of the same kind, norm and step are told together.
+
+use crate::model::Model;
+use crate::observe::{Outcome, RunResult};
+use crate::output::text::fmt_date;
+use serde::Serialize;
+
+/// One line of the ticker.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    pub step: u32,
+    pub date: String,
+    /// `adoption`, `treaty`, `coalition`, `collision`, `milestone`.
+    pub kind: &'static str,
+    pub text: String,
+}
+
+/// "Ban on landmines" → "ban on landmines" (an acronym or a name stays as it is).
+pub fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match (c.next(), c.next()) {
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
+            a.to_lowercase().chain(std::iter::once(b)).chain(c).collect()
+        }
+        _ => s.to_string(),
+    }
+}
+
+/// "a", "a and b", "a, b and 3 other states".
+fn names(list: &[String], most: usize) -> String {
+    let shown: Vec<&String> = list.iter().take(most).collect();
+    let rest = list.len() - shown.len();
+    let s: Vec<String> = shown.iter().map(|s| s.to_string()).collect();
+    match (s.as_slice(), rest) {
+        ([], _) => String::new(),
+        ([a], 0) => a.clone(),
+        ([init @ .., last], 0) => format!("{} and {last}", init.join(", ")),
+        (all, r) => format!(
+            "{} and {r} other state{}",
+            all.join(", "),
+            if r == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// A date for readers ("March 1999"), or "step 12" without a time axis.
+pub fn date(m: &Model, step: u32) -> String {
+    if m.has_years() {
+        fmt_date(m, step as f64)
+    } else {
+        format!("step {step}")
+    }
+}
+
+fn coalition_name(m: &Model, id: &str) -> String {
+    m.coalitions
+        .iter()
+        .find(|c| c.id == id)
+        .map_or_else(|| id.to_string(), |c| c.name.clone())
+}
+
+fn forum_name(m: &Model, id: &str) -> String {
+    m.forums
+        .iter()
+        .find(|f| f.id == id)
+        .map_or_else(|| id.to_string(), |f| f.name.clone())
+}
+
+/// The ticker of run `r` (the names of states from `name_of`, by state id).
+pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> String) -> Vec<Item> {
+    let mut out = Vec::new();
+    let norm = |k: Option<usize>| k.map_or_else(String::new, |k| lower_first(&m.norms[k].name));
+    let ev = &r.events;
+    let mut i = 0;
+    while i < ev.len() {
+        // The group: same step, kind and norm.
+        let e = &ev[i];
+        let mut j = i + 1;
+        while j < ev.len() && ev[j].step == e.step && ev[j].kind == e.kind && ev[j].norm == e.norm
+        {
+            j += 1;
+        }
+        let who: Vec<String> = ev[i..j].iter().map(|x| name_of(&x.actor)).collect();
+        let count = j - i;
+        let nn = norm(e.norm);
+        let (kind, text) = match e.kind {
+            "adopted" => (
+                "adoption",
+                format!(
+                    "{} adopt{} the {nn}",
+                    names(&who, 3),
+                    if count == 1 { "s" } else { "" }
+                ),
+            ),
+            "backslide" => (
+                "adoption",
+                format!(
+                    "{} drop{} the {nn}",
+                    names(&who, 3),
+                    if count == 1 { "s" } else { "" }
+                ),
+            ),
+            "defection" => ("treaty", format!("{} refuses the treaty", names(&who, 3))),
+            "signed" if count > 3 => ("treaty", format!("{count} states sign the treaty")),
+            "signed" => ("treaty", format!("{} sign the treaty", names(&who, 3))),
+            "ratified" => {
+                let parties = r
+                    .rows
+                    .iter()
+                    .find(|row| row.step == e.step && Some(row.norm) == e.norm)
+                    .map_or(0, |row| row.parties);
+                let lead = if count > 3 {
+                    format!("{count} states ratify")
+                } else {
+                    format!("{} ratif{}", names(&who, 3), if count == 1 { "ies" } else { "y" })
+                };
+                ("treaty", format!("{lead} the treaty: {parties} parties"))
+            }
+            "treaty_opened" => (
+                "treaty",
+                format!(
+                    "The treaty on the {nn} opens for signature ({})",
+                    e.detail
+                ),
+            ),
+            "entry_into_force" => (
+                "treaty",
+                format!("The treaty enters into force with {}", e.detail),
+            ),
+            "tipping_point" => (
+                "milestone",
+                format!(
+                    "Tipping point: states holding {:.0}% of the weight have adopted the {nn}",
+                    100.0 * m.tipping_share
+                ),
+            ),
+            "regime_change" => (
+                "milestone",
+                format!("Peer pressure takes over: most new adoptions of the {nn} now come from socialization"),
+            ),
+            "stage_changed" => match e.detail.rsplit(" -> ").next() {
+                Some("cascade") => ("milestone", format!("The {nn} enters its norm cascade")),
+                Some("stalled") => ("milestone", format!("The {nn} stalls")),
+                _ => {
+                    i = j;
+                    continue;
+                }
+            },
+            "coalition_formed" => (
+                "coalition",
+                format!("{} forms", coalition_name(m, &e.actor)),
+            ),
+            "goal_met" => (
+                "coalition",
+                format!("{} reaches its goal", coalition_name(m, &e.actor)),
+            ),
+            "monitoring_started" => (
+                "coalition",
+                format!(
+                    "{} starts monitoring compliance",
+                    coalition_name(m, &e.actor)
+                ),
+            ),
+            "coalition_burnout" => (
+                "coalition",
+                format!("{} runs out of resources", coalition_name(m, &e.actor)),
+            ),
+            "coalition_merged" => (
+                "coalition",
+                format!("{} merges", coalition_name(m, &e.actor)),
+            ),
+            "access_changed" => (
+                "coalition",
+                format!(
+                    "{} now has {} access to {}",
+                    coalition_name(m, &e.actor),
+                    e.detail,
+                    forum_name(m, &e.forum)
+                ),
+            ),
+            _ => {
+                i = j;
+                continue;
+            }
+        };
+        out.push(Item {
+            step: e.step,
+            date: date(m, e.step),
+            kind,
+            text,
+        });
+        i = j;
+    }
+    collisions(m, r, &mut out);
+    out.sort_by_key(|x| x.step);
+    out
+}
+
+/// The collisions' lives from their records: raised, taken up, ended.
+fn collisions(m: &Model, r: &RunResult, out: &mut Vec<Item>) {
+    for c in &r.collisions {
+        let a = lower_first(&m.norms[c.norms[0]].name);
+        let b = lower_first(&m.norms[c.norms[1]].name);
+        let forum = forum_name(m, &c.forum);
+        let mut push = |step: u32, text: String| {
+            out.push(Item {
+                step,
+                date: date(m, step),
+                kind: "collision",
+                text,
+            })
+        };
+        if let Some(s) = c.articulated_step {
+            push(
+                s,
+                format!(
+                    "{} raises the clash between the {a} and the {b} at {forum}",
+                    coalition_name(m, &c.articulated_by)
+                ),
+            );
+        }
+        if let Some(s) = c.activated_step {
+            push(s, format!("{forum} takes up the clash: the collision is open"));
+        }
+        if let Some(s) = c.ended_step {
+            let how = match (c.outcome, c.winner) {
+                (Outcome::Resolved, Some(k)) => format!(
+                    "resolved in favour of the {}",
+                    lower_first(&m.norms[k].name)
+                ),
+                (Outcome::Compromised, _) => {
+                    "a compromise: the question is left to states".to_string()
+                }
+                (Outcome::Suppressed, _) => "suppressed by the stronger side".to_string(),
+                (o, _) => o.name().to_string(),
+            };
+            push(s, format!("The collision ends: {how}"));
+        }
+    }
+}
