@@ -55,7 +55,12 @@ fn number(
         group: group.to_string(),
         label: label.to_string(),
         kind: "number",
-        value: serde_json::json!(value),
+        // Whole-number settings (counts) as integers, as the file writes them.
+        value: if range.2 == 1.0 && value.fract() == 0.0 && value.abs() < 1e15 {
+            serde_json::json!(value as i64)
+        } else {
+            serde_json::json!(value)
+        },
         min: Some(range.0),
         max: Some(range.1),
         step: Some(range.2),
@@ -93,7 +98,14 @@ fn choice(
 }
 
 /// An on/off switch: PATH is `on` or `off` (TOML values); `value` says which the file has.
-fn toggle(path: String, group: &str, label: &str, is_on: bool, on_off: (String, String), help: &str) -> Control {
+fn toggle(
+    path: String,
+    group: &str,
+    label: &str,
+    is_on: bool,
+    on_off: (String, String),
+    help: &str,
+) -> Control {
     Control {
         path,
         group: group.to_string(),
@@ -324,7 +336,10 @@ fn forums(f: &ScenarioFile, out: &mut Vec<Control>) {
         Access::None => "none",
     };
     for fo in &f.forums {
-        let group = format!("Forum: {}", fo.name.clone().unwrap_or_else(|| fo.id.clone()));
+        let group = format!(
+            "Forum: {}",
+            fo.name.clone().unwrap_or_else(|| fo.id.clone())
+        );
         out.push(number(
             format!("forums.{}.capacity", fo.id),
             &group,

@@ -73,7 +73,10 @@ impl Runner {
         let (back, answer) = mpsc::channel();
         match self.tx.try_send((job, back)) {
             Ok(()) => answer.recv().unwrap_or_else(|_| {
-                Reply::json(500, json!({ "error": "error: internal error: a run thread stopped" }))
+                Reply::json(
+                    500,
+                    json!({ "error": "error: internal error: a run thread stopped" }),
+                )
             }),
             Err(_) => busy(),
         }
@@ -113,7 +116,10 @@ fn read_request(s: &mut TcpStream) -> Result<Request, Reply> {
             break p + 4;
         }
         if buf.len() > MAX_HEAD {
-            return Err(Reply::json(431, json!({ "error": "error: request: headers too large" })));
+            return Err(Reply::json(
+                431,
+                json!({ "error": "error: request: headers too large" }),
+            ));
         }
         read_some(s, &mut buf, &mut chunk, start).map_err(|_| slow())?;
     };
@@ -121,14 +127,20 @@ fn read_request(s: &mut TcpStream) -> Result<Request, Reply> {
     let mut lines = head.split("\r\n");
     let mut first = lines.next().unwrap_or("").split_whitespace();
     let (Some(method), Some(target)) = (first.next(), first.next()) else {
-        return Err(Reply::json(400, json!({ "error": "error: request: not HTTP" })));
+        return Err(Reply::json(
+            400,
+            json!({ "error": "error: request: not HTTP" }),
+        ));
     };
     let mut length = 0usize;
     for l in lines {
         if let Some((k, v)) = l.split_once(':') {
             if k.trim().eq_ignore_ascii_case("content-length") {
                 length = v.trim().parse().map_err(|_| {
-                    Reply::json(400, json!({ "error": "error: request: bad Content-Length" }))
+                    Reply::json(
+                        400,
+                        json!({ "error": "error: request: bad Content-Length" }),
+                    )
                 })?;
             } else if k.trim().eq_ignore_ascii_case("transfer-encoding") {
                 return Err(Reply::json(
@@ -224,9 +236,11 @@ fn send(s: &mut TcpStream, reply: &Reply) {
     let _ = s.shutdown(std::net::Shutdown::Write);
     // Let the client read the answer before the socket closes (unread input would
     // otherwise reset the connection).
+    // At most one second, whatever the client keeps sending.
     let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
     let mut sink = [0u8; 1024];
-    while matches!(s.read(&mut sink), Ok(n) if n > 0) {}
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(1) && matches!(s.read(&mut sink), Ok(n) if n > 0) {}
 }
 
 /// Accepts connections on `listener` until the process stops.

@@ -154,12 +154,10 @@ impl App {
                 _,
                 "/" | "/index.html" | "/page.js" | "/page.css" | "/favicon.svg" | "/favicon.ico"
                 | "/api/scenario" | "/api/run",
-            ) => {
-                Reply::json(
-                    405,
-                    json!({ "error": format!("error: {method} {path}: method not allowed") }),
-                )
-            }
+            ) => Reply::json(
+                405,
+                json!({ "error": format!("error: {method} {path}: method not allowed") }),
+            ),
             _ => Reply::json(
                 404,
                 json!({ "error": format!("error: {path}: not found; the page is at /, the API at /api/scenario and /api/run") }),
@@ -419,7 +417,11 @@ fn state_names(m: &Model) -> std::collections::HashMap<String, String> {
 }
 
 /// The world view: layout, states and their status changes (replicate 0).
-fn world_json(m: &Model, rec: &world::Recorder, layout: Option<&world::Layout>) -> serde_json::Value {
+fn world_json(
+    m: &Model,
+    rec: &world::Recorder,
+    layout: Option<&world::Layout>,
+) -> serde_json::Value {
     let Some(l) = layout else {
         return json!({ "kind": "none", "states": m.n_states(), "max": world::MAX_DRAWN });
     };

@@ -364,7 +364,7 @@ function drawCurve(s) {
   box.innerHTML = "";
   if (W < 50 || H < 50) return;
   const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "adoption curves" }, box);
-  const L = 54, R = 10, T = 8, B = 30;
+  const L = 54, R = 26, T = 8, B = 30;
   const x = (t) => L + (W - L - R) * t / Math.max(1, data.steps);
   const yv = (v) => T + (H - T - B) * (1 - v);
   // Axes and grid.
@@ -571,6 +571,7 @@ function setPlaying(on) {
       if (step >= data.steps) { setPlaying(false); return; }
       step += 1;
       drawFrame();
+      if (step >= data.steps) setPlaying(false);
     }, frameMs());
   }
 }

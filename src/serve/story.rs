@@ -22,9 +22,11 @@ pub struct Item {
 pub fn lower_first(s: &str) -> String {
     let mut c = s.chars();
     match (c.next(), c.next()) {
-        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => {
-            a.to_lowercase().chain(std::iter::once(b)).chain(c).collect()
-        }
+        (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase() => a
+            .to_lowercase()
+            .chain(std::iter::once(b))
+            .chain(c)
+            .collect(),
         _ => s.to_string(),
     }
 }
@@ -79,8 +81,7 @@ pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> String) -> Vec
         // The group: same step, kind and norm.
         let e = &ev[i];
         let mut j = i + 1;
-        while j < ev.len() && ev[j].step == e.step && ev[j].kind == e.kind && ev[j].norm == e.norm
-        {
+        while j < ev.len() && ev[j].step == e.step && ev[j].kind == e.kind && ev[j].norm == e.norm {
             j += 1;
         }
         let who: Vec<String> = ev[i..j].iter().map(|x| name_of(&x.actor)).collect();
@@ -223,7 +224,10 @@ fn collisions(m: &Model, r: &RunResult, out: &mut Vec<Item>) {
             );
         }
         if let Some(s) = c.activated_step {
-            push(s, format!("{forum} takes up the clash: the collision is open"));
+            push(
+                s,
+                format!("{forum} takes up the clash: the collision is open"),
+            );
         }
         if let Some(s) = c.ended_step {
             let how = match (c.outcome, c.winner) {

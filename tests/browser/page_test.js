@@ -90,7 +90,6 @@ async function worldColours(page) {
     if (!/\d{4} —/.test(ticker)) fail("the ticker shows no dated event: " + ticker);
     if (/\d{4}\.\d/.test(ticker)) fail("the ticker shows a decimal year: " + ticker);
     await page.click("#world rect[data-state='" + (await page.getAttribute("#world rect[data-state]", "data-state")) + "']");
-    await page.screenshot({ path: shot1280, fullPage: false });
     console.log(`browser test: played ${year0} → ${await page.innerText("#year")}; ${tiles} states on the world view`);
 
     // A lever: the run is redone and one sentence says what changed.
@@ -104,6 +103,7 @@ async function worldColours(page) {
     const command = await page.innerText("#command");
     if (!command.includes(`--set ${leverPath}=`)) fail(`the command line shown lacks --set ${leverPath}: ${command}`);
     console.log("browser test: " + changed);
+    await page.screenshot({ path: shot1280, fullPage: false });
     console.log("redraw_ms " + (await page.getAttribute("body", "data-redraw-ms")));
 
     // A bad value shows the server's (the CLI's) message and keeps the drawing.
