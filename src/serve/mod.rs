@@ -274,7 +274,7 @@ impl App {
         let summary = text::summary_text(m, &runs);
         let world = world_json(m, &rec, layout.as_ref());
         let names = state_names(m);
-        let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
+        let name_of = |id: &str| names.get(id).cloned();
         let ticker = story::ticker(m, &runs[0], &name_of);
         Ok(json!({
             "adoption_svg": adoption,

@@ -457,7 +457,7 @@ function drawWorld(s) {
     svg.dataset.key = key;
     const ox = Math.max(0, (W - size * wd.cols) / 2);
     for (const lb of wd.labels) {
-      const t = el("text", { x: ox + lb.col * size, y: (lb.row + 0.85) * size, "font-size": 18, fill: "#333" }, svg);
+      const t = el("text", { x: ox + lb.col * size, y: (lb.row + 1.7) * size, "font-size": 18, fill: "#333" }, svg);
       t.textContent = lb.text;
     }
     wd.states.forEach((st, i) => {

@@ -31,20 +31,18 @@ pub fn lower_first(s: &str) -> String {
     }
 }
 
-/// "a", "a and b", "a, b and 3 other states".
-fn names(list: &[String], most: usize) -> String {
-    let shown: Vec<&String> = list.iter().take(most).collect();
-    let rest = list.len() - shown.len();
-    let s: Vec<String> = shown.iter().map(|s| s.to_string()).collect();
-    match (s.as_slice(), rest) {
-        ([], _) => String::new(),
+/// Named states first: "France", "France and Canada", "France, Canada, Norway and 3 other
+/// states", "4 states" (unnamed states, e.g. generated ones, are counted).
+fn names(named: &[String], unnamed: usize) -> String {
+    const MOST: usize = 3;
+    let shown = &named[..named.len().min(MOST)];
+    let rest = named.len() - shown.len() + unnamed;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    match (shown, rest) {
+        ([], r) => format!("{r} state{}", plural(r)),
         ([a], 0) => a.clone(),
         ([init @ .., last], 0) => format!("{} and {last}", init.join(", ")),
-        (all, r) => format!(
-            "{} and {r} other state{}",
-            all.join(", "),
-            if r == 1 { "" } else { "s" }
-        ),
+        (all, r) => format!("{} and {r} other state{}", all.join(", "), plural(r)),
     }
 }
 
@@ -71,8 +69,8 @@ fn forum_name(m: &Model, id: &str) -> String {
         .map_or_else(|| id.to_string(), |f| f.name.clone())
 }
 
-/// The ticker of run `r` (the names of states from `name_of`, by state id).
-pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> String) -> Vec<Item> {
+/// The ticker of run `r`; `name_of` names a state by its id (None: an unnamed state).
+pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> Option<String>) -> Vec<Item> {
     let mut out = Vec::new();
     let norm = |k: Option<usize>| k.map_or_else(String::new, |k| lower_first(&m.norms[k].name));
     let ev = &r.events;
@@ -84,15 +82,16 @@ pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> String) -> Vec
         while j < ev.len() && ev[j].step == e.step && ev[j].kind == e.kind && ev[j].norm == e.norm {
             j += 1;
         }
-        let who: Vec<String> = ev[i..j].iter().map(|x| name_of(&x.actor)).collect();
+        let named: Vec<String> = ev[i..j].iter().filter_map(|x| name_of(&x.actor)).collect();
         let count = j - i;
+        let who = names(&named, count - named.len());
         let nn = norm(e.norm);
         let (kind, text) = match e.kind {
             "adopted" => (
                 "adoption",
                 format!(
                     "{} adopt{} the {nn}",
-                    names(&who, 3),
+                    who,
                     if count == 1 { "s" } else { "" }
                 ),
             ),
@@ -100,13 +99,19 @@ pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> String) -> Vec
                 "adoption",
                 format!(
                     "{} drop{} the {nn}",
-                    names(&who, 3),
+                    who,
                     if count == 1 { "s" } else { "" }
                 ),
             ),
-            "defection" => ("treaty", format!("{} refuses the treaty", names(&who, 3))),
+            "defection" => (
+                "treaty",
+                format!("{who} refuse{} the treaty", if count == 1 { "s" } else { "" }),
+            ),
             "signed" if count > 3 => ("treaty", format!("{count} states sign the treaty")),
-            "signed" => ("treaty", format!("{} sign the treaty", names(&who, 3))),
+            "signed" => (
+                "treaty",
+                format!("{who} sign{} the treaty", if count == 1 { "s" } else { "" }),
+            ),
             "ratified" => {
                 let parties = r
                     .rows
@@ -116,7 +121,7 @@ pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> String) -> Vec
                 let lead = if count > 3 {
                     format!("{count} states ratify")
                 } else {
-                    format!("{} ratif{}", names(&who, 3), if count == 1 { "ies" } else { "y" })
+                    format!("{} ratif{}", who, if count == 1 { "ies" } else { "y" })
                 };
                 ("treaty", format!("{lead} the treaty: {parties} parties"))
             }
@@ -243,5 +248,27 @@ fn collisions(m: &Model, r: &RunResult, out: &mut Vec<Item>) {
             };
             push(s, format!("The collision ends: {how}"));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_put_named_states_first_and_count_the_rest() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&v(&["France"]), 0), "France");
+        assert_eq!(names(&v(&["France", "Canada"]), 0), "France and Canada");
+        assert_eq!(names(&v(&["A", "B", "C"]), 0), "A, B and C");
+        assert_eq!(
+            names(&v(&["A", "B", "C", "D"]), 2),
+            "A, B, C and 3 other states"
+        );
+        assert_eq!(names(&v(&["A"]), 1), "A and 1 other state");
+        assert_eq!(names(&[], 4), "4 states");
+        assert_eq!(names(&[], 1), "1 state");
+        assert_eq!(lower_first("Ban on landmines"), "ban on landmines");
+        assert_eq!(lower_first("UN Charter"), "UN Charter");
     }
 }

@@ -84,8 +84,9 @@ pub fn layout(m: &Model, w: &World) -> Layout {
         if members.is_empty() {
             continue;
         }
+        // A label takes two rows (its text is taller than a square).
         labels.push((rname.replace('_', " "), 0, row));
-        row += 1;
+        row += 2;
         for (j, &i) in members.iter().enumerate() {
             cells[i] = (j as u32 % width, row + j as u32 / width);
         }
