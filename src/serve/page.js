@@ -335,13 +335,18 @@ function drawLegend() {
   const wl = $("world-legend");
   wl.innerHTML = "";
   const item = (html) => { const s = document.createElement("span"); s.innerHTML = html; wl.appendChild(s); };
+  // Only what this run shows: the codes that occur in it.
+  const seen = new Set();
+  for (const norm of data.world.status || []) for (const ch of norm) for (let i = 1; i < ch.length; i += 2) seen.add(ch[i]);
+  const codes = data.world.codes || {};
+  const any = (f) => Array.from(seen).some(f);
   item(`<span class="swatch" style="background:#e4e4e4"></span>not adopted`);
   for (const [code, col, words] of CAUSES) {
-    if (code === 5 && !(data.world.status || []).some((norm) => norm.some((ch) => ch.some((v, i) => i % 2 === 1 && (v & 7) === 5)))) continue;
-    item(`<span class="swatch" style="background:${col}"></span>${words}`);
+    if (any((c) => (c & 7) === code)) item(`<span class="swatch" style="background:${col}"></span>${words}`);
   }
-  item(`<span class="swatch" style="background:#fff;border:3px solid #111"></span>party to the treaty`);
-  item(`<span class="swatch" style="background:#009E73;opacity:0.4"></span>pale: not complying`);
+  if (any((c) => c & codes.party)) item(`<span class="swatch" style="background:#fff;border:3px solid #111"></span>party to the treaty`);
+  if (any((c) => (c & 7) && !(c & codes.complying))) item(`<span class="swatch" style="background:#009E73;opacity:0.4"></span>pale: not complying`);
+  if (any((c) => c & codes.absent)) item(`<span class="swatch" style="background:#fff;border:1px dashed #999"></span>not yet a state`);
 }
 
 function drawFrame() {

@@ -68,11 +68,28 @@ pub fn layout(m: &Model, w: &World) -> Layout {
         .collect();
     let matched = on_grid.iter().filter(|c| c.is_some()).count();
     let tiles = matched > 0 && matched * 2 >= n;
-    // Bands per region for the states not on the grid.
+    // Bands per region for the states not on the grid: on their own, as wide as makes
+    // the picture about twice as wide as tall (the page's box).
+    let counts: Vec<u32> = (0..m.regions.len())
+        .map(|ri| {
+            (0..n)
+                .filter(|&i| w.region[i] as usize == ri && !(tiles && on_grid[i].is_some()))
+                .count() as u32
+        })
+        .collect();
+    let band_rows = |width: u32| -> u32 {
+        counts
+            .iter()
+            .filter(|&&c| c > 0)
+            .map(|&c| 2 + c.div_ceil(width))
+            .sum()
+    };
     let width = if tiles {
         gcols
     } else {
-        ((2.0 * n as f64).sqrt().ceil() as u32).clamp(8, 60)
+        (8..=80u32)
+            .min_by_key(|&wd| (wd / 2).max(band_rows(wd)))
+            .unwrap_or(20)
     };
     let mut cells = vec![(0, 0); n];
     let mut labels = Vec::new();

@@ -103,6 +103,11 @@ async function worldColours(page) {
     const command = await page.innerText("#command");
     if (!command.includes(`--set ${leverPath}=`)) fail(`the command line shown lacks --set ${leverPath}: ${command}`);
     console.log("browser test: " + changed);
+    // The picture: the cascade years, the levers and "What to try" in view.
+    await page.fill("#time", String(Math.round(max * 0.4)));
+    await page.dispatchEvent("#time", "input");
+    await page.evaluate(() => { document.activeElement.blur(); document.getElementById("panel").scrollTop = 0; });
+    await page.waitForTimeout(200);
     await page.screenshot({ path: shot1280, fullPage: false });
     console.log("redraw_ms " + (await page.getAttribute("body", "data-redraw-ms")));
 
