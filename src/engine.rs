@@ -46,7 +46,7 @@ pub fn run_world(m: &Model, w: World, run: u64) -> RunResult {
 /// `run_world` with a watcher called with the world after step 0 (the start) and after
 /// every step t (the state `Observer::observe` records). A watcher reads and never
 /// writes, so results are the same as `run_world`'s; the classroom page uses one to
-/// record each state's status over time (`serve::states`). Steps filled after an
+/// record each state's status over time (`serve::world`). Steps filled after an
 /// absorbing step (`Termination::Absorbed`) are not watched: the world stays as it was.
 pub fn run_watched(
     m: &Model,

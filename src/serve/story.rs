@@ -123,7 +123,8 @@ pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> Option<String>
                 } else {
                     format!("{} ratif{}", who, if count == 1 { "ies" } else { "y" })
                 };
-                ("treaty", format!("{lead} the treaty: {parties} parties"))
+                let p = if parties == 1 { "party" } else { "parties" };
+                ("treaty", format!("{lead} the treaty: {parties} {p}"))
             }
             "treaty_opened" => (
                 "treaty",
@@ -201,7 +202,20 @@ pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> Option<String>
         i = j;
     }
     collisions(m, r, &mut out);
-    out.sort_by_key(|x| x.step);
+    // Within a step, in the order things happen: a treaty opens, is signed, ratified,
+    // enters into force; then milestones, collisions, adoptions.
+    let rank = |x: &Item| match (x.kind, x.text.as_str()) {
+        ("coalition", _) => 0,
+        ("treaty", t) if t.contains("opens for signature") => 1,
+        ("treaty", t) if t.contains("refuse") => 2,
+        ("treaty", t) if t.contains(" sign") => 3,
+        ("treaty", t) if t.contains("enters into force") => 5,
+        ("treaty", _) => 4,
+        ("milestone", _) => 6,
+        ("collision", _) => 7,
+        _ => 8,
+    };
+    out.sort_by_key(|x| (x.step, rank(x)));
     out
 }
 
@@ -235,18 +249,20 @@ fn collisions(m: &Model, r: &RunResult, out: &mut Vec<Item>) {
             );
         }
         if let Some(s) = c.ended_step {
-            let how = match (c.outcome, c.winner) {
+            let text = match (c.outcome, c.winner) {
                 (Outcome::Resolved, Some(k)) => format!(
-                    "resolved in favour of the {}",
+                    "The collision is resolved in favour of the {}",
                     lower_first(&m.norms[k].name)
                 ),
                 (Outcome::Compromised, _) => {
-                    "a compromise: the question is left to states".to_string()
+                    "The collision ends in a compromise: the question is left to states".into()
                 }
-                (Outcome::Suppressed, _) => "suppressed by the stronger side".to_string(),
-                (o, _) => o.name().to_string(),
+                (Outcome::Suppressed, _) => {
+                    "The collision is suppressed by the stronger side".into()
+                }
+                (o, _) => format!("The collision ends: {}", o.name()),
             };
-            push(s, format!("The collision ends: {how}"));
+            push(s, text);
         }
     }
 }
