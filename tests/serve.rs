@@ -174,7 +174,7 @@ fn scenario_api_lists_controls_generated_from_the_file() {
             };
             for val in vals {
                 let set = format!("{path}={val}");
-                let r = normlife::cli::load_scenario(
+                let r = normlife::app::load_scenario(
                     &PathBuf::from(format!("scenarios/{name}.toml")),
                     None,
                     None,
@@ -791,7 +791,7 @@ fn teaching_lists_are_served_and_validated() {
         (format!(r#"teaching.try=["{long}"]"#), "teaching.try[0]"),
         (r#"teaching.tries=["a"]"#.to_string(), "tries"),
     ] {
-        let e = normlife::cli::load_scenario(&p, None, None, std::slice::from_ref(&set))
+        let e = normlife::app::load_scenario(&p, None, None, std::slice::from_ref(&set))
             .err()
             .unwrap_or_else(|| panic!("--set {set} was accepted"))
             .to_string();

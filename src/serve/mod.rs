@@ -22,7 +22,7 @@ pub mod http;
 pub mod story;
 pub mod world;
 
-use crate::cli;
+use crate::app;
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::model::Model;
@@ -101,7 +101,7 @@ fn one() -> u64 {
 impl App {
     /// Checks the scenario loads (so a bad file fails before the server starts).
     pub fn new(arg: &Path) -> Result<App> {
-        cli::load_scenario(arg, None, None, &[])?;
+        app::load_scenario(arg, None, None, &[])?;
         Ok(App {
             arg: arg.to_path_buf(),
         })
@@ -167,7 +167,7 @@ impl App {
 
     /// `GET /api/scenario`.
     pub fn scenario_json(&self) -> Result<serde_json::Value> {
-        let sc = cli::load_scenario(&self.arg, None, None, &[])?;
+        let sc = app::load_scenario(&self.arg, None, None, &[])?;
         let m = &sc.model;
         Ok(json!({
             "name": m.name,
@@ -217,7 +217,7 @@ impl App {
                 ),
             ));
         }
-        let sc = cli::load_scenario(&self.arg, req.seed, None, &req.set)?;
+        let sc = app::load_scenario(&self.arg, req.seed, None, &req.set)?;
         if req.replicates == 0 {
             return Err(Error::input("--replicates", "", "must be ≥ 1"));
         }
@@ -263,7 +263,7 @@ impl App {
                 json!({
                     "step": e.step,
                     "time": fmt_time(m, e.step as f64),
-                    "kind": e.kind,
+                    "kind": e.kind.name(),
                     "norm": e.norm.map(|k| m.norms[k].id.clone()).unwrap_or_default(),
                     "actor": e.actor,
                     "forum": e.forum,
@@ -312,7 +312,7 @@ fn run_recorded(
     replicates: u64,
 ) -> Result<(Vec<RunResult>, world::Recorder, Option<world::Layout>)> {
     use rayon::prelude::*;
-    let pool = cli::pool(None)?;
+    let pool = app::pool(None)?;
     let mut rec = world::Recorder::default();
     let mut layout = None;
     let first = {
@@ -466,7 +466,7 @@ fn world_json(
 /// Runs the server until the process is stopped. `port` 0 picks a free port.
 pub fn serve(arg: &Path, port: u16) -> Result<()> {
     let app = App::new(arg)?;
-    let name = cli::load_scenario(arg, None, None, &[])?.model.name;
+    let name = app::load_scenario(arg, None, None, &[])?.model.name;
     let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
         Error::input(
             "--port",

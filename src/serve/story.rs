@@ -86,7 +86,7 @@ pub fn ticker(m: &Model, r: &RunResult, name_of: &dyn Fn(&str) -> Option<String>
         let count = j - i;
         let who = names(&named, count - named.len());
         let nn = norm(e.norm);
-        let (kind, text) = match e.kind {
+        let (kind, text) = match e.kind.name() {
             "adopted" => (
                 "adoption",
                 format!(
