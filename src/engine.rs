@@ -68,14 +68,30 @@ pub fn run(m: &Model, run: u64) -> RunResult {
 
 /// Runs replicate `run` on its world, `World::new(m, rng::run_seed(m.seed, run))`, built
 /// by the caller (so set-up and stepping can be timed apart, as `benches/peers` does).
-pub fn run_world(m: &Model, mut w: World, run: u64) -> RunResult {
+pub fn run_world(m: &Model, w: World, run: u64) -> RunResult {
+    run_watched(m, w, run, |_, _| {})
+}
+
+/// `run_world` with a watcher called with the world after step 0 (the start) and after
+/// every step t (the state `Observer::observe` records). A watcher reads and never
+/// writes, so results are the same as `run_world`'s; the classroom page uses one to
+/// record each state's status over time (`serve::world`). Steps filled after an
+/// absorbing step (`Termination::Absorbed`) are not watched: the world stays as it was.
+pub fn run_watched(
+    m: &Model,
+    mut w: World,
+    run: u64,
+    mut watch: impl FnMut(&World, u32),
+) -> RunResult {
     let mut ws = Workspace::new(m, &w, rng::run_seed(m.seed, run));
     let mut obs = Observer::new(m, &w, run);
+    watch(&w, 0);
     let mut absorption = Absorption::new(m);
     for t in 1..=m.steps {
         step(m, &mut w, &mut ws, t);
         obs.events.append(&mut ws.events);
         obs.observe(m, &w, t, &ws.stats);
+        watch(&w, t);
         // Early stop: once every later step would repeat this one (see `Absorption`).
         if t < m.steps && absorption.absorbed(m, &w, &ws.changes) {
             fill_absorbed(m, &mut w, &mut obs, t, &ws.stats);

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod engine;
 pub mod error;
 pub mod fit;
+pub mod limits;
 pub mod mechanisms;
 pub mod model;
 pub mod observe;

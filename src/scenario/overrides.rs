@@ -29,6 +29,7 @@ pub const TOP: &[&str] = &[
     "mergers",
     "monitoring",
     "observed",
+    "teaching",
 ];
 
 /// Splits `PATH=VALUE`.

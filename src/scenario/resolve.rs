@@ -154,6 +154,9 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     let v = &mut v;
     let meta = &f.scenario;
     check_meta(v, meta);
+    if let Some(t) = &f.teaching {
+        check_teaching(v, t);
+    }
     let mut ix = Ix {
         k: f.norms.len(),
         d: meta.value_dimensions.len(),
@@ -1379,6 +1382,27 @@ fn resolve_forums(
         });
     }
     out
+}
+
+/// `[teaching] try`: at most 12 items of plain text, each 1–300 characters on one line.
+fn check_teaching(v: &mut V, t: &crate::scenario::schema::TeachingSpec) {
+    if t.try_.len() > 12 {
+        v.push(
+            "teaching.try",
+            format!("at most 12 items, got {}", t.try_.len()),
+        );
+    }
+    for (i, s) in t.try_.iter().enumerate() {
+        let len = s.chars().count();
+        if s.trim().is_empty() || len > 300 || s.chars().any(|c| c.is_control()) {
+            v.push(
+                format!("teaching.try[{i}]"),
+                format!(
+                    "must be one line of 1 to 300 characters without control characters, got {len} characters"
+                ),
+            );
+        }
+    }
 }
 
 fn check_threshold(v: &mut V, key: &str, x: f64, unit: ThresholdUnit) {

@@ -52,6 +52,19 @@ pub struct ScenarioFile {
     /// Observed adoption series to compare with (e.g. CRC ratifications by year).
     #[serde(default)]
     pub observed: Option<ObservedSpec>,
+    /// For the classroom page: what to try with this scenario.
+    #[serde(default)]
+    pub teaching: Option<TeachingSpec>,
+}
+
+/// `[teaching]`: notes for teachers, shown by `normlife serve`; no effect on a run.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TeachingSpec {
+    /// Short experiments in plain words, one sentence each ("Switch Landmine Monitor
+    /// off: does compliance after 1999 fall?").
+    #[serde(rename = "try", default)]
+    pub try_: Vec<String>,
 }
 
 /// Norms sharing a problem or a value (Narminio, seed 001): states may act on a

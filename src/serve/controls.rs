@@ -1,8 +1,11 @@
 //! The page's controls, generated from the scenario file as the user wrote it (never per
-//! scenario): each coalition's power, resources and stance toward the dominant norms, the
-//! tipping share, the socialization scope weights, conformity/esteem and response
-//! function. Each control names the `--set` PATH that changes it, so a request from the
-//! page is validated exactly like the command line.
+//! scenario): each treaty's entry-into-force threshold and opening year; each coalition's
+//! power, values, resources, monitoring (on/off) and stance toward the dominant norms;
+//! each forum's agenda capacity and the coalitions' access to it; whether each critical
+//! state can adopt; the tipping share, the socialization scope weights, conformity/esteem
+//! and response function. Each control names the `--set` PATH that changes it, so a
+//! request from the page is validated exactly like the command line. Labels are plain
+//! words; `help` says what the value means.
 
 use crate::scenario::schema::{Response, ScenarioFile, Stance};
 use serde::Serialize;
@@ -27,6 +30,15 @@ pub struct Control {
     pub step: Option<f64>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
+    /// For a `toggle`: the TOML values of PATH when on and off (the file's is `value`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub off: Option<String>,
+    /// For one element of an array value (a coalition's values): its index; the page
+    /// sends the whole array.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
     pub help: String,
 }
 
@@ -43,11 +55,19 @@ fn number(
         group: group.to_string(),
         label: label.to_string(),
         kind: "number",
-        value: serde_json::json!(value),
+        // Whole-number settings (counts) as integers, as the file writes them.
+        value: if range.2 == 1.0 && value.fract() == 0.0 && value.abs() < 1e15 {
+            serde_json::json!(value as i64)
+        } else {
+            serde_json::json!(value)
+        },
         min: Some(range.0),
         max: Some(range.1),
         step: Some(range.2),
         options: Vec::new(),
+        on: None,
+        off: None,
+        index: None,
         help: help.to_string(),
     }
 }
@@ -70,8 +90,43 @@ fn choice(
         max: None,
         step: None,
         options: options.iter().map(|s| s.to_string()).collect(),
+        on: None,
+        off: None,
+        index: None,
         help: help.to_string(),
     }
+}
+
+/// An on/off switch: PATH is `on` or `off` (TOML values); `value` says which the file has.
+fn toggle(
+    path: String,
+    group: &str,
+    label: &str,
+    is_on: bool,
+    on_off: (String, String),
+    help: &str,
+) -> Control {
+    Control {
+        path,
+        group: group.to_string(),
+        label: label.to_string(),
+        kind: "toggle",
+        value: serde_json::json!(is_on),
+        min: None,
+        max: None,
+        step: None,
+        options: Vec::new(),
+        on: Some(on_off.0),
+        off: Some(on_off.1),
+        index: None,
+        help: help.to_string(),
+    }
+}
+
+/// A TOML array of strings.
+fn toml_list(items: &[String]) -> String {
+    let q: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+    format!("[{}]", q.join(", "))
 }
 
 /// A slider range for a weight-like value ≥ 0: [0, 1], or up to twice the value.
@@ -93,20 +148,46 @@ pub fn controls(f: &ScenarioFile) -> Vec<Control> {
             .and_then(|n| n.name.clone())
             .unwrap_or_else(|| id.to_string())
     };
+    treaties(f, &mut out);
     for c in &f.coalitions {
-        let group = format!(
-            "Coalition: {}",
-            c.name.clone().unwrap_or_else(|| c.id.clone())
-        );
+        let cname = c.name.clone().unwrap_or_else(|| c.id.clone());
+        let group = format!("Coalition: {cname}");
         let p = |k: &str| format!("coalitions.{}.{k}", c.id);
         out.push(number(
             p("power"),
             &group,
-            "power",
+            "power (how strong it is)",
             c.power,
             (0.0, 1.0, 0.01),
             "agenda-setting and framing capacity, 0–1",
         ));
+        for (di, dim) in f.scenario.value_dimensions.iter().enumerate() {
+            if let Some(&x) = c.values.get(di) {
+                let mut ctl = number(
+                    p("values"),
+                    &group,
+                    &format!("values: {}", dim.replace('_', " ")),
+                    x,
+                    (-1.0, 1.0, 0.05),
+                    "where the coalition stands on this value dimension, −1 to 1 (its frame)",
+                );
+                ctl.index = Some(di);
+                out.push(ctl);
+            }
+        }
+        if let Some(mon) = &c.monitoring {
+            out.push(toggle(
+                p("monitoring.strength"),
+                &group,
+                "monitoring of compliance",
+                mon.strength > 0.0,
+                (
+                    format!("{}", if mon.strength > 0.0 { mon.strength } else { 1.0 }),
+                    "0".into(),
+                ),
+                "the coalition monitors and reports compliance (e.g. Landmine Monitor); off: strength 0",
+            ));
+        }
         let rmax = (4.0 * c.resources).max(50.0).ceil();
         out.push(number(
             p("resources"),
@@ -146,6 +227,8 @@ pub fn controls(f: &ScenarioFile) -> Vec<Control> {
             ));
         }
     }
+    forums(f, &mut out);
+    critical_states(f, &mut out);
     let g = "Tipping point";
     out.push(number(
         "scenario.tipping_share".into(),
@@ -213,4 +296,97 @@ pub fn controls(f: &ScenarioFile) -> Vec<Control> {
         "how pressure against a state's threshold turns into a chance of adopting",
     ));
     out
+}
+
+/// Each treaty: ratifications needed for entry into force, and the year it opens.
+fn treaties(f: &ScenarioFile, out: &mut Vec<Control>) {
+    let n = f.states.len() as f64 + f.population.as_ref().map_or(0.0, |p| p.n as f64);
+    for nm in &f.norms {
+        let Some(t) = &nm.treaty else { continue };
+        let name = nm.name.clone().unwrap_or_else(|| nm.id.clone());
+        let group = format!("Treaty: {name}");
+        out.push(number(
+            format!("norms.{}.treaty.entry_into_force", nm.id),
+            &group,
+            "ratifications needed to enter into force",
+            t.entry_into_force as f64,
+            (1.0, n.max(t.entry_into_force as f64), 1.0),
+            "the treaty binds its parties once this many states have ratified it",
+        ));
+        if let (Some(y), Some(y0)) = (t.opens_year, f.scenario.start_year) {
+            let y1 = y0 + f.scenario.steps as f64 * f.scenario.step_years;
+            out.push(number(
+                format!("norms.{}.treaty.opens_year", nm.id),
+                &group,
+                "year it opens for signature",
+                y,
+                (y0.ceil(), y1.floor().max(y.ceil()), 0.25),
+                "when states can start to sign (decimal year: 1997.75 is October 1997)",
+            ));
+        }
+    }
+}
+
+/// Each forum: agenda capacity, and each coalition's access.
+fn forums(f: &ScenarioFile, out: &mut Vec<Control>) {
+    use crate::scenario::schema::Access;
+    let name = |a: Access| match a {
+        Access::Full => "full",
+        Access::Restricted => "restricted",
+        Access::None => "none",
+    };
+    for fo in &f.forums {
+        let group = format!(
+            "Forum: {}",
+            fo.name.clone().unwrap_or_else(|| fo.id.clone())
+        );
+        out.push(number(
+            format!("forums.{}.capacity", fo.id),
+            &group,
+            "agenda capacity (clashes per session)",
+            fo.capacity as f64,
+            (1.0, (fo.capacity as f64).max(5.0), 1.0),
+            "how many collisions one session can debate; more are crowded out",
+        ));
+        for c in &f.coalitions {
+            let a = fo.access.get(&c.id).copied().unwrap_or(fo.default_access);
+            out.push(choice(
+                format!("forums.{}.access.{}", fo.id, c.id),
+                &group,
+                &format!(
+                    "access of {}",
+                    c.name.clone().unwrap_or_else(|| c.id.clone())
+                ),
+                name(a),
+                &["full", "restricted", "none"],
+                "how far the coalition can speak in this forum",
+            ));
+        }
+    }
+}
+
+/// Each critical state (and norm): can it adopt? Off adds the norm to its `refuses`.
+fn critical_states(f: &ScenarioFile, out: &mut Vec<Control>) {
+    for s in &f.states {
+        for k in &s.critical_for {
+            let name = s.name.clone().unwrap_or_else(|| s.id.clone());
+            let norm = f
+                .norms
+                .iter()
+                .find(|n| &n.id == k)
+                .and_then(|n| n.name.clone())
+                .unwrap_or_else(|| k.clone());
+            let without: Vec<String> = s.refuses.iter().filter(|r| *r != k).cloned().collect();
+            let mut with = without.clone();
+            with.push(k.clone());
+            out.push(toggle(
+                format!("states.{}.refuses", s.id),
+                &format!("Critical states: {norm}"),
+                &format!("{name} can adopt"),
+                !s.refuses.contains(k),
+                (toml_list(&without), toml_list(&with)),
+                "off: the state never adopts this norm (it stays out)",
+            ));
+        }
+    }
 }
