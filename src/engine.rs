@@ -457,22 +457,24 @@ fn visit(
     let mult = adoption::mult(ns, w, i);
     if w.adopted[x] {
         let ii = internalization::adopter_step(ns, w, i, x);
-        let key = w.key[i];
-        if internalization::backslides(ns, ii, p * mult, || rng::draw(k.backslide, key, kk as u64))
-        {
+        if internalization::backslides(ns, ii, p * mult, || {
+            rng::draw(k.backslide, w.key[i], kk as u64)
+        }) {
             rec.backslide(w, i, kk);
-        } else {
+        } else if full {
             tally.count += 1;
             tally.w_adopted += w.weight[i];
         }
     } else if !w.defected[x] {
         let v = adoption::view(ns, lob, w, i, x, p, mult);
         let h = adoption::hazard(ns, &v, || w.logit_base[i]);
-        let key = w.key[i];
-        if let Some(cause) = adoption::decide(&h, || rng::draw(k.adopt, key, kk as u64)) {
+        // (The key is read only when a draw is needed: one memory access less per state.)
+        if let Some(cause) = adoption::decide(&h, || rng::draw(k.adopt, w.key[i], kk as u64)) {
             rec.adopt(w, i, kk, cause);
-            tally.count += 1;
-            tally.w_adopted += w.weight[i];
+            if full {
+                tally.count += 1;
+                tally.w_adopted += w.weight[i];
+            }
         } else {
             internalization::non_adopter_decay(ns, w, x);
         }

@@ -296,8 +296,7 @@ pub(super) fn uniform_step(
                 continue;
             }
             if w.present[i] && !w.defected[x] {
-                let key = w.key[i];
-                if let Some(cause) = adoption::decide(&h, || rng::draw(k.adopt, key, salt)) {
+                if let Some(cause) = adoption::decide(&h, || rng::draw(k.adopt, w.key[i], salt)) {
                     rec.adopt(w, i, kk, cause);
                     continue;
                 }
