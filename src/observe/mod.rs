@@ -172,9 +172,10 @@ pub struct CollisionRecord {
     pub phase: Vec<u8>,
     /// How many times it was activated (it can recur after suppression).
     pub activations: u32,
-    /// Lasting shift of other actors' positions toward the invoked norm (mean reduction
-    /// of their value distance to it since the start; > 0 means toward).
+    /// Lasting shift of other actors' positions (mean reduction of their value distance
+    /// since the start, ≥ 0) toward the norm `shift_toward` (None: no shift).
     pub position_shift: f64,
+    pub shift_toward: Option<usize>,
 }
 
 impl CollisionRecord {
@@ -489,6 +490,7 @@ impl Observer {
             .enumerate()
             .map(|(ii, inc)| {
                 let c = &w.coll[ii];
+                let shift = crate::mechanisms::collisions::position_shift(m, w, ii);
                 CollisionRecord {
                     id: inc.id.clone(),
                     norms: inc.norms,
@@ -505,7 +507,8 @@ impl Observer {
                     intensity: std::mem::take(&mut self.coll_intensity[ii]),
                     phase: std::mem::take(&mut self.coll_phase[ii]),
                     activations: c.activations,
-                    position_shift: crate::mechanisms::collisions::position_shift(m, w, ii),
+                    position_shift: shift.0,
+                    shift_toward: shift.1,
                 }
             })
             .collect();
