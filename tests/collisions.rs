@@ -524,6 +524,102 @@ fn h7_without_joint_agenda_setting_a_collision_stays_marginal() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Constellations that change during a run: access changes and mergers.
+
+/// Opening the ILO to the pro-work coalition in 1998 (step 32; a counterfactual: the seed
+/// reports "the ongoing denial of access") makes the debate more contentious and the
+/// collision harder to close for prohibition.
+#[test]
+fn child_labour_opening_access_in_1998_makes_the_debate_more_contentious() {
+    let id = "work_vs_prohibition";
+    let text = std::fs::read_to_string(root().join("scenarios/child_labour.toml")).unwrap();
+    let opened = text.replace(
+        "access = { pro_work = \"restricted\" }",
+        "access = { pro_work = \"restricted\" }\naccess_changes = [{ step = 32, coalition = \"pro_work\", access = \"full\" }]",
+    );
+    assert_ne!(
+        text, opened,
+        "the child-labour forum declares the pro-work coalition's access"
+    );
+    let (base, open) = (
+        runs_from(&load("scenarios/child_labour.toml", &[]), 0, 100),
+        runs_from(&from_text(&opened, &[]), 0, 100),
+    );
+    assert!(
+        open[0]
+            .events
+            .iter()
+            .any(|e| e.kind == "access_changed" && e.actor == "pro_work" && e.step == 32),
+        "the access change is logged at its step"
+    );
+    let late = |r: &[RunResult]| {
+        share(r.iter().map(|r| {
+            let c = coll(r, id);
+            c.activated_step.is_some() && c.ended_step.is_none_or(|e| e > 32)
+        }))
+    };
+    let prevails = |r: &[RunResult]| {
+        rate(r, id, |c| {
+            c.outcome == Outcome::Resolved || c.outcome == Outcome::Suppressed
+        })
+    };
+    let peak = |r: &[RunResult]| {
+        r.iter().map(|r| coll(r, id).peak_intensity).sum::<f64>() / r.len() as f64
+    };
+    eprintln!(
+        "child labour opened in 1998: mean peak intensity {:.3} -> {:.3}, ended for prohibition {:.2} -> {:.2} (still active after 1998: {:.2} -> {:.2})",
+        peak(&base), peak(&open), prevails(&base), prevails(&open), late(&base), late(&open)
+    );
+    assert!(
+        peak(&open) > peak(&base),
+        "H6: opening access should raise the debate's intensity"
+    );
+    assert!(
+        prevails(&open) + 0.1 < prevails(&base),
+        "H6: a heard pro-work coalition should be overruled less often"
+    );
+}
+
+/// Two coalitions merging (ICBL and CMC, 2009-10): from the merger step on they draw on
+/// one pool of resources, which holds what both had.
+#[test]
+fn merged_coalitions_pool_their_resources() {
+    let sc = world(
+        12,
+        "",
+        &(coalition("c1", "b", 0.4, 0.6, "resources = 10.0\nincome = 0.0")
+            + &coalition("c2", "b", 0.3, 0.6, "resources = 6.0\nincome = 0.0")
+            + "[[mergers]]\ncoalitions = [\"c1\", \"c2\"]\nstep = 6\n"),
+    );
+    for r in runs_from(&sc, 0, 5) {
+        let (a, b) = (&r.coalition_resources[0], &r.coalition_resources[1]);
+        assert!(
+            r.events
+                .iter()
+                .any(|e| e.kind == "coalition_merged" && e.step == 6 && e.actor == "c1"),
+            "the merger is logged at step 6"
+        );
+        assert!(
+            a[5] != b[5] || a[5] == 0.0,
+            "before the merger each coalition has its own pool"
+        );
+        for t in 6..a.len() {
+            assert_eq!(
+                a[t], b[t],
+                "after the merger both report the shared pool (step {t})"
+            );
+        }
+        assert!(
+            a[6] > a[5].max(b[5]) - 1e-9 || a[5] + b[5] == 0.0,
+            "the pool holds both coalitions' resources: {} + {} -> {}",
+            a[5],
+            b[5],
+            a[6]
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Invariants (hold by construction; they guard the plumbing, not a seed claim).
 
 #[test]
@@ -881,6 +977,21 @@ fn acc_bad_input() {
         &["forums.f.capacity", "≥ 1"],
     );
     check_rejects(&format!("{ACC}access = {{ chh = \"full\" }}\n").replace("[[incompatibilities]]\nid = \"x\"\nnorms = [\"a\", \"b\"]\naccess", "[[incompatibilities]]\nid = \"x\"\nnorms = [\"a\", \"b\"]\n[[forums]]\nid = \"g\"\nevery = 1\naccess"), &["forums.g.access.chh", "unknown coalition `chh`", "did you mean `ch`"]);
+    // New collision parameters: validated as shares, unknown keys with the nearest name,
+    // every problem at once.
+    check_rejects(
+        &format!("{ACC}[collisions]\nobstruction = 1.5\nseated_access = -0.1\ncompromise = nan\n"),
+        &[
+            "collisions.obstruction",
+            "collisions.seated_access",
+            "collisions.compromise",
+            "[0, 1]",
+        ],
+    );
+    check_rejects(
+        &format!("{ACC}[collisions]\ncompromise_balance = 0.6\n"),
+        &["compromise_balance", "did you mean `compromise`"],
+    );
     check_rejects(
         &ACC.replace("stance = { a = \"challenge\" }", "stance = {}"),
         &["coalitions.ch.stance", "names no norm"],
