@@ -934,6 +934,9 @@ fn robustness_of_the_cases_at_plus_minus_20_percent() {
                         format!("FAILS {}", failed.join("; "))
                     }
                 );
+                if !failed.is_empty() {
+                    broken.push(format!("{name} {key}={v}: {}", failed.join("; ")));
+                }
             }
         }
     }
@@ -942,6 +945,7 @@ fn robustness_of_the_cases_at_plus_minus_20_percent() {
         "seed claims that fail at ±20%: {broken:#?}"
     );
 }
+
 const ACC: &str = r#"[scenario]
 name = "acc"
 steps = 20
