@@ -619,6 +619,76 @@ fn merged_coalitions_pool_their_resources() {
     }
 }
 
+/// The figures of the 10-minute lesson in docs/in_class.md (20 replicates, as the page
+/// runs them), so the lesson cannot go stale.
+#[test]
+fn in_class_lesson_figures_are_measured() {
+    // Compared with line breaks read as spaces.
+    let doc = std::fs::read_to_string(root().join("docs/in_class.md"))
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let id = "prohibition_vs_health";
+    let count = |r: &[RunResult], o: Outcome| r.iter().filter(|r| coll(r, id).outcome == o).count();
+    let mut lines = Vec::new();
+    let mut peaks = Vec::new();
+    for p in ["0.3", "0.5", "0.9"] {
+        let s = format!("coalitions.harm_reduction_coalition.power={p}");
+        let runs = runs_from(&load("scenarios/drug_control.toml", &[&s]), 0, 20);
+        peaks.push(format!(
+            "{:.2}",
+            runs.iter().map(|r| coll(r, id).peak_intensity).sum::<f64>() / 20.0
+        ));
+        lines.push(format!(
+            "at power {p}, {} of 20 end open and {} resolved for prohibition",
+            count(&runs, Outcome::Open),
+            count(&runs, Outcome::Resolved)
+        ));
+    }
+    lines.push(format!(
+        "mean peak intensity {} → {} → {}",
+        peaks[0], peaks[1], peaks[2]
+    ));
+    let runs = runs_from(
+        &load(
+            "scenarios/drug_control.toml",
+            &["coalitions.harm_reduction_coalition.members=[]"],
+        ),
+        0,
+        20,
+    );
+    lines.push(format!(
+        "{} of 20 replicates end resolved for prohibition and {} suppressed",
+        count(&runs, Outcome::Resolved),
+        count(&runs, Outcome::Suppressed)
+    ));
+    let id = "work_vs_prohibition";
+    for p in ["0.4", "0.6"] {
+        let s = format!("coalitions.pro_work.power={p}");
+        let sc = load("scenarios/child_labour.toml", &[&s]);
+        let runs = runs_from(&sc, 0, 20);
+        let act = runs
+            .iter()
+            .filter(|r| coll(r, id).activated_step.is_some())
+            .count();
+        let res = runs
+            .iter()
+            .filter(|r| coll(r, id).outcome == Outcome::Resolved)
+            .count();
+        lines.push(format!("at {p}: activated in {act} of 20, median duration {} quarters, resolved for prohibition in {res}", median_duration(&runs, id, sc.model.steps)));
+    }
+    for l in &lines {
+        eprintln!("{l}");
+    }
+    for l in &lines {
+        assert!(
+            doc.contains(l.as_str()),
+            "docs/in_class.md lacks the measured figure: {l}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Invariants (hold by construction; they guard the plumbing, not a seed claim).
 
