@@ -153,7 +153,7 @@ fn asymmetry_and_contest_analytic_values() {
 
 #[test]
 fn ending_chances_analytic_values() {
-    let p = normlife::model::CollisionParams::default();
+    let p = world(4, "", "").model.collision.clone();
     // (power, push, access) of the two sides. Side 0 weighs 3, side 1 weighs 1 with
     // restricted access 0.35; only side 0's coalitions push: contest 0.
     let s = [(3.0, 1.0, 1.0), (1.0, 0.0, 0.35)];
