@@ -226,6 +226,7 @@ fn collision(
         phase: Vec::new(),
         activations: u32::from(act.is_some()),
         position_shift: 0.0,
+        shift_toward: None,
     }
 }
 

@@ -205,7 +205,10 @@ fn run_api_answers_plots_events_and_the_cli_summary() {
         assert!(v[k].as_str().unwrap().starts_with("<svg"), "{k}");
     }
     let events = v["events"].as_array().unwrap();
-    assert!(events.iter().any(|e| e["kind"] == "collision_activated"));
+    assert!(
+        events.iter().any(|e| e["kind"] == "collision_articulated"),
+        "the run's events include the collision's articulation"
+    );
     assert!(v["elapsed_ms"].as_f64().unwrap() > 0.0);
     // The summary is the one `normlife run` prints (and writes to summary.txt).
     let dir = tempfile::tempdir().unwrap();

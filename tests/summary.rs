@@ -160,12 +160,13 @@ fn every_sentence_follows_the_observations() {
 
 #[test]
 fn the_text_changes_with_the_run_and_reads_replicates() {
-    // Not canned: the harm-reduction coalition's power changes how the collision ends.
-    let weak = common::load("scenarios/drug_control.toml", &[]);
-    let strong = common::load(
-        "scenarios/drug_control.toml",
-        &["coalitions.harm_reduction_coalition.power=0.5"],
+    // Not canned: the sex workers' rights coalition's power changes how the prostitution
+    // collision ends (weak: still open; as strong as the abolitionists: a compromise).
+    let weak = common::load(
+        "scenarios/human_trafficking.toml",
+        &["coalitions.sex_workers_rights.power=0.1"],
     );
+    let strong = common::load("scenarios/human_trafficking.toml", &[]);
     let tw = summary_text(&weak.model, &common::replicates(&weak, 1));
     let ts = summary_text(&strong.model, &common::replicates(&strong, 1));
     assert_ne!(tw, ts);

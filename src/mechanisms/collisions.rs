@@ -4,44 +4,49 @@
 //! ("it requires intersubjective exchange"). The advocacy coalition constellation decides
 //! both:
 //!
-//! * **articulation** rises with the coalition's power and access, when it challenges the
-//!   dominant discourse, when its core values diverge from the other side's ("when the core
-//!   and policy beliefs … vary, norm collisions are more likely"), and with the strength
-//!   (adoption, internalization) of the norm it invokes;
+//! * **articulation** rises with the coalition's power and access (member states seated in
+//!   the forum raise it), with its declared stance (a challenger of the other norm raises a
+//!   collision more, a defender of a dominant norm less), when its core values diverge from
+//!   the other side's ("when the core and policy beliefs … vary, norm collisions are more
+//!   likely"), and with the strength (adoption, internalization) of the norm it invokes;
 //! * **finite attention**: a session debates at most `capacity` collisions, ranked by the
-//!   pushes of the coalitions involved; one that no two actors push jointly weighs less
-//!   ("a lack of joint agenda-setting prevented open discussion");
+//!   pushes of the coalitions involved; one that no coalition pushes from the other side
+//!   weighs less ("a lack of joint agenda-setting prevented open discussion");
 //! * **uptake** depends on the balance of power between the sides: the other side must
 //!   weigh enough to answer (a negligible side does not take up a strong one's claim);
 //! * an active collision's **intensity** grows with the pushes of both sides and decays
-//!   between sessions; it **ends** suppressed (the powerful side shuts it down; the weaker
-//!   side's access protects it), resolved (a hierarchy is set — likelier the stronger the
-//!   asymmetry, above all when an outcome document is adopted, and only if a coalition on
-//!   the stronger side demands it) or compromised (a balanced
-//!   collision at a deciding session is left to states, as the Palermo Protocol's
-//!   "technical compromise"), or stays open;
+//!   between sessions; it **ends** (`ending_chances`) compromised, resolved or suppressed
+//!   with chances that are smooth functions of the power asymmetry, the weaker side's
+//!   access and the contest between coalitions (competing coalitions protract the debate),
+//!   or stays open;
 //! * **feedback**: an active collision slows adoption of both norms, erodes the
 //!   internalization of a dominant norm, and pulls other actors' value positions toward the
 //!   invoked norm ("transformative effects"), a shift that persists after it ends.
 
 pub use crate::model::divergence;
-use crate::model::{Access, Coalition, Event, EventKind, Model, Outcome, Phase, World};
+use crate::model::{
+    Access, Coalition, Event, EventKind, Incompatibility, Model, Outcome, Phase, Stance, World,
+};
 use crate::rng::{self, Keys};
 
-/// Access of coalition `ci` in forum `fi`: the forum's rule, or full access when one of
-/// its member states sits in the forum (states speak in intergovernmental forums; in
-/// drug control a group of states made the harm-reduction "interpretative statement").
+/// Access of coalition `ci` in forum `fi`: the forum's rule, raised toward full access by
+/// the share of its member states seated in the forum (states speak in intergovernmental
+/// forums; in drug control a group of states made the harm-reduction "interpretative
+/// statement"), × `seated_access`. A coalition the forum shuts out (`none`) stays out.
 fn coalition_access(m: &Model, w: &World, fi: usize, ci: usize) -> f64 {
     let c = &m.coalitions[ci];
     let f = &m.forums[fi];
     let rule = access_factor(m, w.access[fi * m.coalitions.len() + ci]);
-    let seated = !c.members.is_empty()
-        && (f.members.is_empty() || c.members.iter().any(|s| f.members.contains(s)));
-    if seated && rule > 0.0 {
+    if rule <= 0.0 || c.members.is_empty() {
+        return rule;
+    }
+    let seated = if f.members.is_empty() {
         1.0
     } else {
-        rule
-    }
+        let n = c.members.iter().filter(|s| f.members.contains(s)).count();
+        n as f64 / c.members.len() as f64
+    };
+    rule + (1.0 - rule) * m.collision.seated_access * seated
 }
 
 /// Speaking weight of an access rule.
@@ -67,9 +72,10 @@ struct Side {
 }
 
 /// A coalition's weight in a forum: its power amplified by its organizational platform
-/// (an IO behind it), capped at 1.
+/// (an IO behind it). Not capped: a side's weight enters the endings only relative to the
+/// other side's, and a chance is capped by its draw.
 fn reach(c: &Coalition) -> f64 {
-    (c.power * (1.0 + c.platform)).min(1.0)
+    c.power * (1.0 + c.platform)
 }
 
 fn active(c: &Coalition, t: u32) -> bool {
@@ -201,140 +207,227 @@ pub fn step(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Even
     }
 }
 
-/// One session of forum `fi`.
+/// The two sides of an incompatibility in a session of forum `fi`: the coalitions taking
+/// each side (power × platform × access) and the voice of the member states holding each
+/// norm.
+fn sides(m: &Model, w: &World, fi: usize, inc: &Incompatibility, t: u32) -> [Side; 2] {
+    let f = &m.forums[fi];
+    let mut sides = [Side::default(), Side::default()];
+    for (ci, c) in m.coalitions.iter().enumerate() {
+        if !active(c, t) {
+            continue;
+        }
+        let acc = coalition_access(m, w, fi, ci);
+        if let Some((s, sal)) = c.side(inc.norms[0], inc.norms[1]) {
+            let sd = &mut sides[s];
+            sd.power += reach(c) * acc;
+            sd.push += reach(c) * acc * sal;
+            sd.access = sd.access.max(acc);
+            sd.coalitions += 1;
+            if acc > 0.0 && sd.strongest.is_none_or(|b| m.coalitions[b].power < c.power) {
+                sd.strongest = Some(ci);
+            }
+        }
+    }
+    for (s, sd) in sides.iter_mut().enumerate() {
+        sd.power += f.state_voice * member_share(w, &f.members, inc.norms[s]);
+        if sd.coalitions == 0 {
+            sd.access = 1.0;
+        }
+    }
+    sides
+}
+
+/// How hard the two sides' coalitions push against each other: the weaker push over the
+/// stronger, in [0, 1] (0: one side pushes alone — no joint agenda-setting; 1: two
+/// coalitions push equally hard for opposing norms).
+pub fn contest(push_a: f64, push_b: f64) -> f64 {
+    let hi = push_a.max(push_b);
+    if hi > 0.0 {
+        push_a.min(push_b) / hi
+    } else {
+        0.0
+    }
+}
+
+/// Asymmetry of power between two sides, (strong − weak) / (strong + weak) in [0, 1], and
+/// the index of the weaker side (0 on a tie).
+pub fn asymmetry(power_a: f64, power_b: f64) -> (f64, usize) {
+    let sum = power_a + power_b;
+    let weak = if power_a <= power_b { 0 } else { 1 };
+    if sum > 0.0 {
+        ((power_a - power_b).abs() / sum, weak)
+    } else {
+        (0.0, weak)
+    }
+}
+
+/// Articulation factor of a coalition's declared stance: a challenger of the norm it
+/// invokes against brings the collision up more (× (1 + `challenge_bonus`)); a coalition
+/// defending a dominant norm it supports answers rather than raises it
+/// (× `defence_articulation`); any other coalition × 1.
+fn stance_factor(m: &Model, c: &Coalition, own: usize, other: usize) -> f64 {
+    let p = &m.collision;
+    if c.stance[other] == Some(Stance::Challenge) {
+        1.0 + p.challenge_bonus
+    } else if c.stance[own] == Some(Stance::Support) && m.norms[own].dominant {
+        p.defence_articulation
+    } else {
+        1.0
+    }
+}
+
+/// Divergence of coalition `ci`'s core values from the other side `1 - s` of `inc`: the
+/// most divergent active coalition there, or else the member states holding the other
+/// norm (the dominant discourse); 0.5 if neither exists.
+fn side_divergence(
+    m: &Model,
+    w: &World,
+    fi: usize,
+    ci: usize,
+    inc: &Incompatibility,
+    s: usize,
+    t: u32,
+) -> f64 {
+    let d = w.d;
+    let cv = &w.coal_values[ci * d..(ci + 1) * d];
+    let mut div: Option<f64> = None;
+    for (cj, c2) in m.coalitions.iter().enumerate() {
+        if cj != ci
+            && active(c2, t)
+            && c2.side(inc.norms[0], inc.norms[1]).map(|x| x.0) == Some(1 - s)
+        {
+            let dv = divergence(cv, &w.coal_values[cj * d..(cj + 1) * d]);
+            div = Some(div.map_or(dv, |x: f64| x.max(dv)));
+        }
+    }
+    div.unwrap_or_else(|| {
+        let mut pos = Vec::new();
+        if adopters_position(w, &m.forums[fi].members, inc.norms[1 - s], &mut pos) {
+            divergence(cv, &pos)
+        } else {
+            0.5
+        }
+    })
+}
+
+/// Chance per session that coalition `ci` articulates `inc` in forum `fi`, and its side:
+/// power × platform × access × priority × stance × value divergence × strength of the
+/// invoked norm (each with its floor).
+fn articulation_chance(
+    m: &Model,
+    w: &World,
+    fi: usize,
+    ci: usize,
+    inc: &Incompatibility,
+    t: u32,
+) -> Option<(usize, f64)> {
+    let p = &m.collision;
+    let c = &m.coalitions[ci];
+    if !active(c, t) {
+        return None;
+    }
+    let (s, sal) = c.side(inc.norms[0], inc.norms[1])?;
+    let acc = coalition_access(m, w, fi, ci);
+    if acc <= 0.0 {
+        return None;
+    }
+    let (own, other) = (inc.norms[s], inc.norms[1 - s]);
+    let div = side_divergence(m, w, fi, ci, inc, s, t);
+    let prob = p.articulation
+        * reach(c)
+        * acc
+        * sal
+        * stance_factor(m, c, own, other)
+        * (p.divergence_floor + (1.0 - p.divergence_floor) * div)
+        * (p.strength_floor + (1.0 - p.strength_floor) * strength(w, own));
+    Some((s, prob))
+}
+
+/// Articulation attempts at one session: every coalition involved draws; of those that
+/// succeed, the one with the lowest draw relative to its chance speaks (independent of the
+/// order of declaration). Returns (coalition, side).
+fn articulate(
+    m: &Model,
+    w: &World,
+    fi: usize,
+    inc: &Incompatibility,
+    t: u32,
+    keys: &Keys,
+) -> Option<(usize, usize)> {
+    let mut best: Option<(f64, usize, usize)> = None;
+    for (ci, c) in m.coalitions.iter().enumerate() {
+        let Some((s, prob)) = articulation_chance(m, w, fi, ci, inc, t) else {
+            continue;
+        };
+        let u = rng::draw(
+            keys.collision,
+            rng::id_key(&inc.id) ^ rng::id_key(&c.id),
+            1 + fi as u64,
+        );
+        if u < prob {
+            let score = u / prob;
+            if best.is_none_or(|b| score < b.0) {
+                best = Some((score, ci, s));
+            }
+        }
+    }
+    best.map(|(_, ci, s)| (ci, s))
+}
+
+/// One session of forum `fi`: articulation, the agenda (finite attention), uptake of
+/// freshly articulated collisions and the debate of active ones.
 fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mut Vec<Event>) {
     let f = &m.forums[fi];
     let p = &m.collision;
-    let nc = m.coalitions.len();
-    let deciding = f.decisions.binary_search(&t).is_ok();
-    let mut pos = Vec::new();
     // Candidates: (collision index, agenda weight, newly articulated?).
     let mut agenda: Vec<(usize, f64, bool)> = Vec::new();
     let mut sides_of: Vec<[Side; 2]> = Vec::with_capacity(m.incompatibilities.len());
     for (ii, inc) in m.incompatibilities.iter().enumerate() {
         let here = inc.forums.is_empty() || inc.forums.contains(&fi);
-        let mut sides = [Side::default(), Side::default()];
-        for (ci, c) in m.coalitions.iter().enumerate() {
-            if !active(c, t) {
-                continue;
-            }
-            let acc = coalition_access(m, w, fi, ci);
-            if let Some((s, sal)) = c.side(inc.norms[0], inc.norms[1]) {
-                let sd = &mut sides[s];
-                sd.power += reach(c) * acc;
-                sd.push += reach(c) * acc * sal;
-                sd.access = sd.access.max(acc);
-                sd.coalitions += 1;
-                if acc > 0.0 && sd.strongest.is_none_or(|b| m.coalitions[b].power < c.power) {
-                    sd.strongest = Some(ci);
-                }
-            }
-        }
-        for (s, sd) in sides.iter_mut().enumerate() {
-            sd.power += f.state_voice * member_share(w, &f.members, inc.norms[s]);
-            if sd.coalitions == 0 {
-                sd.access = 1.0;
-            }
-        }
+        let sides = sides(m, w, fi, inc, t);
+        let joint = contest(sides[0].push, sides[1].push);
+        let weight =
+            (sides[0].push + sides[1].push) * (p.solo_agenda + (1.0 - p.solo_agenda) * joint);
         let st = &w.coll[ii];
-        let joint = sides[0].push > 0.0 && sides[1].push > 0.0;
-        let weight = (sides[0].push + sides[1].push) * if joint { 1.0 } else { p.solo_agenda };
         if here && st.phase == Phase::Active && st.forum == Some(fi) {
             agenda.push((ii, weight, false));
         } else if here
             && (st.phase == Phase::Latent
                 || (st.phase == Phase::Ended && st.outcome == Some(Outcome::Suppressed)))
         {
-            // Articulation attempts, strongest coalitions first (ties: declaration order).
-            let mut order: Vec<usize> = (0..nc).collect();
-            order.sort_by(|&a, &b| {
-                m.coalitions[b]
-                    .power
-                    .total_cmp(&m.coalitions[a].power)
-                    .then(a.cmp(&b))
-            });
-            for ci in order {
-                let c = &m.coalitions[ci];
-                if !active(c, t) {
-                    continue;
+            if let Some((ci, s)) = articulate(m, w, fi, inc, t, keys) {
+                let st = &mut w.coll[ii];
+                st.articulated_by = Some(ci);
+                st.invoked = s;
+                st.forum = Some(fi);
+                if st.articulated_step.is_none() {
+                    st.articulated_step = Some(t);
+                    st.first_articulated_by = Some(ci);
                 }
-                let acc = coalition_access(m, w, fi, ci);
-                let Some((s, sal)) = c.side(inc.norms[0], inc.norms[1]) else {
-                    continue;
-                };
-                if acc <= 0.0 {
-                    continue;
-                }
-                let own = inc.norms[s];
-                let other = inc.norms[1 - s];
-                let challenges = m.norms[other].dominant && !m.norms[own].dominant;
-                // Divergence of core values from the other side: its coalitions, or else the
-                // member states holding the other norm (the dominant discourse).
-                let cv = &w.coal_values[ci * w.d..(ci + 1) * w.d];
-                let mut div: Option<f64> = None;
-                for (cj, c2) in m.coalitions.iter().enumerate() {
-                    if cj != ci
-                        && active(c2, t)
-                        && c2.side(inc.norms[0], inc.norms[1]).map(|x| x.0) == Some(1 - s)
-                    {
-                        let dv = divergence(cv, &w.coal_values[cj * w.d..(cj + 1) * w.d]);
-                        div = Some(div.map_or(dv, |x: f64| x.max(dv)));
-                    }
-                }
-                let div = div.unwrap_or_else(|| {
-                    if adopters_position(w, &f.members, other, &mut pos) {
-                        divergence(cv, &pos)
-                    } else {
-                        0.5
-                    }
+                let (own, other) = (inc.norms[s], inc.norms[1 - s]);
+                events.push(Event {
+                    step: t,
+                    kind: EventKind::CollisionArticulated {
+                        collision: ii,
+                        norms: [own, other],
+                    },
+                    norm: Some(own),
+                    state: None,
+                    actor: m.coalitions[ci].id.clone(),
+                    forum: f.id.clone(),
+                    detail: format!("{}: {} vs {}", inc.id, m.norms[own].id, m.norms[other].id),
                 });
-                let prob = p.articulation
-                    * reach(c)
-                    * acc
-                    * sal
-                    * (1.0 + if challenges { p.challenge_bonus } else { 0.0 })
-                    * (p.divergence_floor + (1.0 - p.divergence_floor) * div)
-                    * (p.strength_floor + (1.0 - p.strength_floor) * strength(w, own));
-                let u = rng::draw(
-                    keys.collision,
-                    rng::id_key(&inc.id) ^ rng::id_key(&c.id),
-                    1 + fi as u64,
-                );
-                if u < prob {
-                    let st = &mut w.coll[ii];
-                    st.articulated_by = Some(ci);
-                    st.invoked = s;
-                    st.forum = Some(fi);
-                    if st.articulated_step.is_none() {
-                        st.articulated_step = Some(t);
-                        st.first_articulated_by = Some(ci);
-                    }
-                    events.push(Event {
-                        step: t,
-                        kind: EventKind::CollisionArticulated {
-                            collision: ii,
-                            norms: [own, other],
-                        },
-                        norm: Some(own),
-                        state: None,
-                        actor: c.id.clone(),
-                        forum: f.id.clone(),
-                        detail: format!("{}: {} vs {}", inc.id, m.norms[own].id, m.norms[other].id),
-                    });
-                    agenda.push((ii, weight, true));
-                    break;
-                }
+                agenda.push((ii, weight, true));
             }
         }
         sides_of.push(sides);
     }
     // Finite attention: the heaviest collisions get the floor.
     agenda.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let deciding = f.decisions.binary_search(&t).is_ok();
     for (rank, &(ii, _, fresh)) in agenda.iter().enumerate() {
-        let inc = &m.incompatibilities[ii];
-        let sides = &sides_of[ii];
-        let on_floor = rank < f.capacity;
-        if !on_floor {
+        if rank >= f.capacity {
             if fresh {
                 events.push(Event {
                     step: t,
@@ -343,117 +436,165 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
                     state: None,
                     actor: String::new(),
                     forum: f.id.clone(),
-                    detail: format!("{}: no room on the agenda", inc.id),
+                    detail: format!("{}: no room on the agenda", m.incompatibilities[ii].id),
                 });
             }
-            continue;
-        }
-        let (pa, pb) = (sides[0].power, sides[1].power);
-        let balance = if pa.max(pb) > 0.0 {
-            pa.min(pb) / pa.max(pb)
+        } else if fresh {
+            take_up(m, w, fi, ii, &sides_of[ii], t, keys, events);
         } else {
-            0.0
-        };
-        let asym = 1.0 - balance;
-        let key = rng::id_key(&inc.id);
-        if fresh {
-            // Uptake needs an answer: likelier the more the other side weighs relative to
-            // the articulating side (a negligible side does not answer a strong one).
-            let s = w.coll[ii].invoked;
-            let answer = &sides[1 - s];
-            let ratio = if sides[s].power > 0.0 {
-                (answer.power / sides[s].power).min(1.0)
-            } else {
-                1.0
-            };
-            let prob = if answer.power > 0.0 {
-                p.uptake * (p.balance_floor + (1.0 - p.balance_floor) * ratio)
-            } else {
-                0.0
-            };
-            if rng::draw(keys.collision, key, 100 + fi as u64) < prob {
-                let st = &mut w.coll[ii];
-                st.phase = Phase::Active;
-                st.activated_step.get_or_insert(t);
-                st.activations += 1;
-                st.ended_step = None;
-                st.outcome = None;
-                st.debated = true;
-                st.intensity = st.intensity.max(0.1);
-                events.push(Event {
-                    step: t,
-                    kind: EventKind::CollisionActivated { collision: ii },
-                    norm: Some(inc.norms[s]),
-                    state: None,
-                    actor: answer
-                        .strongest
-                        .map_or("member states".into(), |c| m.coalitions[c].id.clone()),
-                    forum: f.id.clone(),
-                    detail: format!("{}: uptake (balance of power {:.2})", inc.id, balance),
-                });
-            }
-            continue;
-        }
-        // An active collision is debated: intensity, then how (and whether) it ends.
-        let st = &mut w.coll[ii];
-        st.debated = true;
-        let push = (sides[0].push + sides[1].push).min(1.0);
-        st.intensity += p.intensity_gain * push * (1.0 - st.intensity);
-        st.peak = st.peak.max(st.intensity);
-        let weak = if pa <= pb { 0 } else { 1 };
-        let weak_access = sides[weak].access;
-        let mut outcome = None;
-        if deciding && balance >= p.compromise_balance {
-            outcome = Some(Outcome::Compromised);
-        } else {
-            // Setting a hierarchy needs a coalition on the stronger side that demands it:
-            // member states alone let the outcome document stay silent (drug control).
-            let rate = if deciding { 1.0 } else { p.session_resolution };
-            let demanded = if sides[1 - weak].coalitions > 0 {
-                1.0
-            } else {
-                0.0
-            };
-            let p_res =
-                (demanded * p.resolution * rate * asym * asym * (1.0 - p.shield * weak_access))
-                    .clamp(0.0, 1.0);
-            let p_sup = (p.suppression * asym * (1.0 - weak_access)).clamp(0.0, 1.0);
-            let u = rng::draw(keys.collision, key, 200 + fi as u64);
-            if u < p_res {
-                outcome = Some(Outcome::Resolved);
-                st.winner = Some(inc.norms[1 - weak]);
-            } else if u < p_res + p_sup {
-                outcome = Some(Outcome::Suppressed);
-            }
-        }
-        if let Some(o) = outcome {
-            st.phase = Phase::Ended;
-            st.outcome = Some(o);
-            st.ended_step = Some(t);
-            let detail = match (o, st.winner) {
-                (Outcome::Resolved, Some(k)) => {
-                    w.norm_loser[inc.norms[if inc.norms[0] == k { 1 } else { 0 }]] *=
-                        1.0 - p.hierarchy_penalty;
-                    format!("{}: resolved in favour of {}", inc.id, m.norms[k].id)
-                }
-                (Outcome::Compromised, _) => format!("{}: compromised (left to states)", inc.id),
-                _ => format!("{}: {}", inc.id, o.name()),
-            };
-            events.push(Event {
-                step: t,
-                kind: EventKind::CollisionEnded {
-                    collision: ii,
-                    outcome: o,
-                    winner: st.winner,
-                },
-                norm: None,
-                state: None,
-                actor: String::new(),
-                forum: f.id.clone(),
-                detail,
-            });
+            debate(m, w, fi, ii, &sides_of[ii], deciding, t, keys, events);
         }
     }
+}
+
+/// Uptake of a freshly articulated collision: it is activated only if the other side
+/// answers — likelier the more that side weighs relative to the articulating one (a
+/// negligible side does not answer a strong one).
+#[allow(clippy::too_many_arguments)]
+fn take_up(
+    m: &Model,
+    w: &mut World,
+    fi: usize,
+    ii: usize,
+    sides: &[Side; 2],
+    t: u32,
+    keys: &Keys,
+    events: &mut Vec<Event>,
+) {
+    let p = &m.collision;
+    let inc = &m.incompatibilities[ii];
+    let s = w.coll[ii].invoked;
+    let answer = &sides[1 - s];
+    let ratio = if sides[s].power > 0.0 {
+        (answer.power / sides[s].power).min(1.0)
+    } else {
+        1.0
+    };
+    let prob = if answer.power > 0.0 {
+        p.uptake * (p.balance_floor + (1.0 - p.balance_floor) * ratio)
+    } else {
+        0.0
+    };
+    if rng::draw(keys.collision, rng::id_key(&inc.id), 100 + fi as u64) >= prob {
+        return;
+    }
+    let st = &mut w.coll[ii];
+    st.phase = Phase::Active;
+    st.activated_step.get_or_insert(t);
+    st.activations += 1;
+    st.ended_step = None;
+    st.outcome = None;
+    st.debated = true;
+    st.intensity = st.intensity.max(0.1);
+    let balance = 1.0 - asymmetry(sides[0].power, sides[1].power).0;
+    events.push(Event {
+        step: t,
+        kind: EventKind::CollisionActivated { collision: ii },
+        norm: Some(inc.norms[s]),
+        state: None,
+        actor: answer
+            .strongest
+            .map_or("member states".into(), |c| m.coalitions[c].id.clone()),
+        forum: m.forums[fi].id.clone(),
+        detail: format!("{}: uptake (balance of power {:.2})", inc.id, balance),
+    });
+}
+
+/// The chances that an active collision debated at this session ends compromised,
+/// resolved for the stronger side or suppressed (in that order of the draw):
+/// * compromise needs an outcome document and two sides to strike it: `compromise` ×
+///   balance² × contest (coalitions of balanced power pushing opposing norms leave the
+///   question to states, as the Palermo Protocol's "technical compromise");
+/// * resolution: `resolution` × asymmetry² × (1 − `shield` × weaker side's access), at an
+///   ordinary session × `session_resolution`;
+/// * suppression: `suppression` × asymmetry × (1 − weaker side's access);
+///
+/// resolution and suppression × (1 − `obstruction` × contest): competing coalitions
+/// pushing opposing norms protract the debate. Returns (compromise, resolution,
+/// suppression, weaker side).
+pub fn ending_chances(
+    p: &crate::model::CollisionParams,
+    sides: &[(f64, f64, f64); 2],
+    deciding: bool,
+) -> (f64, f64, f64, usize) {
+    let (asym, weak) = asymmetry(sides[0].0, sides[1].0);
+    let weak_access = sides[weak].2;
+    let joint = contest(sides[0].1, sides[1].1);
+    let protract = 1.0 - p.obstruction * joint;
+    let balance = 1.0 - asym;
+    let p_comp = if deciding {
+        p.compromise * balance * balance * joint
+    } else {
+        0.0
+    };
+    let rate = if deciding { 1.0 } else { p.session_resolution };
+    let p_res = p.resolution * rate * asym * asym * (1.0 - p.shield * weak_access) * protract;
+    let p_sup = p.suppression * asym * (1.0 - weak_access) * protract;
+    let p_comp = p_comp.clamp(0.0, 1.0);
+    let p_res = p_res.clamp(0.0, 1.0 - p_comp);
+    let p_sup = p_sup.clamp(0.0, 1.0 - p_comp - p_res);
+    (p_comp, p_res, p_sup, weak)
+}
+
+/// An active collision debated at a session: its intensity grows with both sides'
+/// pushes; then it may end (`ending_chances`).
+#[allow(clippy::too_many_arguments)]
+fn debate(
+    m: &Model,
+    w: &mut World,
+    fi: usize,
+    ii: usize,
+    sides: &[Side; 2],
+    deciding: bool,
+    t: u32,
+    keys: &Keys,
+    events: &mut Vec<Event>,
+) {
+    let p = &m.collision;
+    let inc = &m.incompatibilities[ii];
+    let st = &mut w.coll[ii];
+    st.debated = true;
+    let push = sides[0].push + sides[1].push;
+    st.intensity += p.intensity_gain * (1.0 - (-push).exp()) * (1.0 - st.intensity);
+    st.peak = st.peak.max(st.intensity);
+    let view = [0, 1].map(|s| (sides[s].power, sides[s].push, sides[s].access));
+    let (p_comp, p_res, p_sup, weak) = ending_chances(p, &view, deciding);
+    let u = rng::draw(keys.collision, rng::id_key(&inc.id), 200 + fi as u64);
+    let outcome = if u < p_comp {
+        Outcome::Compromised
+    } else if u < p_comp + p_res {
+        st.winner = Some(inc.norms[1 - weak]);
+        Outcome::Resolved
+    } else if u < p_comp + p_res + p_sup {
+        Outcome::Suppressed
+    } else {
+        return;
+    };
+    st.phase = Phase::Ended;
+    st.outcome = Some(outcome);
+    st.ended_step = Some(t);
+    let winner = st.winner;
+    let detail = match (outcome, winner) {
+        (Outcome::Resolved, Some(k)) => {
+            w.norm_loser[inc.norms[weak]] *= 1.0 - p.hierarchy_penalty;
+            format!("{}: resolved in favour of {}", inc.id, m.norms[k].id)
+        }
+        (Outcome::Compromised, _) => format!("{}: compromised (left to states)", inc.id),
+        _ => format!("{}: {}", inc.id, outcome.name()),
+    };
+    events.push(Event {
+        step: t,
+        kind: EventKind::CollisionEnded {
+            collision: ii,
+            outcome,
+            winner,
+        },
+        norm: None,
+        state: None,
+        actor: String::new(),
+        forum: m.forums[fi].id.clone(),
+        detail,
+    });
 }
 
 /// Pulls other actors' value positions toward the invoked norm of every active collision

@@ -431,37 +431,48 @@ pub struct CollisionParams {
     /// Chance per session that a coalition of power 1 with full access articulates
     /// (scaled by the other factors; capped at 1).
     pub articulation: f64,
-    /// Extra articulation (×(1 + bonus)) of a coalition challenging a dominant norm.
+    /// Extra articulation (×(1 + bonus)) of a coalition declaring `challenge` toward the
+    /// norm on the other side.
     pub challenge_bonus: f64,
+    /// Articulation factor of a coalition declaring `support` for the dominant norm on its
+    /// side: defenders of the dominant discourse answer a collision rather than raise it.
+    pub defence_articulation: f64,
     /// Share of articulation that does not need diverging core values.
     pub divergence_floor: f64,
     /// Share of articulation that does not need the invoked norm to be strong.
     pub strength_floor: f64,
     /// Speaking weight of a coalition with `restricted` access (full = 1, none = 0).
     pub restricted_access: f64,
+    /// How far member states seated in the forum lift a coalition's access toward full
+    /// (× the share of its member states that are seated).
+    pub seated_access: f64,
     /// Chance per session that an articulated collision on the agenda meets uptake when
     /// the answering side weighs at least as much as the articulating one.
     pub uptake: f64,
     /// Share of uptake that does not depend on the answering side's weight.
     pub balance_floor: f64,
-    /// Agenda weight of a collision pushed by one side only (joint agenda-setting).
+    /// Agenda weight of a collision pushed by one side only, relative to one pushed
+    /// equally hard by both (joint agenda-setting).
     pub solo_agenda: f64,
     /// Intensity gained per session from the pushes of both sides.
     pub intensity_gain: f64,
     /// Intensity lost per year without debate.
     pub intensity_decay: f64,
     /// Chance per session that the powerful side shuts a collision down:
-    /// × asymmetry × (1 − access of the weaker side).
+    /// × asymmetry × (1 − access of the weaker side) × (1 − obstruction × contest).
     pub suppression: f64,
-    /// At a deciding session: balance of power from which the question is left to
-    /// states (compromised).
-    pub compromise_balance: f64,
-    /// At a deciding session: chance of setting a hierarchy, × asymmetry² ×
-    /// (1 − shield × access of the weaker side).
+    /// At a deciding session: chance, × balance of power² × contest, that the question is
+    /// left to states (compromised).
+    pub compromise: f64,
+    /// Chance of setting a hierarchy at a deciding session, × asymmetry² ×
+    /// (1 − shield × access of the weaker side) × (1 − obstruction × contest).
     pub resolution: f64,
     /// How much a weaker side's access keeps its cause out of a decision (it is heard,
     /// so the document stays silent rather than ruling against it).
     pub shield: f64,
+    /// How much competing coalitions pushing opposing norms protract a debate: resolution
+    /// and suppression × (1 − obstruction × contest), contest = weaker push / stronger.
+    pub obstruction: f64,
     /// Slowing of the adoption hazard of both contested norms at full intensity.
     pub slowdown: f64,
     /// Erosion per year of a dominant norm's internalization at full intensity.

@@ -107,9 +107,10 @@ pub struct CollisionRecord {
     pub phase: Vec<u8>,
     /// How many times it was activated (it can recur after suppression).
     pub activations: u32,
-    /// Lasting shift of other actors' positions toward the invoked norm (mean reduction
-    /// of their value distance to it since the start; > 0 means toward).
+    /// Lasting shift of other actors' positions (mean reduction of their value distance
+    /// since the start, ≥ 0) toward the norm `shift_toward` (None: no shift).
     pub position_shift: f64,
+    pub shift_toward: Option<usize>,
 }
 
 impl CollisionRecord {
@@ -322,6 +323,7 @@ impl Observer {
             .enumerate()
             .map(|(ii, inc)| {
                 let c = &w.coll[ii];
+                let shift = position_shift(m, w, ii);
                 CollisionRecord {
                     id: inc.id.clone(),
                     norms: inc.norms,
@@ -338,7 +340,8 @@ impl Observer {
                     intensity: std::mem::take(&mut self.coll_intensity[ii]),
                     phase: std::mem::take(&mut self.coll_phase[ii]),
                     activations: c.activations,
-                    position_shift: position_shift(m, w, ii),
+                    position_shift: shift.0,
+                    shift_toward: shift.1,
                 }
             })
             .collect();
@@ -354,36 +357,42 @@ impl Observer {
     }
 }
 
-/// Lasting shift of other actors toward the invoked norm of collision `ii`: the mean
-/// reduction of their distance to the norm's position, from the start to now.
-fn position_shift(m: &Model, w: &World, ii: usize) -> f64 {
+/// Lasting shift of other actors' value positions in collision `ii`: the mean reduction
+/// of their distance (states, and coalitions other than the articulating one) to each of
+/// the two norms' positions, from the start to now. Returns the larger reduction and the
+/// norm it moved toward, or (0, None) if the collision was never activated or no one
+/// moved toward either norm.
+fn position_shift(m: &Model, w: &World, ii: usize) -> (f64, Option<usize>) {
     let d = w.d;
     let inc = &m.incompatibilities[ii];
     let st = &w.coll[ii];
     if d == 0 || st.activated_step.is_none() {
-        return 0.0;
+        return (0.0, None);
     }
-    let target = &m.norms[inc.norms[st.invoked]].values;
-    let dist = |v: &[f64]| crate::model::divergence(v, target);
-    let mut sum = 0.0;
-    let mut cnt = 0.0;
-    for i in 0..w.n {
-        sum += dist(&w.init_values[i * d..(i + 1) * d]) - dist(&w.values[i * d..(i + 1) * d]);
-        cnt += 1.0;
-    }
-    for ci in 0..m.coalitions.len() {
-        if Some(ci) == st.articulated_by {
-            continue;
+    let mut best = (0.0, None);
+    for &k in &inc.norms {
+        let target = &m.norms[k].values;
+        let dist = |v: &[f64]| crate::model::divergence(v, target);
+        let mut sum = 0.0;
+        let mut cnt = 0.0;
+        for i in 0..w.n {
+            sum += dist(&w.init_values[i * d..(i + 1) * d]) - dist(&w.values[i * d..(i + 1) * d]);
+            cnt += 1.0;
         }
-        sum += dist(&w.init_coal_values[ci * d..(ci + 1) * d])
-            - dist(&w.coal_values[ci * d..(ci + 1) * d]);
-        cnt += 1.0;
+        for ci in 0..m.coalitions.len() {
+            if Some(ci) == st.articulated_by {
+                continue;
+            }
+            sum += dist(&w.init_coal_values[ci * d..(ci + 1) * d])
+                - dist(&w.coal_values[ci * d..(ci + 1) * d]);
+            cnt += 1.0;
+        }
+        let shift = if cnt > 0.0 { sum / cnt } else { 0.0 };
+        if shift > 1e-12 && shift > best.0 {
+            best = (shift, Some(k));
+        }
     }
-    if cnt > 0.0 {
-        sum / cnt
-    } else {
-        0.0
-    }
+    best
 }
 
 /// What the run says about norm `kk`, from its rows (the regime change and the fastest

@@ -89,6 +89,7 @@ pub fn collisions_json(m: &Model, runs: &[RunResult]) -> Vec<Value> {
                 "active_duration": c.active_duration(m.steps),
                 "peak_intensity": round6(c.peak_intensity),
                 "position_shift": round6(c.position_shift),
+                "shift_toward": c.shift_toward.map(|k| m.norms[k].id.clone()),
                 "replicate": r.run,
             }));
         }

@@ -812,12 +812,10 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
     out.push_str(&format!("{crowded_note}.\n"));
     // Activations and endings, in order.
     let mut story: Vec<String> = Vec::new();
-    let mut invoked = None;
     let mut first = true;
     for e in &evs {
         match e.kind {
             EventKind::CollisionActivated { .. } => {
-                invoked = invoked.or(e.norm);
                 story.push(format!(
                     "{} {} when {} answered",
                     if first {
@@ -847,21 +845,28 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
         ". At its height the debate reached an intensity of {:.2} (on a scale from 0 to 1).",
         c.peak_intensity
     ));
-    if let Some(k) = invoked {
-        let shift = c.position_shift;
-        let size = if shift.abs() < 0.01 {
-            "barely"
-        } else if shift.abs() < 0.05 {
-            "slightly"
-        } else {
-            "clearly"
-        };
-        out.push_str(&format!(
-            " Other actors' positions moved {size} {} \"{}\", the norm invoked ({:+.3}).",
-            if shift >= 0.0 { "toward" } else { "away from" },
-            m.norms[k].name,
-            shift
-        ));
+    let invoked = arts.first().and_then(|e| e.norm);
+    match c.shift_toward {
+        Some(k) => {
+            let shift = c.position_shift;
+            let size = if shift < 0.01 {
+                "barely"
+            } else if shift < 0.05 {
+                "slightly"
+            } else {
+                "clearly"
+            };
+            let by_whom = if invoked == Some(k) {
+                format!(", the norm {} invoked", coalition_name(m, by))
+            } else {
+                String::new()
+            };
+            out.push_str(&format!(
+                " Other actors' positions moved {size} toward \"{}\"{by_whom} (their distance to it shrank by {:.3} on a scale from 0 to 1).",
+                m.norms[k].name, shift
+            ));
+        }
+        None => out.push_str(" Other actors' positions did not move toward either norm."),
     }
     out.push('\n');
     out

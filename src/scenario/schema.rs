@@ -507,13 +507,18 @@ pub struct IncompatibilitySpec {
 pub struct CollisionSpec {
     /// Chance per session that a coalition of power 1 with full access articulates
     /// (scaled by the other factors; capped at 1).
-    #[serde(default = "one_point_five")]
+    #[serde(default = "two_point_five")]
     pub articulation: f64,
-    /// Extra articulation (×(1 + bonus)) of a coalition challenging a dominant norm.
-    #[serde(default = "one")]
+    /// Extra articulation (×(1 + bonus)) of a coalition declaring `challenge` toward the
+    /// norm on the other side.
+    #[serde(default = "two")]
     pub challenge_bonus: f64,
+    /// Articulation factor of a coalition declaring `support` for the dominant norm on its
+    /// side: defenders of the dominant discourse answer a collision rather than raise it.
+    #[serde(default = "point_zero_five")]
+    pub defence_articulation: f64,
     /// Share of articulation that does not need diverging core values.
-    #[serde(default = "point_two")]
+    #[serde(default)]
     pub divergence_floor: f64,
     /// Share of articulation that does not need the invoked norm to be strong.
     #[serde(default = "point_three")]
@@ -521,14 +526,19 @@ pub struct CollisionSpec {
     /// Speaking weight of a coalition with `restricted` access (full = 1, none = 0).
     #[serde(default = "point_three_five")]
     pub restricted_access: f64,
+    /// How far member states seated in the forum lift a coalition's access toward full
+    /// (× the share of its member states that are seated).
+    #[serde(default = "one")]
+    pub seated_access: f64,
     /// Chance per session that an articulated collision on the agenda meets uptake when
     /// the answering side weighs at least as much as the articulating one.
-    #[serde(default = "point_seven")]
+    #[serde(default = "point_eight")]
     pub uptake: f64,
     /// Share of uptake that does not depend on the answering side's weight.
-    #[serde(default = "half")]
+    #[serde(default = "point_one")]
     pub balance_floor: f64,
-    /// Agenda weight of a collision pushed by one side only (joint agenda-setting).
+    /// Agenda weight of a collision pushed by one side only, relative to one pushed
+    /// equally hard by both (joint agenda-setting).
     #[serde(default = "half")]
     pub solo_agenda: f64,
     /// Intensity gained per session from the pushes of both sides.
@@ -538,21 +548,25 @@ pub struct CollisionSpec {
     #[serde(default = "point_three")]
     pub intensity_decay: f64,
     /// Chance per session that the powerful side shuts a collision down:
-    /// × asymmetry × (1 − access of the weaker side).
+    /// × asymmetry × (1 − access of the weaker side) × (1 − obstruction × contest).
     #[serde(default = "point_one")]
     pub suppression: f64,
-    /// At a deciding session: balance of power from which the question is left to
-    /// states (compromised).
-    #[serde(default = "point_six")]
-    pub compromise_balance: f64,
-    /// At a deciding session: chance of setting a hierarchy, × asymmetry² ×
-    /// (1 − shield × access of the weaker side).
+    /// At a deciding session: chance, × balance of power² × contest, that the question is
+    /// left to states (compromised).
+    #[serde(default = "point_nine")]
+    pub compromise: f64,
+    /// Chance of setting a hierarchy at a deciding session, × asymmetry² ×
+    /// (1 − shield × access of the weaker side) × (1 − obstruction × contest).
     #[serde(default = "one_point_two")]
     pub resolution: f64,
     /// How much a weaker side's access keeps its cause out of a decision (it is heard,
     /// so the document stays silent rather than ruling against it).
-    #[serde(default = "point_eight")]
+    #[serde(default = "point_nine_five")]
     pub shield: f64,
+    /// How much competing coalitions pushing opposing norms protract a debate: resolution
+    /// and suppression × (1 − obstruction × contest), contest = weaker push / stronger.
+    #[serde(default = "point_eight")]
+    pub obstruction: f64,
     /// Slowing of the adoption hazard of both contested norms at full intensity.
     #[serde(default = "point_three")]
     pub slowdown: f64,
@@ -568,7 +582,7 @@ pub struct CollisionSpec {
     pub hierarchy_penalty: f64,
     /// Chance of setting a hierarchy at an ordinary session, relative to a deciding one
     /// (a strong side can close a debate without an outcome document).
-    #[serde(default = "half")]
+    #[serde(default = "point_two_five")]
     pub session_resolution: f64,
 }
 
@@ -845,7 +859,7 @@ macro_rules! plain_struct {
     )*};
 }
 plain_struct! {
-    CollisionSpec => CollisionParams { articulation, challenge_bonus, divergence_floor, strength_floor, restricted_access, uptake, balance_floor, solo_agenda, intensity_gain, intensity_decay, suppression, compromise_balance, resolution, shield, slowdown, erosion, position_shift, hierarchy_penalty, session_resolution }
+    CollisionSpec => CollisionParams { articulation, challenge_bonus, defence_articulation, divergence_floor, strength_floor, restricted_access, seated_access, uptake, balance_floor, solo_agenda, intensity_gain, intensity_decay, suppression, compromise, resolution, shield, obstruction, slowdown, erosion, position_shift, hierarchy_penalty, session_resolution }
     MonitoringSpec => MonitoringParams { compliance, shaming, burnout, funding }
 }
 
@@ -855,17 +869,20 @@ fn one() -> f64 {
 fn one_i64() -> i64 {
     1
 }
-fn one_point_five() -> f64 {
-    1.5
-}
 fn one_point_two() -> f64 {
     1.2
 }
-fn point_six() -> f64 {
-    0.6
+fn two_point_five() -> f64 {
+    2.5
 }
-fn point_seven() -> f64 {
-    0.7
+fn point_nine_five() -> f64 {
+    0.95
+}
+fn point_nine() -> f64 {
+    0.9
+}
+fn point_two_five() -> f64 {
+    0.25
 }
 fn point_eight() -> f64 {
     0.8
