@@ -238,63 +238,7 @@ pub fn controls(f: &ScenarioFile) -> Vec<Control> {
         (0.01, 1.0, 0.01),
         "the share of normative weight whose crossing is observed as the tipping point (F&S: about one third)",
     ));
-    let s = &f.socialization;
-    let g = "Socialization (peer pressure)";
-    out.push(number(
-        "socialization.system".into(),
-        g,
-        "system-wide weight",
-        s.system,
-        weight_range(s.system),
-        "weight of pressure from all states (scope weights are normalised to sum to 1)",
-    ));
-    out.push(number(
-        "socialization.region".into(),
-        g,
-        "regional weight",
-        s.region,
-        weight_range(s.region),
-        "weight of pressure from the state's own region",
-    ));
-    if f.network.is_some() {
-        out.push(number(
-            "socialization.network".into(),
-            g,
-            "network weight",
-            s.network,
-            weight_range(s.network),
-            "weight of pressure from network ties",
-        ));
-    }
-    out.push(number(
-        "socialization.conformity".into(),
-        g,
-        "conformity",
-        s.conformity,
-        weight_range(s.conformity),
-        "weight of the head-count share of adopters (social proof)",
-    ));
-    out.push(number(
-        "socialization.esteem".into(),
-        g,
-        "esteem",
-        s.esteem,
-        weight_range(s.esteem),
-        "weight of the adopters' share of normative weight (prominent states count more)",
-    ));
-    let response = match s.response {
-        Response::Threshold => "threshold",
-        Response::Logistic => "logistic",
-        Response::Linear => "linear",
-    };
-    out.push(choice(
-        "socialization.response".into(),
-        g,
-        "response function",
-        response,
-        &["threshold", "logistic", "linear"],
-        "how pressure against a state's threshold turns into a chance of adopting",
-    ));
+    socialization(f, &mut out);
     out
 }
 
@@ -389,4 +333,65 @@ fn critical_states(f: &ScenarioFile, out: &mut Vec<Control>) {
             ));
         }
     }
+}
+
+/// The socialization weights, conformity/esteem and the response function.
+fn socialization(f: &ScenarioFile, out: &mut Vec<Control>) {
+    let s = &f.socialization;
+    let g = "Socialization (peer pressure)";
+    out.push(number(
+        "socialization.system".into(),
+        g,
+        "system-wide weight",
+        s.system,
+        weight_range(s.system),
+        "weight of pressure from all states (scope weights are normalised to sum to 1)",
+    ));
+    out.push(number(
+        "socialization.region".into(),
+        g,
+        "regional weight",
+        s.region,
+        weight_range(s.region),
+        "weight of pressure from the state's own region",
+    ));
+    if f.network.is_some() {
+        out.push(number(
+            "socialization.network".into(),
+            g,
+            "network weight",
+            s.network,
+            weight_range(s.network),
+            "weight of pressure from network ties",
+        ));
+    }
+    out.push(number(
+        "socialization.conformity".into(),
+        g,
+        "conformity",
+        s.conformity,
+        weight_range(s.conformity),
+        "weight of the head-count share of adopters (social proof)",
+    ));
+    out.push(number(
+        "socialization.esteem".into(),
+        g,
+        "esteem",
+        s.esteem,
+        weight_range(s.esteem),
+        "weight of the adopters' share of normative weight (prominent states count more)",
+    ));
+    let response = match s.response {
+        Response::Threshold => "threshold",
+        Response::Logistic => "logistic",
+        Response::Linear => "linear",
+    };
+    out.push(choice(
+        "socialization.response".into(),
+        g,
+        "response function",
+        response,
+        &["threshold", "logistic", "linear"],
+        "how pressure against a state's threshold turns into a chance of adopting",
+    ));
 }
