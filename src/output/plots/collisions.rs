@@ -9,7 +9,7 @@ use super::style::{self, okabe, Canvas, Frame, Swatch, MUTED, R, TEXT};
 use super::Painting;
 use crate::model::Model;
 use crate::observe::{Outcome, RunResult};
-use crate::output::tables::fmt_time;
+use crate::output::text::fmt_date;
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
@@ -23,6 +23,7 @@ pub fn outcome_color(o: Outcome) -> RGBColor {
         Outcome::Compromised => okabe::ORANGE,
         Outcome::Suppressed => okabe::VERMILLION,
         Outcome::Open => okabe::SKY_BLUE,
+        Outcome::Latent => NOT_ACTIVATED,
     }
 }
 
@@ -53,6 +54,8 @@ pub struct Collisions {
     peak: f64,
     has_years: bool,
     at: Vec<String>,
+    /// Whether the scenario declares any incompatible norms (else no collision can arise).
+    declared: bool,
 }
 
 impl Collisions {
@@ -68,7 +71,7 @@ impl Collisions {
         let at: Vec<String> = (0..=steps)
             .map(|s| {
                 if m.has_years() {
-                    fmt_time(m, s as f64)
+                    fmt_date(m, s as f64)
                 } else {
                     format!("step {s}")
                 }
@@ -158,6 +161,7 @@ impl Collisions {
             peak: if peak > 0.0 { peak } else { 1.0 },
             has_years: m.has_years(),
             at,
+            declared: !m.incompatibilities.is_empty(),
         }
     }
 
@@ -197,7 +201,7 @@ impl Painting for Collisions {
         let sub = if self.replicates == 1 {
             "One lane per collision: articulated (▼) by a coalition in a forum, activated when another answers; intensity over time; how it ended."
         } else {
-            "One lane per collision: mean intensity across replicates; ticks above: articulation, below: activation, one per replicate; outcomes on the right."
+            "One lane per collision: shade = share of replicates in which it is active at each step; ticks above: articulation, below: activation, one per replicate; outcomes on the right."
         };
         cv.text(sub, 24.0, 62.0, 14.0, MUTED, HPos::Left)?;
         let mut items: Vec<(Swatch, String)> = vec![(Swatch::Heading, "outcome:".into())];
@@ -290,7 +294,9 @@ impl Collisions {
             TEXT,
             HPos::Center,
         )?;
-        let why = if self.replicates == 1 {
+        let why = if !self.declared {
+            "This scenario declares no incompatible norms, so no collision can arise.".to_string()
+        } else if self.replicates == 1 {
             "No coalition articulated a norm collision in any forum during this run.".to_string()
         } else {
             format!(
@@ -474,12 +480,15 @@ impl Collisions {
     ) -> R {
         let r = self.replicates;
         let (ty0, ty1, _) = self.lane_track(cv, f, lane, ly)?;
-        // Mean intensity over all replicates (0 where not active).
+        // Share of replicates in which the collision is active at each step (a mean
+        // intensity would stretch a short debate over the span of all replicates').
         let n = self.times.len();
         let mut mean = vec![0.0; n];
         for l in &lane.lives {
             for (s, &x) in l.intensity.iter().enumerate().take(n) {
-                mean[s] += x / r as f64;
+                if x > 0.0 {
+                    mean[s] += 1.0 / r as f64;
+                }
             }
         }
         self.paint_intensity(cv, f, &mean, ty0, ty1)?;
