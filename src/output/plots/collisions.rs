@@ -38,6 +38,9 @@ struct Life {
     winner: Option<String>,
     intensity: Vec<f64>,
     activations: u32,
+    /// Endings before the last (a collision can end, e.g. suppressed, and be activated
+    /// again): step and outcome, each marked on the lane in its outcome's colour.
+    earlier_ends: Vec<(f64, Outcome)>,
 }
 
 struct Lane {
@@ -139,6 +142,20 @@ impl Collisions {
                     winner: c.winner.map(name),
                     intensity,
                     activations: c.activations,
+                    earlier_ends: run
+                        .events
+                        .iter()
+                        .filter_map(|e| match e.kind {
+                            crate::model::EventKind::CollisionEnded {
+                                collision, outcome, ..
+                            } if run.collisions[collision].id == c.id
+                                && Some(e.step) != c.ended_step =>
+                            {
+                                Some((e.step as f64, outcome))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
                 });
             }
         }
@@ -211,7 +228,14 @@ impl Painting for Collisions {
         if self.replicates > 1 {
             items.push((Swatch::Box(NOT_ACTIVATED), "not activated".into()));
         }
-        items.push((Swatch::Heading, "    intensity: low".into()));
+        items.push((
+            Swatch::Heading,
+            if self.replicates > 1 {
+                "    share active: none".into()
+            } else {
+                "    intensity: low".into()
+            },
+        ));
         let y = style::legend(cv, &items, 24.0, W as f64 - 200.0, 94.0, 14.0)?;
         // Intensity ramp after the legend's last row.
         let ramp_x = {
@@ -239,7 +263,8 @@ impl Painting for Collisions {
                 style::viridis(i as f64 / 39.0),
             )?;
         }
-        cv.text("high", ramp_x + 126.0, ry, 14.0, TEXT, HPos::Left)?;
+        let top = if self.replicates > 1 { "all" } else { "high" };
+        cv.text(top, ramp_x + 126.0, ry, 14.0, TEXT, HPos::Left)?;
 
         let rep = self.replicates > 1;
         let x1 = if rep {
@@ -423,6 +448,9 @@ impl Collisions {
                 } else {
                     format!("activated {}", self.at(a))
                 });
+                for &(e, o) in &l.earlier_ends {
+                    notes.push(format!("{} {}", o.name(), self.at(e)));
+                }
             }
             None if l.articulated.is_some() => notes.push("no uptake: not activated".into()),
             None => notes.push("never articulated".into()),
@@ -432,6 +460,11 @@ impl Collisions {
         let nw = cv.text_w(&note, 12.0);
         let nx = nx.min(f.x1 - nw).max(f.x0);
         cv.text(&note, nx, ly + 92.0, 12.0, MUTED, HPos::Left)?;
+        // Earlier endings (e.g. suppressed, then activated again), in their colours.
+        for &(e, o) in &l.earlier_ends {
+            let x = f.fx(self.t(e - 0.5)).min(f.x1);
+            cv.rect(x - 2.0, ty0 - 4.0, x + 2.0, ty1 + 4.0, outcome_color(o))?;
+        }
         // The end and the outcome.
         if l.activated.is_some() {
             let (xe, label) = match l.ended {
