@@ -176,10 +176,10 @@ pub fn describe(sc: &Scenario) -> String {
     }
     for c in &m.coalitions {
         s.push_str(&format!(
-            "  coalition {}: power {}, {:?} targeting, {} per step, resources {}, promotes {}\n",
+            "  coalition {}: power {}, lobbies {}, {} per step, resources {}, promotes {}\n",
             c.id,
             c.power,
-            c.strategy,
+            strategy_words(c.strategy),
             c.targets_per_step,
             c.resources,
             c.norms
@@ -191,11 +191,42 @@ pub fn describe(sc: &Scenario) -> String {
     }
     let so = &m.socialization;
     s.push_str(&format!(
-        "  socialization: scopes system {:.2} / region {:.2} / network {:.2}, {:?} response, conformity {:.2} / esteem {:.2}, legitimation {}\n",
-        so.scope[0], so.scope[1], so.scope[2], so.response, so.conformity, so.esteem, so.legitimation
+        "  socialization: scopes system {:.2} / region {:.2} / network {:.2}, {} response, conformity {:.2} / esteem {:.2}, legitimation {}\n",
+        so.scope[0], so.scope[1], so.scope[2], response_words(so.response), so.conformity, so.esteem, so.legitimation
     ));
     if let Some(n) = &m.network {
-        s.push_str(&format!("  network: {:?}\n", n.kind));
+        s.push_str(&format!("  network: {}\n", network_words(n.kind)));
     }
     s
+}
+
+/// A lobbying strategy in the project's words (as in the scenario file's documentation).
+fn strategy_words(x: crate::model::Strategy) -> &'static str {
+    use crate::model::Strategy::*;
+    match x {
+        CriticalFirst => "critical states first",
+        RegionFirst => "region by region",
+        WeightFirst => "the weightiest states first",
+        Random => "states at random",
+    }
+}
+
+fn response_words(x: crate::model::Response) -> &'static str {
+    use crate::model::Response::*;
+    match x {
+        Threshold => "threshold",
+        Logistic => "logistic",
+        Linear => "linear",
+    }
+}
+
+fn network_words(x: crate::model::NetworkKind) -> &'static str {
+    use crate::model::NetworkKind::*;
+    match x {
+        ErdosRenyi => "random graph (Erdős–Rényi)",
+        WattsStrogatz => "small world (Watts–Strogatz)",
+        BarabasiAlbert => "scale-free (Barabási–Albert)",
+        Ring => "ring",
+        EdgeList => "edge list from a file",
+    }
 }

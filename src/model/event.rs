@@ -10,14 +10,16 @@ pub enum Phase {
     Ended,
 }
 
-/// How an activated collision ended (`000` §4): a hierarchy set, left to states,
-/// shut down by the powerful side, or still on the agenda at the end of the run.
+/// How a collision ended (`000` §4): a hierarchy set, left to states, shut down by the
+/// powerful side, still on the agenda at the end of the run (`Open`: activated, not
+/// ended), or never taken up at all (`Latent`: never activated, articulated or not).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Resolved,
     Compromised,
     Suppressed,
     Open,
+    Latent,
 }
 
 impl Outcome {
@@ -27,8 +29,10 @@ impl Outcome {
             Outcome::Compromised => "compromised",
             Outcome::Suppressed => "suppressed",
             Outcome::Open => "open",
+            Outcome::Latent => "latent",
         }
     }
+    /// The outcomes of an activated collision (`Latent` is not among them).
     pub const ALL: [Outcome; 4] = [
         Outcome::Resolved,
         Outcome::Compromised,

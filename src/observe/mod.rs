@@ -253,6 +253,7 @@ impl Observer {
             }
             // A norm prevailing from the start (a dominant norm) is in its internalization
             // stage while it stays above the tipping share.
+            let before = (t > 0).then(|| self.rows[self.rows.len() - stats.len()].stage);
             let stage = if self.started_above[kk] && ws >= m.tipping_share {
                 Stage::Internalization
             } else {
@@ -261,10 +262,10 @@ impl Observer {
                     self.tipped[kk],
                     ob.stage_window,
                     ob.stage_growth,
+                    before,
                 )
             };
-            if t > 0 {
-                let prev = self.rows[self.rows.len() - stats.len()].stage;
+            if let Some(prev) = before {
                 if prev != stage {
                     self.events.push(Event::norm_event(
                         t,
@@ -331,7 +332,11 @@ impl Observer {
                     articulated_step: c.articulated_step,
                     activated_step: c.activated_step,
                     ended_step: c.ended_step,
-                    outcome: c.outcome.unwrap_or(Outcome::Open),
+                    outcome: c.outcome.unwrap_or(if c.activated_step.is_some() {
+                        Outcome::Open
+                    } else {
+                        Outcome::Latent
+                    }),
                     winner: c.winner,
                     articulated_by: c
                         .first_articulated_by

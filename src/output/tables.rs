@@ -1,7 +1,7 @@
 //! `timeseries.csv` and `events.csv`, columns exactly as INTERFACE.md (extra columns after).
 
 use crate::error::{Error, Result};
-use crate::model::Model;
+use crate::model::{EventKind, Model};
 use crate::observe::RunResult;
 use std::path::Path;
 
@@ -27,7 +27,7 @@ pub const TIMESERIES_HEADER: [&str; 18] = [
     "parties",
 ];
 
-pub const EVENTS_HEADER: [&str; 8] = [
+pub const EVENTS_HEADER: [&str; 9] = [
     "replicate",
     "step",
     "kind",
@@ -36,6 +36,7 @@ pub const EVENTS_HEADER: [&str; 8] = [
     "forum",
     "detail",
     "year",
+    "collision",
 ];
 
 fn csv_err(path: &Path, e: impl std::fmt::Display) -> Error {
@@ -88,6 +89,49 @@ pub fn write_timeseries(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()
     f.commit()
 }
 
+/// Whether `s` is the id of something the scenario names: a coalition, a listed state, a
+/// forum or a norm (a generated state's actor is its id, set from the event's state).
+fn is_id(m: &Model, s: &str) -> bool {
+    m.coalitions.iter().any(|c| c.id == s)
+        || m.forums.iter().any(|f| f.id == s)
+        || m.norms.iter().any(|n| n.id == s)
+        || m.listed.iter().any(|x| x.id == s)
+}
+
+/// The `norm`, `actor` and `detail` fields of an event as written: a collision event
+/// without a norm gets the norm placed on top (a resolution) or the one invoked at its
+/// latest articulation, and a crowded-out articulation its articulating coalition; an
+/// actor that is not an id (e.g. "member states") moves into `detail`.
+fn event_fields(m: &Model, r: &RunResult, i: usize) -> [String; 3] {
+    let e = &r.events[i];
+    let mut norm = e.norm;
+    let mut actor = e.actor.clone();
+    let mut detail = e.detail.clone();
+    if let Some(c) = e.kind.collision() {
+        let last = r.events[..i].iter().rev().find(|x| {
+            matches!(x.kind, EventKind::CollisionArticulated { collision, .. } if collision == c)
+        });
+        if let EventKind::CollisionEnded {
+            winner: Some(k), ..
+        } = e.kind
+        {
+            norm = norm.or(Some(k));
+        }
+        if let Some(a) = last {
+            norm = norm.or(a.norm);
+            if matches!(e.kind, EventKind::CollisionCrowdedOut { .. }) && actor.is_empty() {
+                actor = a.actor.clone();
+            }
+        }
+    }
+    if e.state.is_none() && !actor.is_empty() && !is_id(m, &actor) {
+        detail = format!("{detail} ({actor})");
+        actor.clear();
+    }
+    let norm = norm.map(|k| m.norms[k].id.clone()).unwrap_or_default();
+    [norm, actor, detail]
+}
+
 pub fn write_events(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
     let mut f = super::atomic::AtomicFile::create(path)?;
     {
@@ -95,16 +139,22 @@ pub fn write_events(path: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
         w.write_record(EVENTS_HEADER)
             .map_err(|e| csv_err(path, e))?;
         for r in runs {
-            for e in &r.events {
+            for (i, e) in r.events.iter().enumerate() {
+                let [norm, actor, detail] = event_fields(m, r, i);
+                let collision = e
+                    .kind
+                    .collision()
+                    .map_or(String::new(), |c| m.incompatibilities[c].id.clone());
                 w.write_record([
                     r.run.to_string(),
                     e.step.to_string(),
                     e.kind.to_string(),
-                    e.norm.map(|k| m.norms[k].id.clone()).unwrap_or_default(),
-                    e.actor.clone(),
+                    norm,
+                    actor,
                     e.forum.clone(),
-                    e.detail.clone(),
+                    detail,
                     fmt_time(m, e.step as f64),
+                    collision,
                 ])
                 .map_err(|x| csv_err(path, x))?;
             }

@@ -71,6 +71,19 @@ fn cause_phrase(c: Cause) -> &'static str {
     }
 }
 
+/// "1 adoption", "3 adoptions".
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The fewest adoptions during a run for which "adoption was fastest around …" says more
+/// than "it happened once".
+const FASTEST_MIN_ADOPTIONS: u64 = 5;
+
 /// "a", "a and b", "a, b and c".
 fn and_list(items: &[String]) -> String {
     match items {
@@ -91,7 +104,7 @@ fn capitalize(s: &str) -> String {
 pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
     let mut out = String::new();
     let span = if m.has_years() {
-        format!("{} to {}", fmt_time(m, 0.0), fmt_time(m, m.steps as f64))
+        format!("{} to {}", fmt_date(m, 0.0), fmt_date(m, m.steps as f64))
     } else {
         format!("{} steps", m.steps)
     };
@@ -291,20 +304,9 @@ fn drivers(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
     match o.regime_change {
         Some(rc) => {
             let a = o.after_regime;
-            let after_total = a[2] + a[3] + a[4] + a[5];
             let since = when(m, rc.step as f64);
             let since = since.trim_start_matches("in ").trim_start_matches("at ");
-            if before_total > 0 {
-                out.push_str(&format!(
-                    "From {since} on peer pressure drove adoption: before then {} of {} adoptions came from domestic movements and {} from persuasion{}; afterwards {} of {} came from socialization ({} of the states had adopted it by then).\n",
-                    b[2], before_total, b[3], cluster(b[5]), a[4], after_total, pct(rc.counted_share)
-                ));
-            } else {
-                out.push_str(&format!(
-                    "From {since} on peer pressure drove adoption: {} of the {} adoptions since then came from socialization.\n",
-                    a[4], after_total
-                ));
-            }
+            out.push_str(&regime_sentence(since, b, a, pct(rc.counted_share)));
         }
         None if before_total == 0 => {}
         None if before_total == 1 => {
@@ -333,9 +335,52 @@ fn drivers(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             before_total, b[2], b[3], b[4], cluster(b[5])
         )),
     }
-    if let Some(f) = o.fastest_refined {
+    let total: u64 = o.before_regime[2..6]
+        .iter()
+        .chain(&o.after_regime[2..6])
+        .sum();
+    if let Some(f) = o.fastest_refined.filter(|_| total >= FASTEST_MIN_ADOPTIONS) {
         out.push_str(&format!("Adoption was fastest around {}.\n", time(m, f)));
     }
+}
+
+/// "3 from domestic movements, 1 from persuasion and 4 from socialization": every cause
+/// with at least one adoption (counts indexed as `Cause`: 2 domestic … 5 cluster).
+fn causes_list(c: [u64; 6]) -> String {
+    let names = [
+        (2, "domestic movements"),
+        (3, "persuasion"),
+        (4, "socialization"),
+        (5, "a neighbouring norm of its cluster"),
+    ];
+    let v: Vec<String> = names
+        .iter()
+        .filter(|(i, _)| c[*i] > 0)
+        .map(|(i, n)| format!("{} from {n}", c[*i]))
+        .collect();
+    and_list(&v)
+}
+
+/// The sentence on the regime change: "drove" only when socialization brought a majority
+/// of the adoptions after it; every cause of the adoptions before it.
+fn regime_sentence(since: &str, b: [u64; 6], a: [u64; 6], share: String) -> String {
+    let before: u64 = b[2..6].iter().sum();
+    let after: u64 = a[2..6].iter().sum();
+    let head = if 2 * a[4] > after {
+        format!("From {since} on peer pressure drove adoption: {} of the {} since then came from socialization", a[4], plural(after, "adoption"))
+    } else {
+        format!("From {since} on peer pressure counted for more, without a majority: {} of the {} since then came from socialization", a[4], plural(after, "adoption"))
+    };
+    let prior = if before > 0 {
+        format!(
+            "; before then, of {}, {}",
+            plural(before, "adoption"),
+            causes_list(b)
+        )
+    } else {
+        String::new()
+    };
+    format!("{head}{prior} ({share} of the states had adopted it by then).\n")
 }
 
 /// The treaty.
@@ -345,15 +390,15 @@ fn treaty(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
     if let Some(tr) = &m.norms[kk].treaty {
         match (o.treaty_opened_step, o.entry_into_force_step) {
             (Some(op), Some(e)) => out.push_str(&format!(
-                "Its treaty opened for signature {} and entered into force {}, after {} ratifications.\n",
+                "Its treaty opened for signature {} and entered into force {}, after {}.\n",
                 when(m, op as f64),
                 when(m, e as f64),
-                tr.entry_into_force
+                plural(tr.entry_into_force as u64, "ratification")
             )),
             (Some(op), None) => out.push_str(&format!(
-                "Its treaty opened for signature {} but had not entered into force by the end ({} ratifications needed).\n",
+                "Its treaty opened for signature {} but had not entered into force by the end ({} needed).\n",
                 when(m, op as f64),
-                tr.entry_into_force
+                plural(tr.entry_into_force as u64, "ratification")
             )),
             (None, _) => out.push_str("Its treaty did not open for signature during the run.\n"),
         }
@@ -379,12 +424,16 @@ fn critical_states(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             .filter(|(_, s)| *s == Some(0))
             .map(|(n, _)| n.clone())
             .collect();
-        let never: Vec<String> = o
-            .critical
-            .iter()
-            .filter(|(_, s)| s.is_none())
-            .map(|(n, _)| n.clone())
-            .collect();
+        let mut never: Vec<String> = Vec::new();
+        let mut left: Vec<String> = Vec::new();
+        let mut not_held: Vec<String> = Vec::new();
+        for (name, _) in o.critical.iter().filter(|(_, s)| s.is_none()) {
+            match left_again(m, r, kk, name) {
+                Some(Some(story)) => left.push(story),
+                Some(None) => never.push(name.clone()),
+                None => not_held.push(name.clone()),
+            }
+        }
         let mut parts = Vec::new();
         if !during.is_empty() {
             parts.push(format!("{} adopted it during the run", and_list(&during)));
@@ -392,13 +441,57 @@ fn critical_states(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
         if !from_start.is_empty() {
             parts.push(format!("{} held it from the start", and_list(&from_start)));
         }
+        if !left.is_empty() {
+            parts.push(and_list(&left));
+        }
         if !never.is_empty() {
             parts.push(format!("{} never adopted it", and_list(&never)));
+        }
+        if !not_held.is_empty() {
+            parts.push(format!(
+                "{} did not hold it at the end",
+                and_list(&not_held)
+            ));
         }
         out.push_str(&format!(
             "Of the states the scenario marks as critical, {}.\n",
             parts.join("; ")
         ));
+    }
+}
+
+/// What a critical state that does not hold norm `kk` at the end did, from the events:
+/// `Some(None)` if it never adopted it, `Some(Some(story))` if it adopted and then left it
+/// ("X adopted it in May 1992 and backslid in June 1995"), `None` if adoptions of this run
+/// were not logged (too many states), so the events cannot tell.
+fn left_again(m: &Model, r: &RunResult, kk: usize, name: &str) -> Option<Option<String>> {
+    let i = m.listed.iter().position(|x| x.name == name)?;
+    let evs: Vec<&Event> = r
+        .events
+        .iter()
+        .filter(|e| e.state == Some(i as u32) && e.norm == Some(kk))
+        .collect();
+    let logged = r.events.iter().any(|e| e.kind == EventKind::Adopted);
+    let adopted = evs.iter().find(|e| e.kind == EventKind::Adopted);
+    match adopted {
+        None if logged || r.events.iter().all(|e| e.state.is_none()) => Some(None),
+        None => None,
+        Some(a) => {
+            let out = evs.iter().rev().find(|e| {
+                e.step >= a.step && matches!(e.kind, EventKind::Defection | EventKind::Backslide)
+            });
+            let how = match out {
+                Some(e) if e.kind == EventKind::Defection => {
+                    format!("defected (refused the treaty) {}", when(m, e.step as f64))
+                }
+                Some(e) => format!("backslid {}", when(m, e.step as f64)),
+                None => "did not hold it at the end".into(),
+            };
+            Some(Some(format!(
+                "{name} adopted it {} but {how}",
+                when(m, a.step as f64)
+            )))
+        }
     }
 }
 
@@ -548,14 +641,14 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
         let eif = med(&|x| x.norms[kk].entry_into_force_step.map(|s| s as f64));
         match eif.median {
             Some(md) => out.push_str(&format!(
-                "Its treaty entered into force ({} ratifications) in {} of {r} replicates, median {}.\n",
-                tr.entry_into_force,
+                "Its treaty entered into force ({}) in {} of {r} replicates, median {}.\n",
+                plural(tr.entry_into_force as u64, "ratification"),
                 r - eif.null_count,
                 time(m, md)
             )),
             None => out.push_str(&format!(
-                "Its treaty never entered into force ({} ratifications needed).\n",
-                tr.entry_into_force
+                "Its treaty never entered into force ({} needed).\n",
+                plural(tr.entry_into_force as u64, "ratification")
             )),
         }
     }
@@ -577,7 +670,7 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
         let mut parts = Vec::new();
         if !usually.is_empty() {
             parts.push(format!(
-                "{} adopted it in most replicates",
+                "{} held it at the end in most replicates",
                 and_list(&usually)
             ));
         }
@@ -723,7 +816,12 @@ fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
                 .iter()
                 .find(|e| matches!(e.kind, EventKind::CollisionActivated { .. }))
             {
-                count(&mut answered, answerer(m, &e.actor));
+                let by = evs
+                    .iter()
+                    .find(|x| matches!(x.kind, EventKind::CollisionArticulated { .. }));
+                if !e.actor.is_empty() && by.is_none_or(|b| b.actor != e.actor) {
+                    count(&mut answered, answerer(m, &e.actor));
+                }
             }
         }
         by.sort_by_key(|x| std::cmp::Reverse(x.1));
@@ -816,15 +914,20 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
     for e in &evs {
         match e.kind {
             EventKind::CollisionActivated { .. } => {
+                // The side that articulated it does not also answer it.
+                let answer = if e.actor == by || e.actor.is_empty() {
+                    String::new()
+                } else {
+                    format!(" when {} answered", answerer(m, &e.actor))
+                };
                 story.push(format!(
-                    "{} {} when {} answered",
+                    "{} {}{answer}",
                     if first {
                         "it was activated"
                     } else {
                         "it was activated again"
                     },
                     when(m, e.step as f64),
-                    answerer(m, &e.actor)
                 ));
                 first = false;
             }

@@ -10,6 +10,7 @@ use crate::model::Model;
 use crate::observe::stages::Stage;
 use crate::observe::RunResult;
 use crate::output::tables::fmt_time;
+use crate::output::text::fmt_date;
 use crate::stats::quantile;
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
@@ -97,10 +98,10 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
 
-/// "1972" with a time axis, "step 22" without.
+/// "1972" or "October 1996" with a time axis (never a decimal year), "step 22" without.
 fn at(m: &Model, step: f64) -> String {
     if m.has_years() {
-        fmt_time(m, step)
+        fmt_date(m, step)
     } else {
         format!("step {}", fmt_time(m, step))
     }

@@ -9,7 +9,7 @@ use super::style::{self, okabe, Canvas, Frame, Swatch, MUTED, R, TEXT};
 use super::Painting;
 use crate::model::Model;
 use crate::observe::{Outcome, RunResult};
-use crate::output::tables::fmt_time;
+use crate::output::text::fmt_date;
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
@@ -23,6 +23,7 @@ pub fn outcome_color(o: Outcome) -> RGBColor {
         Outcome::Compromised => okabe::ORANGE,
         Outcome::Suppressed => okabe::VERMILLION,
         Outcome::Open => okabe::SKY_BLUE,
+        Outcome::Latent => NOT_ACTIVATED,
     }
 }
 
@@ -37,6 +38,9 @@ struct Life {
     winner: Option<String>,
     intensity: Vec<f64>,
     activations: u32,
+    /// Endings before the last (a collision can end, e.g. suppressed, and be activated
+    /// again): step and outcome, each marked on the lane in its outcome's colour.
+    earlier_ends: Vec<(f64, Outcome)>,
 }
 
 struct Lane {
@@ -53,6 +57,8 @@ pub struct Collisions {
     peak: f64,
     has_years: bool,
     at: Vec<String>,
+    /// Whether the scenario declares any incompatible norms (else no collision can arise).
+    declared: bool,
 }
 
 impl Collisions {
@@ -68,7 +74,7 @@ impl Collisions {
         let at: Vec<String> = (0..=steps)
             .map(|s| {
                 if m.has_years() {
-                    fmt_time(m, s as f64)
+                    fmt_date(m, s as f64)
                 } else {
                     format!("step {s}")
                 }
@@ -136,6 +142,20 @@ impl Collisions {
                     winner: c.winner.map(name),
                     intensity,
                     activations: c.activations,
+                    earlier_ends: run
+                        .events
+                        .iter()
+                        .filter_map(|e| match e.kind {
+                            crate::model::EventKind::CollisionEnded {
+                                collision, outcome, ..
+                            } if run.collisions[collision].id == c.id
+                                && Some(e.step) != c.ended_step =>
+                            {
+                                Some((e.step as f64, outcome))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
                 });
             }
         }
@@ -158,6 +178,7 @@ impl Collisions {
             peak: if peak > 0.0 { peak } else { 1.0 },
             has_years: m.has_years(),
             at,
+            declared: !m.incompatibilities.is_empty(),
         }
     }
 
@@ -197,7 +218,7 @@ impl Painting for Collisions {
         let sub = if self.replicates == 1 {
             "One lane per collision: articulated (▼) by a coalition in a forum, activated when another answers; intensity over time; how it ended."
         } else {
-            "One lane per collision: mean intensity across replicates; ticks above: articulation, below: activation, one per replicate; outcomes on the right."
+            "One lane per collision: shade = share of replicates in which it is active at each step; ticks above: articulation, below: activation, one per replicate; outcomes on the right."
         };
         cv.text(sub, 24.0, 62.0, 14.0, MUTED, HPos::Left)?;
         let mut items: Vec<(Swatch, String)> = vec![(Swatch::Heading, "outcome:".into())];
@@ -207,7 +228,14 @@ impl Painting for Collisions {
         if self.replicates > 1 {
             items.push((Swatch::Box(NOT_ACTIVATED), "not activated".into()));
         }
-        items.push((Swatch::Heading, "    intensity: low".into()));
+        items.push((
+            Swatch::Heading,
+            if self.replicates > 1 {
+                "    share active: none".into()
+            } else {
+                "    intensity: low".into()
+            },
+        ));
         let y = style::legend(cv, &items, 24.0, W as f64 - 200.0, 94.0, 14.0)?;
         // Intensity ramp after the legend's last row.
         let ramp_x = {
@@ -235,7 +263,8 @@ impl Painting for Collisions {
                 style::viridis(i as f64 / 39.0),
             )?;
         }
-        cv.text("high", ramp_x + 126.0, ry, 14.0, TEXT, HPos::Left)?;
+        let top = if self.replicates > 1 { "all" } else { "high" };
+        cv.text(top, ramp_x + 126.0, ry, 14.0, TEXT, HPos::Left)?;
 
         let rep = self.replicates > 1;
         let x1 = if rep {
@@ -290,7 +319,9 @@ impl Collisions {
             TEXT,
             HPos::Center,
         )?;
-        let why = if self.replicates == 1 {
+        let why = if !self.declared {
+            "This scenario declares no incompatible norms, so no collision can arise.".to_string()
+        } else if self.replicates == 1 {
             "No coalition articulated a norm collision in any forum during this run.".to_string()
         } else {
             format!(
@@ -417,6 +448,9 @@ impl Collisions {
                 } else {
                     format!("activated {}", self.at(a))
                 });
+                for &(e, o) in &l.earlier_ends {
+                    notes.push(format!("{} {}", o.name(), self.at(e)));
+                }
             }
             None if l.articulated.is_some() => notes.push("no uptake: not activated".into()),
             None => notes.push("never articulated".into()),
@@ -426,6 +460,11 @@ impl Collisions {
         let nw = cv.text_w(&note, 12.0);
         let nx = nx.min(f.x1 - nw).max(f.x0);
         cv.text(&note, nx, ly + 92.0, 12.0, MUTED, HPos::Left)?;
+        // Earlier endings (e.g. suppressed, then activated again), in their colours.
+        for &(e, o) in &l.earlier_ends {
+            let x = f.fx(self.t(e - 0.5)).min(f.x1);
+            cv.rect(x - 2.0, ty0 - 4.0, x + 2.0, ty1 + 4.0, outcome_color(o))?;
+        }
         // The end and the outcome.
         if l.activated.is_some() {
             let (xe, label) = match l.ended {
@@ -474,12 +513,15 @@ impl Collisions {
     ) -> R {
         let r = self.replicates;
         let (ty0, ty1, _) = self.lane_track(cv, f, lane, ly)?;
-        // Mean intensity over all replicates (0 where not active).
+        // Share of replicates in which the collision is active at each step (a mean
+        // intensity would stretch a short debate over the span of all replicates').
         let n = self.times.len();
         let mut mean = vec![0.0; n];
         for l in &lane.lives {
             for (s, &x) in l.intensity.iter().enumerate().take(n) {
-                mean[s] += x / r as f64;
+                if x > 0.0 {
+                    mean[s] += 1.0 / r as f64;
+                }
             }
         }
         self.paint_intensity(cv, f, &mean, ty0, ty1)?;
