@@ -232,6 +232,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
     while w.next_join < w.joins.len() && w.joins[w.next_join].0 <= t {
         let i = w.joins[w.next_join].1 as usize;
         w.set_presence(i, true);
+        catch_up_movements(m, w, i, t);
         w.next_join += 1;
         w.fast.joined();
     }
@@ -512,6 +513,23 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
         st.parties = w.parties[kk];
     }
     collisions::shift_positions(m, w);
+}
+
+/// A society's movements grow before it becomes a state: state `i`, joining at step `t`,
+/// starts with the movements that growth from the start would have given it (as a state
+/// present throughout, growing once per step before step `t`).
+fn catch_up_movements(m: &Model, w: &mut World, i: usize, t: u32) {
+    let g = m.domestic_growth * m.dt;
+    if g <= 0.0 || t <= 1 {
+        return;
+    }
+    for kk in 0..m.norms.len() {
+        let x = kk * w.n + i;
+        for _ in 1..t {
+            w.movement[x] = domestic::grow(w.movement[x], g);
+        }
+    }
+    w.fast.movement_changed();
 }
 
 /// Records that state `i` adopted norm `kk` in step `t` for `cause`: its cells, the
