@@ -64,7 +64,13 @@ fn drug_control_without_challenger_has_no_collision() {
         .parse()
         .unwrap();
     t.remove("coalitions");
-    let sc = from_text(&toml::to_string(&t).unwrap(), &[]);
+    // Parsed with the scenario's own path: its state table is relative to it.
+    let sc = normlife::scenario::from_text(
+        &root().join("scenarios/drug_control.toml"),
+        &toml::to_string(&t).unwrap(),
+        &[],
+    )
+    .unwrap();
     let runs = replicates(&sc, R);
     assert_eq!(activated(&runs, "prohibition_vs_health"), 0.0);
     assert!(runs

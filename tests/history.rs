@@ -63,3 +63,66 @@ fn probe_suffrage() {
     eprintln!();
     let _ = state_index;
 }
+
+fn row_at<'a>(sc: &Scenario, r: &'a RunResult, k: usize, year: f64) -> &'a normlife::observe::Row {
+    r.rows
+        .iter()
+        .rfind(|x| x.norm == k && sc.model.time_of(x.step as f64) <= year + 1e-9)
+        .expect("row")
+}
+
+/// (year, month 1-12) of a step.
+fn year_month(sc: &Scenario, step: u32) -> (i32, u32) {
+    let y = sc.model.time_of(step as f64) + 1e-6;
+    (y.floor() as i32, ((y - y.floor()) * 12.0).floor() as u32 + 1)
+}
+
+#[test]
+#[ignore]
+fn probe_landmines() {
+    let set: Vec<String> = std::env::var("SET").unwrap_or_default().split_whitespace().map(String::from).collect();
+    let set: Vec<&str> = set.iter().map(|s| s.as_str()).collect();
+    let sc = load("scenarios/landmines.toml", &set);
+    let k = norm_index(&sc, "landmine_ban");
+    let runs = replicates(&sc, 100);
+    let opened = share(runs.iter().map(|r| r.norms[k].treaty_opened_step.map(|s| year_month(&sc, s)) == Some((1997, 12))));
+    let eif: Vec<(i32, u32)> = runs.iter().filter_map(|r| r.norms[k].entry_into_force_step.map(|s| year_month(&sc, s))).collect();
+    let eif_ok = share(runs.iter().map(|r| r.norms[k].entry_into_force_step.map(|s| year_month(&sc, s)).is_some_and(|ym| ym >= (1998, 12) && ym <= (1999, 5))));
+    let sig = share(runs.iter().map(|r| (100..=145).contains(&row_at(&sc, r, k, 1998.0).signatories)));
+    let sup = share(runs.iter().map(|r| (45..=80).contains(&row_at(&sc, r, k, 1997.42).adopters)));
+    let holdouts: Vec<f64> = runs.iter().map(|r| { let x = row_at(&sc, r, k, 2012.0); (x.states - x.parties as i64) as f64 }).collect();
+    let us_adopts = share(runs.iter().map(|r| r.events.iter().any(|e| e.kind == "adopted" && e.actor == "United States")));
+    eprintln!("opened Dec 1997 {opened:.2}; eif Dec98-May99 {eif_ok:.2} e.g. {:?}; signatories 100-145 end 1997 {sig:.2} (median {}); supporters 45-80 May 1997 {sup:.2} (median {}); non-parties end 2011 median {} p10 {} p90 {}; US adopts {us_adopts}",
+        &eif[..5.min(eif.len())], median(runs.iter().map(|r| row_at(&sc, r, k, 1998.0).signatories as f64).collect()), median(runs.iter().map(|r| row_at(&sc, r, k, 1997.42).adopters as f64).collect()), median(holdouts.clone()), normlife::stats::quantile(&{let mut h=holdouts.clone(); h.sort_by(f64::total_cmp); h}, 0.1), normlife::stats::quantile(&{let mut h=holdouts.clone(); h.sort_by(f64::total_cmp); h}, 0.9));
+}
+
+#[test]
+#[ignore]
+fn probe_causes() {
+    let set: Vec<String> = std::env::var("SET").unwrap_or_default().split_whitespace().map(String::from).collect();
+    let set: Vec<&str> = set.iter().map(|s| s.as_str()).collect();
+    let sc = load("scenarios/landmines.toml", &set);
+    let r = normlife::engine::run(&sc.model, 0);
+    for e in &r.events {
+        if e.kind == "adopted" || e.kind == "acceded" {
+            let i = e.state.unwrap() as usize;
+            let s = &sc.model.listed[i];
+            let reg = &sc.model.regions[s.region];
+            if reg.contains("Asia") || reg.contains("Northern Africa") {
+                eprint!("{} {} {} {:.2} th {:.2}| ", s.id, e.kind, e.detail, sc.model.time_of(e.step as f64), s.threshold);
+            }
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn probe_suffrage_regime() {
+    let sc = load("scenarios/women_suffrage.toml", &[]);
+    let k = norm_index(&sc, "suffrage");
+    let runs = replicates(&sc, 50);
+    let dom = share(runs.iter().map(|r| { let b = r.norms[k].before_regime; b[3] == 0 && b[4] == 0 && b[5] == 0 }));
+    let b: Vec<[u64; 6]> = runs.iter().take(5).map(|r| r.norms[k].before_regime).collect();
+    let rc: Vec<Option<f64>> = runs.iter().take(5).map(|r| r.norms[k].regime_change.map(|m| sc.model.time_of(m.step as f64))).collect();
+    eprintln!("domestic only before regime {dom:.2}; {b:?} {rc:?}");
+}

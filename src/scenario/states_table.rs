@@ -217,9 +217,10 @@ pub fn expand(t: &mut toml::Table, src: &str, dir: &Path) -> Result<(), Vec<Prob
     }
     let table = bundled();
     let known: BTreeSet<String> = table.iter().map(|r| r.iso3.clone()).collect();
+    let excluded = exclusions(&pop, &known, &mut probs, &key_problem);
     let chosen = match from.as_str() {
         Some("states") => Ok(table.iter().map(|r| (r.iso3.clone(), None)).collect()),
-        Some(file) => read_from_file(&dir.join(file), &known, &cx),
+        Some(file) => read_from_file(&dir.join(file), &known, &excluded, &cx),
         None => Err(vec![key_problem("population.from", "must be \"states\" (the bundled table) or the path of a CSV with columns iso3,joins_year".into())]),
     };
     let chosen: Vec<(String, Option<f64>)> = match chosen {
@@ -229,7 +230,6 @@ pub fn expand(t: &mut toml::Table, src: &str, dir: &Path) -> Result<(), Vec<Prob
             Vec::new()
         }
     };
-    let excluded = exclusions(&pop, &known, &mut probs, &key_problem);
     let regions: BTreeSet<&str> = table.iter().map(|r| r.region.as_str()).collect();
     let dists = attribute_dists(&pop, &regions, &mut probs, &key_problem);
     let rows: BTreeMap<&str, &StateRow> = table.iter().map(|r| (r.iso3.as_str(), r)).collect();
@@ -258,6 +258,7 @@ pub fn expand(t: &mut toml::Table, src: &str, dir: &Path) -> Result<(), Vec<Prob
 fn read_from_file(
     p: &Path,
     known: &BTreeSet<String>,
+    excluded: &BTreeSet<String>,
     cx: &Ctx,
 ) -> Result<Vec<(String, Option<f64>)>, Vec<Problem>> {
     let name = p.display().to_string();
@@ -273,7 +274,20 @@ fn read_from_file(
     if cx.start.is_none() {
         return Err(vec![problem(None, "a state file (iso3,joins_year) needs scenario.start_year".into())]);
     }
-    let rows = read_state_years(&text, "joins_year", known, cx.end)
+    // Excluded states are left out before their years are checked against the run.
+    let kept: String = text
+        .lines()
+        .map(|l| {
+            let code = l.split(',').next().unwrap_or("").trim().to_lowercase();
+            if excluded.contains(&code) {
+                "# excluded"
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let rows = read_state_years(&kept, "joins_year", known, cx.end)
         .map_err(|ps| ps.into_iter().map(|(l, m)| problem(l, m)).collect::<Vec<_>>())?;
     Ok(rows
         .into_iter()
