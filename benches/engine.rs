@@ -3,7 +3,7 @@
 //! Throughput is reported in state-norm-steps (elements).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use normlife::{engine, model::World, observe::StepStats, rng, scenario};
+use normlife::{engine, model::World, rng, scenario};
 use std::path::Path;
 
 fn scenario_text(n: usize, regional: bool) -> String {
@@ -54,9 +54,7 @@ fn bench_step(c: &mut Criterion) {
             let m = &sc.model;
             let seed = rng::run_seed(m.seed, 0);
             let mut w = World::new(m, seed);
-            let mut keys = rng::StepKeys::new(seed);
-            let mut stats = vec![StepStats::default(); 1];
-            let mut events = Vec::new();
+            let mut ws = engine::Workspace::new(m, &w, seed);
             let mut t = 0u32;
             g.throughput(Throughput::Elements(n as u64));
             if n >= 1_000_000 {
@@ -68,7 +66,7 @@ fn bench_step(c: &mut Criterion) {
             g.bench_with_input(BenchmarkId::new(label, n), &n, |b, _| {
                 b.iter(|| {
                     t += 1;
-                    engine::step(m, &mut w, &mut keys, t, &mut stats, &mut events);
+                    engine::step(m, &mut w, &mut ws, t);
                 })
             });
         }

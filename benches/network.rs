@@ -12,7 +12,7 @@
 //! so that it cascades globally at both sizes (asserted).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use normlife::{engine, model::World, observe::StepStats, rng, scenario};
+use normlife::{engine, model::World, rng, scenario};
 use std::path::Path;
 
 /// Steps replicate `run` until nothing changes; returns (Σ deg(adopter) over the
@@ -20,19 +20,17 @@ use std::path::Path;
 fn edge_visits(m: &normlife::model::Model, run: u64) -> (u64, f64) {
     let seed = rng::run_seed(m.seed, run);
     let mut w = World::new(m, seed);
-    let mut keys = rng::StepKeys::new(seed);
-    let mut stats = vec![StepStats::default(); 1];
-    let mut ev = Vec::new();
+    let mut ws = engine::Workspace::new(m, &w, seed);
     let mut visits = 0u64;
     for t in 1..=m.steps {
-        engine::step(m, &mut w, &mut keys, t, &mut stats, &mut ev);
+        engine::step(m, &mut w, &mut ws, t);
         let g = w.net.as_ref().expect("network");
-        visits += w
+        visits += ws
             .changes
             .iter()
             .map(|&(i, _, _)| g.degree(i as usize) as u64)
             .sum::<u64>();
-        if w.changes.is_empty() {
+        if ws.changes.is_empty() {
             break;
         }
     }
@@ -62,12 +60,10 @@ fn bench_watts(c: &mut Criterion) {
             b.iter_batched(
                 || World::new(m, seed),
                 |mut w| {
-                    let mut keys = rng::StepKeys::new(seed);
-                    let mut stats = vec![StepStats::default(); 1];
-                    let mut ev = Vec::new();
+                    let mut ws = engine::Workspace::new(m, &w, seed);
                     for t in 1..=m.steps {
-                        engine::step(m, &mut w, &mut keys, t, &mut stats, &mut ev);
-                        if w.changes.is_empty() {
+                        engine::step(m, &mut w, &mut ws, t);
+                        if ws.changes.is_empty() {
                             break;
                         }
                     }

@@ -6,28 +6,57 @@
 //! step; a state's decision reads only them and its own cells, so updating its own cells
 //! in place cannot influence another state's decision. Changes to the aggregates are
 //! collected and applied together after the loop.
+//!
+//! The engine's own memory (the step keys, this step's lobbying, changes, tallies and
+//! events, the fast paths' bookkeeping) is a `Workspace`, apart from the `World`.
 
-use crate::mechanisms::{
-    coalition_life, collisions, domestic, internalization, persuasion, socialization, treaties,
-};
-use crate::model::{Cause, Model, ThresholdUnit, World};
-use crate::observe::{Event, Observer, RunResult, StepStats};
-use crate::rng::{self, StepKeys};
+use crate::mechanisms::adoption::{self, NormStep};
+use crate::mechanisms::persuasion::{self, Lobbying};
+use crate::mechanisms::{coalition_life, collisions, domestic, internalization, treaties};
+use crate::model::{Cause, Event, EventKind, Model, World};
+use crate::observe::{Observer, RunResult, StepStats};
+use crate::rng::{self, Keys, StepKeys};
 
 mod fast;
-use fast::{uniform_step, Hazard};
+use fast::uniform_step;
 pub use fast::{FastPath, FastState};
 
-/// Why a run stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Termination {
-    /// All scheduled steps were run.
-    StepsDone,
-    /// The world became absorbing: step `step` left it exactly as step `step − 1` had,
-    /// and the dynamics from there are deterministic, so every later step would repeat
-    /// it. Stepping stopped after `step`; the remaining observation rows were filled
-    /// with the same values and zero new adoptions (one row per step, as a full run).
-    Absorbed { step: u32 },
+pub use crate::model::Termination;
+
+/// One adoption change: (state, norm, adopted).
+pub type Change = (u32, u16, bool);
+
+/// The engine's per-run memory, kept apart from the world it steps (the world is the
+/// model's state; this is how the engine computes it). Build it from the freshly built
+/// world and pass it to every `step` of that world.
+pub struct Workspace {
+    pub keys: StepKeys,
+    /// This step's lobbying (persuasion hazards per cell).
+    pub lobbying: Lobbying,
+    /// This step's adoption changes, applied to the aggregates after the decisions.
+    pub changes: Vec<Change>,
+    /// Per norm: this step's tallies.
+    pub stats: Vec<StepStats>,
+    /// Events of the steps since the caller last took them.
+    pub events: Vec<Event>,
+    /// Blended adopter share per region of the norm being decided.
+    pub region_share: Vec<f64>,
+    pub fast: FastState,
+}
+
+impl Workspace {
+    /// The workspace of world `w`, built by `World::new(m, run_seed)`.
+    pub fn new(m: &Model, w: &World, run_seed: u64) -> Workspace {
+        Workspace {
+            keys: StepKeys::new(run_seed),
+            lobbying: Lobbying::new(w.n, w.k),
+            changes: Vec::with_capacity(w.n.min(1 << 20)),
+            stats: vec![StepStats::default(); m.norms.len()],
+            events: Vec::new(),
+            region_share: vec![0.0; w.n_regions],
+            fast: FastState::new(w),
+        }
+    }
 }
 
 /// Runs one replicate: `run` is the replicate (or sweep run) index; its seed derives
@@ -40,17 +69,16 @@ pub fn run(m: &Model, run: u64) -> RunResult {
 /// Runs replicate `run` on its world, `World::new(m, rng::run_seed(m.seed, run))`, built
 /// by the caller (so set-up and stepping can be timed apart, as `benches/peers` does).
 pub fn run_world(m: &Model, mut w: World, run: u64) -> RunResult {
-    let seed = rng::run_seed(m.seed, run);
+    let mut ws = Workspace::new(m, &w, rng::run_seed(m.seed, run));
     let mut obs = Observer::new(m, &w, run);
-    let mut keys = StepKeys::new(seed);
-    let mut stats = vec![StepStats::default(); m.norms.len()];
     let mut absorption = Absorption::new(m);
     for t in 1..=m.steps {
-        step(m, &mut w, &mut keys, t, &mut stats, &mut obs.events);
-        obs.observe(m, &w, t, &stats);
+        step(m, &mut w, &mut ws, t);
+        obs.events.append(&mut ws.events);
+        obs.observe(m, &w, t, &ws.stats);
         // Early stop: once every later step would repeat this one (see `Absorption`).
-        if t < m.steps && absorption.absorbed(m, &w) {
-            fill_absorbed(m, &mut w, &mut obs, t, &stats);
+        if t < m.steps && absorption.absorbed(m, &w, &ws.changes) {
+            fill_absorbed(m, &mut w, &mut obs, t, &ws.stats);
             return obs.finish(m, &w, Termination::Absorbed { step: t });
         }
     }
@@ -62,7 +90,7 @@ pub fn run_world(m: &Model, mut w: World, run: u64) -> RunResult {
 /// need not step through thousands of identical steps.
 ///
 /// The world is absorbing after step t when
-/// 1. step t changed nothing: no adoption or backsliding (`w.changes` empty), and every
+/// 1. step t changed nothing: no adoption or backsliding (the workspace's `changes` empty), and every
 ///    state's internalization and compliance equal their values after step t − 1 (a
 ///    snapshot taken after a step without changes); and
 /// 2. the step map is deterministic and the same at every later step, given the state:
@@ -111,9 +139,9 @@ impl Absorption {
     }
 
     /// Whether the world, just stepped, is absorbing (conditions above).
-    pub fn absorbed(&mut self, m: &Model, w: &World) -> bool {
+    pub fn absorbed(&mut self, m: &Model, w: &World, changes: &[(u32, u16, bool)]) -> bool {
         if !self.possible
-            || !w.changes.is_empty()
+            || !changes.is_empty()
             || w.next_join < w.joins.len()
             || !deterministic_from_here(m, w)
         {
@@ -185,17 +213,11 @@ fn fill_absorbed(m: &Model, w: &mut World, obs: &mut Observer, from: u32, stats:
     }
 }
 
-/// Advances the world by one step (t = 1, 2, …), visiting states in index order.
-pub fn step(
-    m: &Model,
-    w: &mut World,
-    keys: &mut StepKeys,
-    t: u32,
-    stats: &mut [StepStats],
-    events: &mut Vec<Event>,
-) {
+/// Advances the world by one step (t = 1, 2, …), visiting states in index order (with
+/// the fast paths where they apply).
+pub fn step(m: &Model, w: &mut World, ws: &mut Workspace, t: u32) {
     let n = w.n;
-    step_impl(m, w, keys, t, stats, events, 0..n, true)
+    step_impl(m, w, ws, t, 0..n, true)
 }
 
 /// As `step`, visiting the states in the given order. The result does not depend on the
@@ -205,323 +227,73 @@ pub fn step(
 pub fn step_in_order<I: Iterator<Item = usize> + Clone>(
     m: &Model,
     w: &mut World,
-    keys: &mut StepKeys,
+    ws: &mut Workspace,
     t: u32,
-    stats: &mut [StepStats],
-    events: &mut Vec<Event>,
     order: I,
 ) {
-    step_impl(m, w, keys, t, stats, events, order, false)
+    step_impl(m, w, ws, t, order, false)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The step, phase by phase.
 fn step_impl<I: Iterator<Item = usize> + Clone>(
     m: &Model,
     w: &mut World,
-    keys: &mut StepKeys,
+    ws: &mut Workspace,
     t: u32,
-    stats: &mut [StepStats],
-    events: &mut Vec<Event>,
     order: I,
     natural: bool,
 ) {
-    let k = keys.next_step();
+    let k = ws.keys.next_step();
     w.step = t;
-    w.changes.clear();
-    // States entering the state system now (suffrage: ~60 states by 1930).
-    while w.next_join < w.joins.len() && w.joins[w.next_join].0 <= t {
-        let i = w.joins[w.next_join].1 as usize;
-        w.set_presence(i, true);
-        catch_up_movements(m, w, i, t);
-        w.next_join += 1;
-        w.fast.joined();
-    }
-    collisions::step(m, w, t, &k, events);
-    let log_events = w.n <= m.observation.log_adoptions_max;
+    ws.changes.clear();
+    join_states(m, w, ws, t);
+    collisions::step(m, w, t, &k, &mut ws.events);
     if m.has_treaties() {
-        treaties::open(m, w, t, &k, events);
+        treaties::open(m, w, t, &k, &mut ws.changes, &mut ws.events);
     }
-    coalition_life::step(m, w, t, events);
-    persuasion::plan(m, w, &k, t);
+    coalition_life::step(m, w, t, &mut ws.events);
+    persuasion::plan(m, w, &mut ws.lobbying, &k, t);
     if m.has_treaties() {
-        treaties::champion_drive(m, w);
+        treaties::champion_drive(m, w, &mut ws.lobbying);
     }
-    let n = w.n;
-    let nr = w.n_regions;
-    let dt = m.dt;
-    let s = &m.socialization;
-    let rate_dt = m.domestic_rate * dt;
-    let growth_dt = m.domestic_growth * dt;
-    let back_dt = m.backslide_rate * dt;
-    let [a_sys, a_reg, a_net] = s.scope;
-    let count_unit = s.unit == ThresholdUnit::Count;
-    let has_treaty_arrays = !w.ratified.is_empty();
-    // Fast paths (see `FastPath`): possible at all this step?
-    let fast_ok = natural
-        && back_dt == 0.0
-        && !has_treaty_arrays
-        && w.next_join == w.joins.len()
-        && m.habit == 0.0
-        && m.law == 0.0
-        && m.compliance_speed == 0.0
-        && m.decay == 0.0;
-    #[allow(clippy::needless_range_loop)] // kk indexes several per-norm arrays
     for kk in 0..w.k {
-        let base = kk * n;
-        let st = &mut stats[kk];
-        *st = StepStats::default();
-        // Frozen start-of-step scope shares.
-        let n_present = w.n_present.max(1);
-        let sys = socialization::blend(
-            s,
-            w.count_sys[kk] as f64 / n_present as f64,
-            socialization::share(w.ew_sys[kk], w.ew_total[kk]),
-        );
-        for r in 0..nr {
-            let x = kk * nr + r;
-            w.region_share[r] = socialization::blend(
-                s,
-                socialization::share(w.count_reg[x] as f64, w.n_reg[x] as f64),
-                socialization::share(w.ew_reg[x], w.ew_reg_total[x]),
-            );
-        }
-        let prevalence = w.count_sys[kk] as f64 / n_present as f64;
-        // Treaty in force and monitoring: pressure on non-adopters (shaming), faster
-        // internalization for parties, compliance raised as far as monitoring is accepted.
-        let extra_pressure = treaties::pressure(m, w, kk) + w.monitor[kk] * m.monitoring.shaming;
-        let inst_dt = treaties::institutional_growth(m, w, kk);
-        let monitor_gain = w.monitor[kk] * m.monitoring.compliance;
-        // Fuzzy clusters: compliance stays below internalization until institutions clarify.
-        let fuzz = m.fuzziness[kk] * (1.0 - w.clarity[kk]);
-        let cluster_dt = m.cluster_rate * m.fuzziness[kk] * dt;
-        let neighbours = &m.neighbours[kk];
-        let intern_dt = (m.habit + m.law * prevalence) * dt;
-        let speed_dt = m.compliance_speed * dt;
-        let decay_dt = m.decay * dt;
-        let sys_count = w.count_sys[kk] as u64;
-        // Collisions: an active one slows adoption of both norms and erodes a dominant
-        // norm's internalization; a hierarchy set against a norm keeps slowing it.
-        let brake = w.norm_brake[kk];
-        let erosion = w.norm_erosion[kk].min(1.0);
-        // Internalization and compliance cannot move this step (all rates zero): adopters
-        // need no visit, non-adopters no decay, and the weighted sums stay as they were.
-        let static_intern = intern_dt == 0.0
-            && inst_dt == 0.0
-            && erosion == 0.0
-            && speed_dt == 0.0
-            && decay_dt == 0.0;
-        let path = if fast_ok && static_intern {
-            FastPath::choose(
-                m,
-                w,
-                kk,
-                sys,
-                extra_pressure,
-                brake,
-                cluster_dt,
-                rate_dt,
-                growth_dt,
-            )
-        } else {
-            FastPath::Full
-        };
-        let full = path == FastPath::Full;
-        let new_before: u64 = st.new.iter().sum();
-        let (mut wa, mut wc, mut wi, mut cnt) = (0.0f64, 0.0f64, 0.0f64, 0i64);
-        let mut visit = |w: &mut World, i: usize| {
-            if !w.present[i] {
-                return;
-            }
-            let x = base + i;
-            let r = w.region[i] as usize;
-            // Share-based pressure from the three scopes (frozen aggregates only).
-            let mut p = a_sys * sys + a_reg * w.region_share[r];
-            if a_net > 0.0 {
-                p += a_net * socialization::network_share(s, w, i, x);
-            }
-            let mult = 1.0 + s.legitimation * w.legit[i];
-            if w.adopted[x] {
-                let mut backslid = false;
-                let party = has_treaty_arrays && w.ratified[x];
-                let g = if party {
-                    intern_dt + inst_dt
-                } else {
-                    intern_dt
-                };
-                let mut ii = internalization::grow(w.internalization[x], g);
-                if erosion > 0.0 {
-                    ii = (ii as f64 * (1.0 - erosion)) as f32;
-                }
-                w.internalization[x] = ii;
-                let target =
-                    (ii as f64 * (1.0 - fuzz) + monitor_gain * w.acceptance[i] as f64).min(1.0);
-                w.compliance[x] = internalization::follow(w.compliance[x], target, speed_dt);
-                if back_dt > 0.0 {
-                    let counter = 1.0 - (p * mult).min(1.0);
-                    let h = internalization::backslide_hazard(
-                        back_dt,
-                        ii,
-                        m.backslide_max_internalization,
-                        counter,
-                    );
-                    if h > 0.0 && rng::draw(k.backslide, w.key[i], kk as u64) < h {
-                        w.adopted[x] = false;
-                        w.adopted_step[x] = -1;
-                        w.cause[x] = Cause::None as u8;
-                        w.changed_step[x] = t;
-                        w.changes.push((i as u32, kk as u16, false));
-                        st.backslides += 1;
-                        if log_events {
-                            events.push(Event::new(t, "backslide", kk, i, ""));
-                        }
-                        backslid = true;
-                    }
-                }
-                if !backslid {
-                    cnt += 1;
-                    wa += w.weight[i];
-                }
-            } else if !w.defected[x] {
-                let p = p + extra_pressure;
-                let h_dom = domestic::hazard(rate_dt, w.movement[x]);
-                let h_per = w.pers[x] as f64;
-                let h_soc = if count_unit {
-                    let c = if a_sys > 0.0 {
-                        sys_count
-                    } else if a_reg > 0.0 {
-                        w.count_reg[kk * nr + r] as u64
-                    } else {
-                        w.nb_count[x] as u64
-                    };
-                    socialization::count_hazard(s, dt, c, mult, w.threshold[i])
-                } else {
-                    // `logit_base` is filled whenever the response is logistic.
-                    socialization::hazard_with(s, dt, p * mult, w.threshold[i], || w.logit_base[i])
-                };
-                // Acting on a neighbouring norm already adopted (start-of-step values).
-                let h_clu = if cluster_dt > 0.0
-                    && neighbours.iter().any(|&j| {
-                        let y = j * n + i;
-                        w.adopted[y] != (w.changed_step[y] == t)
-                    }) {
-                    cluster_dt
-                } else {
-                    0.0
-                };
-                let (h_dom, h_per, h_soc, h_clu) = if brake != 1.0 {
-                    (h_dom * brake, h_per * brake, h_soc * brake, h_clu * brake)
-                } else {
-                    (h_dom, h_per, h_soc, h_clu)
-                };
-                let h = Hazard {
-                    dom: h_dom,
-                    per: h_per,
-                    soc: h_soc,
-                    total: h_dom + h_per + h_soc + h_clu,
-                };
-                if h.total > 0.0 {
-                    let u = rng::draw(k.adopt, w.key[i], kk as u64);
-                    if u < h.total {
-                        record_adoption(w, i, kk, t, h.cause(u), st, events, log_events);
-                        cnt += 1;
-                        wa += w.weight[i];
-                    }
-                }
-                if !w.adopted[x] && decay_dt > 0.0 {
-                    w.internalization[x] = internalization::decay(w.internalization[x], decay_dt);
-                    w.compliance[x] = internalization::decay(w.compliance[x], decay_dt);
-                }
-                if growth_dt > 0.0 {
-                    w.movement[x] = domestic::grow(w.movement[x], growth_dt);
-                }
-            }
-            if full {
-                wc += w.weight[i] * w.compliance[x] as f64;
-                wi += w.weight[i] * w.internalization[x] as f64;
-            }
-        };
-        // One call site of `visit` (so it is inlined): every state in `order`, or the
-        // candidates of a fast path.
-        let cand = match path {
-            FastPath::Full | FastPath::Uniform(_) => Vec::new(),
-            _ => w.fast.candidates(&w.adopted[base..base + n], kk, path),
-        };
-        // The deterministic network rule: the frontier, or the first full evaluation of
-        // every non-adopter that arms it.
-        if path == FastPath::Frontier || (path == FastPath::Open && w.fast.deterministic(kk)) {
-            fast::frontier_step(m, w, kk, t, &cand, st, events, log_events);
-        } else if !matches!(path, FastPath::Uniform(_)) {
-            let states = if full {
-                fast::States::Order(order.clone())
-            } else {
-                fast::States::List(cand.iter())
-            };
-            for i in states {
-                visit(w, i);
-            }
-        }
-        if full {
-            w.fast.after_full(kk, wc, wi);
-        } else {
-            match path {
-                FastPath::Uniform(h) => {
-                    uniform_step(w, kk, t, &k, h, st, events, log_events);
-                }
-                _ => w
-                    .fast
-                    .done_candidates(cand, &w.adopted[base..base + n], kk, path),
-            }
-            let new = (st.new.iter().sum::<u64>() - new_before) as i64;
-            cnt = w.count_sys[kk] + new;
-            wa = if w.fast.unit_weights {
-                cnt as f64
-            } else {
-                (0..n)
-                    .filter(|&i| w.present[i] && w.adopted[base + i])
-                    .map(|i| w.weight[i])
-                    .sum()
-            };
-            (wc, wi) = fast::sums(w, kk);
-        }
-        st.adopters = cnt;
-        st.n_present = w.n_present as i64;
-        st.w_present = w.w_total;
-        st.w_adopted = wa;
-        st.w_compliance = wc;
-        st.w_internalization = wi;
+        decide_norm(m, w, ws, &k, t, kk, order.clone(), natural);
     }
-    // Lobbying that did not persuade strengthens the domestic movement (boomerang).
-    let mob = m.persuasion_mobilisation;
-    if mob > 0.0 && !w.touched.is_empty() {
-        w.fast.movement_changed();
+    if persuasion::mobilise(m, w, &mut ws.lobbying) {
+        ws.fast.movement_changed();
     }
-    for idx in 0..w.touched.len() {
-        let x = w.touched[idx] as usize;
-        if mob > 0.0 && !w.adopted[x] {
-            let mv = w.movement[x] as f64;
-            w.movement[x] = (mv + mob * (1.0 - mv)).min(1.0) as f32;
-        }
-        w.pers[x] = 0.0;
-    }
-    w.touched.clear();
-    apply_changes(w);
+    apply_changes(w, ws);
     if m.has_treaties() {
-        treaties::sign_and_ratify(m, w, t, &k, events, log_events);
+        let log_events = w.n <= m.observation.log_adoptions_max;
+        treaties::sign_and_ratify(m, w, t, &k, &mut ws.events, log_events);
     }
-    for (kk, st) in stats.iter_mut().enumerate() {
+    for (kk, st) in ws.stats.iter_mut().enumerate() {
         st.signatories = w.signatories[kk];
         st.parties = w.parties[kk];
     }
     collisions::shift_positions(m, w);
 }
 
+/// States entering the state system now (suffrage: ~60 states by 1930).
+fn join_states(m: &Model, w: &mut World, ws: &mut Workspace, t: u32) {
+    while w.next_join < w.joins.len() && w.joins[w.next_join].0 <= t {
+        let i = w.joins[w.next_join].1 as usize;
+        w.set_presence(i, true);
+        if catch_up_movements(m, w, i, t) {
+            ws.fast.movement_changed();
+        }
+        w.next_join += 1;
+        ws.fast.joined();
+    }
+}
+
 /// A society's movements grow before it becomes a state: state `i`, joining at step `t`,
 /// starts with the movements that growth from the start would have given it (as a state
-/// present throughout, growing once per step before step `t`).
-fn catch_up_movements(m: &Model, w: &mut World, i: usize, t: u32) {
+/// present throughout, growing once per step before step `t`). True if any grew.
+fn catch_up_movements(m: &Model, w: &mut World, i: usize, t: u32) -> bool {
     let g = m.domestic_growth * m.dt;
     if g <= 0.0 || t <= 1 {
-        return;
+        return false;
     }
     for kk in 0..m.norms.len() {
         let x = kk * w.n + i;
@@ -529,40 +301,200 @@ fn catch_up_movements(m: &Model, w: &mut World, i: usize, t: u32) {
             w.movement[x] = domestic::grow(w.movement[x], g);
         }
     }
-    w.fast.movement_changed();
+    true
 }
 
-/// Records that state `i` adopted norm `kk` in step `t` for `cause`: its cells, the
-/// change to apply after the loop, the step's tallies and (if logged) the event.
+/// Where a step's decisions are recorded: the changes to apply after the loop, the
+/// norm's tallies and (if logged) the events.
+pub(crate) struct Recorder<'a> {
+    pub changes: &'a mut Vec<Change>,
+    pub st: &'a mut StepStats,
+    pub events: &'a mut Vec<Event>,
+    pub log: bool,
+    pub t: u32,
+}
+
+impl Recorder<'_> {
+    /// State `i` adopted norm `kk` for `cause`: its cells, the change, the tallies, the
+    /// event.
+    #[inline(always)]
+    pub fn adopt(&mut self, w: &mut World, i: usize, kk: usize, cause: Cause) {
+        let x = kk * w.n + i;
+        w.adopted[x] = true;
+        w.adopted_step[x] = self.t as i32;
+        w.cause[x] = cause as u8;
+        w.changed_step[x] = self.t;
+        self.changes.push((i as u32, kk as u16, true));
+        self.st.new[cause as usize] += 1;
+        if self.log {
+            self.events
+                .push(Event::new(self.t, EventKind::Adopted, kk, i, cause.name()));
+        }
+    }
+
+    /// State `i` backslid from norm `kk`.
+    #[inline(always)]
+    fn backslide(&mut self, w: &mut World, i: usize, kk: usize) {
+        let x = kk * w.n + i;
+        w.adopted[x] = false;
+        w.adopted_step[x] = -1;
+        w.cause[x] = Cause::None as u8;
+        w.changed_step[x] = self.t;
+        self.changes.push((i as u32, kk as u16, false));
+        self.st.backslides += 1;
+        if self.log {
+            self.events
+                .push(Event::new(self.t, EventKind::Backslide, kk, i, ""));
+        }
+    }
+}
+
+/// Adopters and weighted sums of one norm, as a visit accumulates them.
+#[derive(Default)]
+struct Tally {
+    count: i64,
+    w_adopted: f64,
+    w_compliance: f64,
+    w_internalization: f64,
+}
+
+/// The decisions of norm `kk` this step: freeze the norm's values, choose the path, visit
+/// its states (every state in `order`, or a fast path's list), and tally.
+#[allow(clippy::too_many_arguments)]
+fn decide_norm<I: Iterator<Item = usize> + Clone>(
+    m: &Model,
+    w: &mut World,
+    ws: &mut Workspace,
+    k: &Keys,
+    t: u32,
+    kk: usize,
+    order: I,
+    natural: bool,
+) {
+    let n = w.n;
+    let base = kk * n;
+    adoption::region_shares(&m.socialization, w, kk, &mut ws.region_share);
+    let ns = NormStep::new(m, w, kk, t, &ws.region_share, ws.lobbying.any());
+    // Fast paths need states visited in index order and nothing that the paths leave out.
+    let fast_ok = natural
+        && ns.back_dt == 0.0
+        && w.ratified.is_empty()
+        && w.next_join == w.joins.len()
+        && m.habit == 0.0
+        && m.law == 0.0
+        && m.compliance_speed == 0.0
+        && m.decay == 0.0;
+    let path = FastPath::choose(&ns, w, &mut ws.fast, fast_ok);
+    let full = path == FastPath::Full;
+    let st = &mut ws.stats[kk];
+    *st = StepStats::default();
+    let mut rec = Recorder {
+        changes: &mut ws.changes,
+        st,
+        events: &mut ws.events,
+        log: w.n <= m.observation.log_adoptions_max,
+        t,
+    };
+    let lob = &ws.lobbying.pers;
+    let mut tally = Tally::default();
+    match path {
+        FastPath::Full => {
+            for i in order {
+                visit(&ns, lob, w, k, &mut rec, &mut tally, i, true);
+            }
+        }
+        FastPath::Open | FastPath::Frontier => {
+            let cand = ws.fast.candidates(&w.adopted[base..base + n], kk, path);
+            for &i in &cand {
+                visit(&ns, lob, w, k, &mut rec, &mut tally, i as usize, false);
+            }
+            ws.fast
+                .done_candidates(cand, &w.adopted[base..base + n], kk, path);
+        }
+        FastPath::Uniform(h) => uniform_step(w, &mut ws.fast, kk, k, h, &mut rec),
+    }
+    let st = rec.st;
+    if full {
+        ws.fast
+            .after_full(kk, tally.w_compliance, tally.w_internalization);
+    } else {
+        // Adopters were not visited: the tallies follow from the frozen aggregates.
+        tally.count = w.count_sys[kk] + st.new.iter().sum::<u64>() as i64;
+        tally.w_adopted = if ws.fast.unit_weights {
+            tally.count as f64
+        } else {
+            (0..n)
+                .filter(|&i| w.present[i] && w.adopted[base + i])
+                .map(|i| w.weight[i])
+                .sum()
+        };
+        (tally.w_compliance, tally.w_internalization) = fast::sums(w, &mut ws.fast, kk);
+    }
+    st.adopters = tally.count;
+    st.n_present = w.n_present as i64;
+    st.w_present = w.w_total;
+    st.w_adopted = tally.w_adopted;
+    st.w_compliance = tally.w_compliance;
+    st.w_internalization = tally.w_internalization;
+}
+
+/// One state's step for the norm of `ns`: an adopter internalizes (and may backslide), a
+/// non-adopter faces the adoption rule. `full`: sum compliance and internalization.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-pub(crate) fn record_adoption(
+fn visit(
+    ns: &NormStep,
+    lob: &[f32],
     w: &mut World,
+    k: &Keys,
+    rec: &mut Recorder,
+    tally: &mut Tally,
     i: usize,
-    kk: usize,
-    t: u32,
-    cause: Cause,
-    st: &mut StepStats,
-    events: &mut Vec<Event>,
-    log_events: bool,
+    full: bool,
 ) {
+    if !w.present[i] {
+        return;
+    }
+    let kk = ns.kk;
     let x = kk * w.n + i;
-    w.adopted[x] = true;
-    w.adopted_step[x] = t as i32;
-    w.cause[x] = cause as u8;
-    w.changed_step[x] = t;
-    w.changes.push((i as u32, kk as u16, true));
-    st.new[cause as usize] += 1;
-    if log_events {
-        events.push(Event::new(t, "adopted", kk, i, cause.name()));
+    let p = adoption::pressure(ns, w, i, x);
+    let mult = adoption::mult(ns, w, i);
+    if w.adopted[x] {
+        let ii = internalization::adopter_step(ns, w, i, x);
+        let key = w.key[i];
+        if internalization::backslides(ns, ii, p * mult, || rng::draw(k.backslide, key, kk as u64))
+        {
+            rec.backslide(w, i, kk);
+        } else {
+            tally.count += 1;
+            tally.w_adopted += w.weight[i];
+        }
+    } else if !w.defected[x] {
+        let v = adoption::view(ns, lob, w, i, x, p, mult);
+        let h = adoption::hazard(ns, &v, || w.logit_base[i]);
+        let key = w.key[i];
+        if let Some(cause) = adoption::decide(&h, || rng::draw(k.adopt, key, kk as u64)) {
+            rec.adopt(w, i, kk, cause);
+            tally.count += 1;
+            tally.w_adopted += w.weight[i];
+        } else {
+            internalization::non_adopter_decay(ns, w, x);
+        }
+        if ns.growth_dt > 0.0 {
+            w.movement[x] = domestic::grow(w.movement[x], ns.growth_dt);
+        }
+    }
+    if full {
+        tally.w_compliance += w.weight[i] * w.compliance[x] as f64;
+        tally.w_internalization += w.weight[i] * w.internalization[x] as f64;
     }
 }
 
 /// Applies this step's adoption changes to the frozen aggregates, all at once.
-fn apply_changes(w: &mut World) {
+fn apply_changes(w: &mut World, ws: &mut Workspace) {
     let (n, nr) = (w.n, w.n_regions);
-    for ci in 0..w.changes.len() {
-        let (i, kk, adopted) = w.changes[ci];
+    let fast = &mut ws.fast;
+    for &(i, kk, adopted) in &ws.changes {
         let (i, kk) = (i as usize, kk as usize);
         let sign = if adopted { 1i64 } else { -1 };
         let e = w.ew[kk * n + i] * sign as f64;
@@ -578,7 +510,7 @@ fn apply_changes(w: &mut World) {
             let row = kk * n;
             let cnt = &mut w.nb_count[row..row + n];
             let mut ew = (!w.nb_ew.is_empty()).then(|| &mut w.nb_ew[row..row + n]);
-            let mut dirty = w.fast.deterministic(kk).then(|| w.fast.dirty_row(kk));
+            let mut dirty = fast.deterministic(kk).then(|| fast.dirty_row(kk));
             for &j in nbs {
                 let c = &mut cnt[j as usize];
                 *c = c.wrapping_add(sign as u32);

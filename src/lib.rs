@@ -6,6 +6,7 @@
 // Validation writes `!(x >= 0.0)` on purpose: it rejects NaN along with negatives.
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod error;

@@ -504,12 +504,12 @@ fn early_stop_matches_a_full_run() {
         let m = &sc.model;
         let seed = normlife::rng::run_seed(m.seed, run);
         let mut w = normlife::model::World::new(m, seed);
+        let mut ws = normlife::engine::Workspace::new(m, &w, seed);
         let mut obs = normlife::observe::Observer::new(m, &w, run);
-        let mut keys = normlife::rng::StepKeys::new(seed);
-        let mut stats = vec![normlife::observe::StepStats::default(); m.norms.len()];
         for t in 1..=m.steps {
-            normlife::engine::step(m, &mut w, &mut keys, t, &mut stats, &mut obs.events);
-            obs.observe(m, &w, t, &stats);
+            normlife::engine::step(m, &mut w, &mut ws, t);
+            obs.events.append(&mut ws.events);
+            obs.observe(m, &w, t, &ws.stats);
         }
         let b = obs.finish(m, &w, Termination::StepsDone);
         assert!(absorbed(&a));

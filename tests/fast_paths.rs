@@ -3,41 +3,42 @@
 //! visits every state) gives: same decisions, same changes in the same order, same
 //! aggregates and the same per-step tallies.
 
-use normlife::{engine, model::World, observe::StepStats, rng, scenario};
-use std::path::Path;
+mod common;
+use common::{load, lockstep};
 
 fn same_paths(file: &str, set: &[&str], replicates: u64) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
-    let sc = scenario::load(&root.join(file), &set).unwrap();
+    let sc = load(file, set);
     let m = &sc.model;
+    let n = m.n_states();
     for run in 0..replicates {
-        let seed = rng::run_seed(m.seed, run);
-        let (mut a, mut b) = (World::new(m, seed), World::new(m, seed));
-        let (mut ka, mut kb) = (rng::StepKeys::new(seed), rng::StepKeys::new(seed));
-        let k = m.norms.len();
-        let (mut sa, mut sb) = (vec![StepStats::default(); k], vec![StepStats::default(); k]);
-        let (mut ea, mut eb) = (Vec::new(), Vec::new());
-        let n = a.n;
-        for t in 1..=m.steps {
-            engine::step(m, &mut a, &mut ka, t, &mut sa, &mut ea);
-            engine::step_in_order(m, &mut b, &mut kb, t, &mut sb, &mut eb, 0..n);
-            let ctx = format!("{file} {set:?} run {run} step {t}");
-            assert_eq!(a.changes, b.changes, "{ctx}: changes");
-            assert_eq!(a.adopted, b.adopted, "{ctx}");
-            assert_eq!(a.adopted_step, b.adopted_step, "{ctx}");
-            assert_eq!(a.cause, b.cause, "{ctx}");
-            assert_eq!(a.count_sys, b.count_sys, "{ctx}");
-            assert_eq!(a.nb_count, b.nb_count, "{ctx}");
-            assert_eq!(
-                format!("{:?}", a.ew_sys),
-                format!("{:?}", b.ew_sys),
-                "{ctx}"
-            );
-            assert_eq!(format!("{:?}", a.nb_ew), format!("{:?}", b.nb_ew), "{ctx}");
-            assert_eq!(format!("{sa:?}"), format!("{sb:?}"), "{ctx}: tallies");
-            assert_eq!(ea, eb, "{ctx}: events");
-        }
+        let (a, b) = lockstep(
+            m,
+            run,
+            m.steps,
+            |_| (0..n).collect(),
+            |t, a, b| {
+                let ctx = format!("{file} {set:?} run {run} step {t}");
+                let (x, y) = (a.w, b.w);
+                assert_eq!(a.changes, b.changes, "{ctx}: changes");
+                assert_eq!(x.adopted, y.adopted, "{ctx}");
+                assert_eq!(x.adopted_step, y.adopted_step, "{ctx}");
+                assert_eq!(x.cause, y.cause, "{ctx}");
+                assert_eq!(x.count_sys, y.count_sys, "{ctx}");
+                assert_eq!(x.nb_count, y.nb_count, "{ctx}");
+                assert_eq!(
+                    format!("{:?}", x.ew_sys),
+                    format!("{:?}", y.ew_sys),
+                    "{ctx}"
+                );
+                assert_eq!(format!("{:?}", x.nb_ew), format!("{:?}", y.nb_ew), "{ctx}");
+                assert_eq!(
+                    format!("{:?}", a.stats),
+                    format!("{:?}", b.stats),
+                    "{ctx}: tallies"
+                );
+                assert_eq!(a.events, b.events, "{ctx}: events");
+            },
+        );
         assert_eq!(a.movement, b.movement);
         assert_eq!(a.internalization, b.internalization);
         assert_eq!(a.compliance, b.compliance);

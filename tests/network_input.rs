@@ -262,3 +262,52 @@ fn ordered_threshold_lists_are_checked() {
         &["`population.threshold`", "whole numbers"],
     );
 }
+
+#[test]
+fn edge_list_naming_generated_states_other_than_prefix_and_number() {
+    // Generated states are `s1` … `s50`: `s01`, `s+1`, `s0` and `s51` name none of them.
+    // (`s01` used to pass `check` and make `run` panic.)
+    let base = with(
+        &with(
+            ER,
+            "kind = \"erdos-renyi\"\nmean_degree = 4",
+            "kind = \"edge-list\"\nfile = \"edges.csv\"",
+        ),
+        "n = 50",
+        "n = 50\nid_prefix = \"s\"",
+    );
+    for (bad, line) in [("s01", 3), ("s+1", 3), ("s0", 3), ("s51", 3)] {
+        let edges = format!("source,target\ns1,s2\ns3,{bad}\n");
+        let err = expect_bad(
+            bad,
+            &base,
+            Some(&edges),
+            &[
+                &format!("edges.csv:{line}"),
+                &format!("unknown state `{bad}`"),
+                "`s1` … `s50`",
+            ],
+        );
+        assert!(err.contains("scenario.toml:"), "{err}");
+    }
+    // The same list with proper ids is valid, and runs.
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("scenario.toml");
+    std::fs::write(&f, &base).unwrap();
+    std::fs::write(
+        tmp.path().join("edges.csv"),
+        "source,target\ns1,s2\ns3,s50\n",
+    )
+    .unwrap();
+    let out = run_bin(&[
+        "run",
+        f.to_str().unwrap(),
+        "--out",
+        tmp.path().join("out").to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

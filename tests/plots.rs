@@ -3,29 +3,16 @@
 //! show their outcomes; the sweep renderers write their files; rendering needs no
 //! system font.
 
+mod common;
+use common::{bin, run_to};
 use normlife::observe::{CollisionRecord, Outcome, RunResult};
 use normlife::output::plots;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const LIFECYCLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/lifecycle.toml");
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_normlife"))
-}
-
 fn run_bin(out: &Path, extra: &[&str]) {
-    let st = bin()
-        .args(["run", LIFECYCLE, "--out"])
-        .arg(out)
-        .args(extra)
-        .output()
-        .expect("run normlife");
-    assert!(
-        st.status.success(),
-        "normlife failed: {}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    run_to(out, Path::new(LIFECYCLE), extra);
 }
 
 fn svg(path: &Path) -> String {
@@ -585,16 +572,7 @@ fn heatmap_and_band_of_a_real_grid() {
 fn bundled_collision_scenario_plots_its_outcome() {
     let d = tempfile::tempdir().unwrap();
     let sc = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/child_labour.toml");
-    let st = bin()
-        .args(["run", sc, "--out"])
-        .arg(d.path())
-        .output()
-        .unwrap();
-    assert!(
-        st.status.success(),
-        "{}",
-        String::from_utf8_lossy(&st.stderr)
-    );
+    run_to(d.path(), Path::new(sc), &[]);
     let js: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.path().join("summary.json")).unwrap())
             .unwrap();

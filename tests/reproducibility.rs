@@ -14,22 +14,6 @@ const FILES: [&str; 4] = [
     "summary.txt",
 ];
 
-fn run_to(dir: &Path, scenario: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "run".to_string(),
-        scenario.display().to_string(),
-        "--out".into(),
-        dir.display().to_string(),
-    ];
-    args.extend(extra.iter().map(|s| s.to_string()));
-    let out = bin().args(&args).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn assert_same_files(a: &Path, b: &Path) {
     for f in FILES {
         let x = std::fs::read(a.join(f)).unwrap();
@@ -134,26 +118,22 @@ proptest! {
     /// Synchronous update: visiting the states in any order gives the same decisions.
     #[test]
     fn visit_order_does_not_matter(perm_seed in 0u64..1000, steps in 1u32..15) {
-        use normlife::{engine, model::World, observe::StepStats, rng};
         use rand::seq::SliceRandom;
         use rand::SeedableRng;
         let sc = from_text(&listed_world(&(0..40).collect::<Vec<_>>()), &[]);
         let m = &sc.model;
-        let seed = rng::run_seed(m.seed, 0);
-        let (mut w1, mut w2) = (World::new(m, seed), World::new(m, seed));
-        let (mut k1, mut k2) = (rng::StepKeys::new(seed), rng::StepKeys::new(seed));
-        let mut st = vec![StepStats::default(); m.norms.len()];
-        let mut ev = Vec::new();
-        let mut order: Vec<usize> = (0..w1.n).collect();
+        let mut order: Vec<usize> = (0..m.n_states()).collect();
         let mut prng = rand_chacha::ChaCha8Rng::seed_from_u64(perm_seed);
-        for t in 1..=steps {
+        let mut order_of = |_t: u32| {
             order.shuffle(&mut prng);
-            engine::step(m, &mut w1, &mut k1, t, &mut st, &mut ev);
-            engine::step_in_order(m, &mut w2, &mut k2, t, &mut st, &mut ev, order.iter().copied());
-            prop_assert_eq!(&w1.adopted, &w2.adopted);
-            prop_assert_eq!(&w1.cause, &w2.cause);
-            prop_assert_eq!(&w1.internalization, &w2.internalization);
-            prop_assert_eq!(&w1.count_sys, &w2.count_sys);
-        }
+            order.clone()
+        };
+        lockstep(m, 0, steps, &mut order_of, |t, a, b| {
+            let (x, y) = (a.w, b.w);
+            assert_eq!(&x.adopted, &y.adopted, "step {}: adoptions", t);
+            assert_eq!(&x.cause, &y.cause, "step {}: causes", t);
+            assert_eq!(&x.internalization, &y.internalization, "step {}: internalization", t);
+            assert_eq!(&x.count_sys, &y.count_sys, "step {}: counts", t);
+        });
     }
 }

@@ -157,7 +157,7 @@ fn scenario_api_lists_controls_generated_from_the_file() {
                 x => x.to_string(),
             };
             let set = format!("{}={val}", c["path"].as_str().unwrap());
-            let r = normlife::cli::load_scenario(
+            let r = normlife::app::load_scenario(
                 &PathBuf::from(format!("scenarios/{name}.toml")),
                 None,
                 None,

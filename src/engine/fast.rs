@@ -10,9 +10,13 @@
 //! Then adopters need no visit at all: their cells cannot change, and the step's tallies
 //! follow from the frozen aggregates (adopters = start count + new adoptions; the
 //! weighted sums of compliance and internalization are unchanged since they were last
-//! summed). Non-adopters are visited in index order, so `w.changes`, the events and every
-//! floating-point sum come out in the same order as in the full loop.
+//! summed). Non-adopters are visited in index order, so the changes, the events and every
+//! floating-point sum come out in the same order as in the full loop. Every path applies
+//! the one adoption rule (`mechanisms::adoption`) through the engine's `visit`, or — when
+//! every non-adopter's view is the same — evaluates it once; `FastPath::choose` is the one
+//! place that decides the path, from the rule's live terms (`adoption::Live`).
 //!
+//! * `Full`: every state, in the caller's order (the reference).
 //! * `Open`: visit only the non-adopters (a per-norm list in index order, compacted after
 //!   every step; a superset is fine, adopters in it are skipped).
 //! * `Uniform`: every non-adopter has the same hazard this step (system scope only or
@@ -29,54 +33,14 @@
 //!   threshold cascade (Watts, complex contagion) costs O(edge visits) per step instead
 //!   of O(n).
 
-use crate::mechanisms::{domestic, socialization};
-use crate::model::{Cause, Model, Response, ThresholdUnit, World};
-use crate::observe::{Event, StepStats};
+use super::Recorder;
+use crate::mechanisms::adoption::{self, Hazard, NormStep, View};
+use crate::mechanisms::socialization;
+use crate::model::{Response, World};
 use crate::rng::{self, Keys};
 
-/// The states a step visits: the caller's order (full loop) or a fast path's list.
-pub enum States<'a, I> {
-    Order(I),
-    List(std::slice::Iter<'a, u32>),
-}
-
-impl<I: Iterator<Item = usize>> Iterator for States<'_, I> {
-    type Item = usize;
-    #[inline(always)]
-    fn next(&mut self) -> Option<usize> {
-        match self {
-            States::Order(o) => o.next(),
-            States::List(l) => l.next().map(|&i| i as usize),
-        }
-    }
-}
-
-/// The adoption hazard of every non-adopter in a `Uniform` step, split by cause.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Hazard {
-    pub dom: f64,
-    pub per: f64,
-    pub soc: f64,
-    pub total: f64,
-}
-
-impl Hazard {
-    /// The cause of an adoption drawn at `u` < `total`: the hazards partition [0, total)
-    /// in the order domestic, persuasion, socialization, cluster.
-    #[inline(always)]
-    pub fn cause(&self, u: f64) -> Cause {
-        if u < self.dom {
-            Cause::Domestic
-        } else if u < self.dom + self.per {
-            Cause::Persuasion
-        } else if u < self.dom + self.per + self.soc {
-            Cause::Socialization
-        } else {
-            Cause::Cluster
-        }
-    }
-}
-
+/// The path of one norm in one step. Every path applies the one adoption rule
+/// (`mechanisms::adoption`); they differ only in which states they visit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum FastPath {
     Full,
@@ -85,7 +49,7 @@ pub enum FastPath {
     Frontier,
 }
 
-/// Per-run bookkeeping of the fast paths (part of the `World`, owned by the engine).
+/// Per-run bookkeeping of the fast paths (in the engine's `Workspace`, apart from the world).
 #[derive(Debug, Clone, Default)]
 pub struct FastState {
     /// Every state has weight 1 (weighted adopter sums equal counts, exactly).
@@ -218,36 +182,28 @@ impl FastState {
 }
 
 impl FastPath {
-    /// The path for norm `kk` this step, given that the engine's `fast_ok` holds and
-    /// internalization is frozen; the arguments are the step's per-norm values the full
-    /// loop uses. Also arms or disarms frontier marking for the norm.
-    #[allow(clippy::too_many_arguments)]
-    pub fn choose(
-        m: &Model,
-        w: &mut World,
-        kk: usize,
-        sys: f64,
-        extra_pressure: f64,
-        brake: f64,
-        cluster_dt: f64,
-        rate_dt: f64,
-        growth_dt: f64,
-    ) -> FastPath {
-        let s = &m.socialization;
-        let [a_sys, a_reg, a_net] = s.scope;
-        let lobbied = !w.touched.is_empty();
-        let f = &mut w.fast;
+    /// The one place that says which path norm `ns.kk` takes this step. `fast_ok`: the
+    /// step allows fast paths at all (states in index order, no backsliding, no treaties,
+    /// no state still to join, no habit, law, compliance speed or decay). Also arms or
+    /// disarms frontier marking for the norm.
+    pub fn choose(ns: &NormStep, w: &World, f: &mut FastState, fast_ok: bool) -> FastPath {
+        if !fast_ok || !ns.static_internalization() {
+            return FastPath::Full;
+        }
+        let kk = ns.kk;
+        let s = ns.s;
+        let live = ns.live();
+        let [a_sys, _, a_net] = ns.scope;
         // Deterministic rule on network neighbour counts only: frontier.
         let det = s.response == Response::Threshold
-            && a_sys == 0.0
-            && a_reg == 0.0
+            && !live.shares
             && w.net.is_some()
-            && rate_dt == 0.0
-            && growth_dt == 0.0
-            && !lobbied
-            && extra_pressure == 0.0
-            && brake == 1.0
-            && cluster_dt == 0.0;
+            && !live.domestic
+            && !live.growth
+            && !live.persuasion
+            && !live.extra
+            && !live.braked
+            && !live.cluster;
         if det {
             f.marking[kk] = true;
             if f.frontier_ok[kk] {
@@ -261,8 +217,6 @@ impl FastPath {
         }
         f.marking[kk] = false;
         f.frontier_ok[kk] = false;
-        let count_unit = s.unit == ThresholdUnit::Count;
-        let theta = f.uniform_threshold;
         let legit = if s.legitimation == 0.0 {
             w.legit.first().copied().filter(|x| x.is_finite())
         } else {
@@ -270,42 +224,33 @@ impl FastPath {
         };
         let mv = match f.uniform_movement[kk] {
             Some(x) => Some(x),
-            None if rate_dt == 0.0 => Some(0.0),
+            None if !live.domestic => Some(0.0),
             None => None,
         };
-        let uniform_ok = !lobbied
-            && cluster_dt == 0.0
-            && growth_dt == 0.0
+        // Every non-adopter's view is the same: no lobbying, cluster, growth or network
+        // term, one region (or none weighted), the same threshold, legitimation need and
+        // movement, and a count from the system scope.
+        let uniform_ok = !live.persuasion
+            && !live.cluster
+            && !live.growth
             && a_net == 0.0
-            && (a_reg == 0.0 || w.n_regions <= 1)
-            && (!count_unit || a_sys > 0.0)
+            && (ns.scope[1] == 0.0 || w.n_regions <= 1)
+            && (!ns.count_unit || a_sys > 0.0)
             && w.n_regions >= 1;
-        if let (true, Some(theta), Some(legit), Some(mv)) = (uniform_ok, theta, legit, mv) {
-            // Exactly the full loop's arithmetic for a non-adopter (engine::step_impl).
-            let dt = m.dt;
-            let p = a_sys * sys + a_reg * w.region_share[0];
-            let mult = 1.0 + s.legitimation * legit;
-            let p = p + extra_pressure;
-            let h_dom = domestic::hazard(rate_dt, mv);
-            let h_per = 0.0f32 as f64;
-            let h_soc = if count_unit {
-                socialization::count_hazard(s, dt, w.count_sys[kk] as u64, mult, theta)
-            } else {
-                socialization::hazard(s, dt, p * mult, theta)
+        if let (true, Some(theta), Some(legit), Some(mv)) =
+            (uniform_ok, f.uniform_threshold, legit, mv)
+        {
+            let v = View {
+                pressure: a_sys * ns.sys + ns.scope[1] * ns.region_share[0],
+                mult: 1.0 + s.legitimation * legit,
+                theta,
+                movement: mv,
+                lobbying: 0.0,
+                count: ns.sys_count,
+                cluster: false,
             };
-            let h_clu = 0.0;
-            let (h_dom, h_per, h_soc, h_clu) = if brake != 1.0 {
-                (h_dom * brake, h_per * brake, h_soc * brake, h_clu * brake)
-            } else {
-                (h_dom, h_per, h_soc, h_clu)
-            };
-            let total = h_dom + h_per + h_soc + h_clu;
-            return FastPath::Uniform(Hazard {
-                dom: h_dom,
-                per: h_per,
-                soc: h_soc,
-                total,
-            });
+            let h = adoption::hazard(ns, &v, || socialization::logistic_base(s, theta));
+            return FastPath::Uniform(h);
         }
         FastPath::Open
     }
@@ -313,8 +258,8 @@ impl FastPath {
 
 /// Weighted sums of compliance and internalization over present states (norm `kk`), in
 /// index order as the full loop sums them; cached while they cannot change.
-pub fn sums(w: &mut World, kk: usize) -> (f64, f64) {
-    if let Some(s) = w.fast.wsums[kk] {
+pub fn sums(w: &World, f: &mut FastState, kk: usize) -> (f64, f64) {
+    if let Some(s) = f.wsums[kk] {
         return s;
     }
     let (n, base) = (w.n, kk * w.n);
@@ -325,27 +270,22 @@ pub fn sums(w: &mut World, kk: usize) -> (f64, f64) {
             wi += w.weight[i] * w.internalization[base + i] as f64;
         }
     }
-    w.fast.wsums[kk] = Some((wc, wi));
+    f.wsums[kk] = Some((wc, wi));
     (wc, wi)
 }
 
-/// A `Uniform` step of norm `kk`: one keyed draw per non-adopter against hazard `h`.
-#[allow(clippy::too_many_arguments)]
-pub fn uniform_step(
+/// A `Uniform` step of norm `kk`: every non-adopter has hazard `h`; one keyed draw each.
+pub(super) fn uniform_step(
     w: &mut World,
+    f: &mut FastState,
     kk: usize,
-    t: u32,
     k: &Keys,
     h: Hazard,
-    st: &mut StepStats,
-    events: &mut Vec<Event>,
-    log_events: bool,
+    rec: &mut Recorder,
 ) {
     let n = w.n;
     let base = kk * n;
-    let mut list = w
-        .fast
-        .candidates(&w.adopted[base..base + n], kk, FastPath::Open);
+    let mut list = f.candidates(&w.adopted[base..base + n], kk, FastPath::Open);
     if h.total > 0.0 {
         let salt = kk as u64;
         let mut out = 0usize;
@@ -356,9 +296,9 @@ pub fn uniform_step(
                 continue;
             }
             if w.present[i] && !w.defected[x] {
-                let u = rng::draw(k.adopt, w.key[i], salt);
-                if u < h.total {
-                    super::record_adoption(w, i, kk, t, h.cause(u), st, events, log_events);
+                let key = w.key[i];
+                if let Some(cause) = adoption::decide(&h, || rng::draw(k.adopt, key, salt)) {
+                    rec.adopt(w, i, kk, cause);
                     continue;
                 }
             }
@@ -367,47 +307,5 @@ pub fn uniform_step(
         }
         list.truncate(out);
     }
-    w.fast
-        .done_candidates(list, &w.adopted[base..base + n], kk, FastPath::Open);
-}
-
-/// A `Frontier` step of norm `kk` over the candidates `cand` (non-adopters whose
-/// neighbour counts changed, in index order). The conditions of the path (threshold
-/// response on the network scope alone; no domestic, lobbying, cluster, treaty or
-/// monitoring hazard; no brake) reduce the full loop's rule for a non-adopter to its
-/// socialization term, computed here with the same functions in the same order: the
-/// hazard is 0 or 1, and an adoption's cause is socialization whatever the draw (the other
-/// hazards are exactly zero), so no draw is needed.
-#[allow(clippy::too_many_arguments)]
-pub fn frontier_step(
-    m: &Model,
-    w: &mut World,
-    kk: usize,
-    t: u32,
-    cand: &[u32],
-    st: &mut StepStats,
-    events: &mut Vec<Event>,
-    log_events: bool,
-) {
-    let s = &m.socialization;
-    let a_net = s.scope[2];
-    let count_unit = s.unit == ThresholdUnit::Count;
-    let base = kk * w.n;
-    for &i in cand {
-        let i = i as usize;
-        let x = base + i;
-        if !w.present[i] || w.adopted[x] || w.defected[x] {
-            continue;
-        }
-        let mult = 1.0 + s.legitimation * w.legit[i];
-        let h = if count_unit {
-            socialization::count_hazard(s, m.dt, w.nb_count[x] as u64, mult, w.threshold[i])
-        } else {
-            let p = a_net * socialization::network_share(s, w, i, x);
-            socialization::hazard(s, m.dt, p * mult, w.threshold[i])
-        };
-        if h > 0.0 {
-            super::record_adoption(w, i, kk, t, Cause::Socialization, st, events, log_events);
-        }
-    }
+    f.done_candidates(list, &w.adopted[base..base + n], kk, FastPath::Open);
 }

@@ -6,30 +6,22 @@
 //! similar issues may merge (ICBL and CMC, 2009-10): pooled resources, both identities
 //! kept. A coalition whose resources run out after its goal disbands.
 
-use crate::model::{Goal, Model, World};
-use crate::observe::Event;
+use crate::model::{Event, EventKind, Goal, Model, World};
 
-fn coalition_event(
-    t: u32,
-    kind: &'static str,
-    norm: Option<usize>,
-    actor: &str,
-    detail: String,
-) -> Event {
-    Event {
-        step: t,
-        kind,
-        norm,
-        state: None,
-        actor: actor.to_string(),
-        forum: String::new(),
-        detail,
-    }
-}
-
-/// Goals, monitoring, burnout, income and mergers at the start of step `t` (reads the
+/// Coalitions forming; goals, monitoring, burnout, income and mergers at the start of step `t` (reads the
 /// start-of-step world). Sets this step's monitoring strength per norm.
 pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
+    for c in &m.coalitions {
+        if c.start_step == t && t > 0 {
+            events.push(Event::coalition(
+                t,
+                EventKind::CoalitionFormed,
+                c.norms.first().copied(),
+                &c.id,
+                format!("power {}", c.power),
+            ));
+        }
+    }
     for &(s, a, b) in &m.mergers {
         if s == t {
             let (ra, rb) = (w.pool[a], w.pool[b]);
@@ -42,9 +34,9 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
                     }
                 }
                 w.burnt_out[rb] = false;
-                events.push(coalition_event(
+                events.push(Event::coalition(
                     t,
-                    "coalition_merged",
+                    EventKind::CoalitionMerged,
                     None,
                     &m.coalitions[a].id,
                     format!(
@@ -78,9 +70,9 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
             if met {
                 w.goal_met[ci] = Some(t);
                 w.goal_resources[w.pool[ci]] = w.resources[w.pool[ci]];
-                events.push(coalition_event(
+                events.push(Event::coalition(
                     t,
-                    "goal_met",
+                    EventKind::GoalMet,
                     c.norms.first().copied(),
                     &c.id,
                     String::new(),
@@ -95,9 +87,9 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
             };
             if due && !w.monitoring_on[ci] && !w.burnt_out[ci] {
                 w.monitoring_on[ci] = true;
-                events.push(coalition_event(
+                events.push(Event::coalition(
                     t,
-                    "monitoring_started",
+                    EventKind::MonitoringStarted,
                     c.norms.first().copied(),
                     &c.id,
                     String::new(),
@@ -118,9 +110,9 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
             w.resources[pool] *= 1.0 - (m.monitoring.burnout * m.dt).min(1.0);
             if !w.burnt_out[ci] && w.resources[pool] < 0.5 * w.goal_resources[pool] {
                 w.burnt_out[ci] = true;
-                events.push(coalition_event(
+                events.push(Event::coalition(
                     t,
-                    "coalition_burnout",
+                    EventKind::CoalitionBurnout,
                     c.norms.first().copied(),
                     &c.id,
                     format!("resources {:.2}", w.resources[pool]),

@@ -24,9 +24,8 @@
 //!   internalization of a dominant norm, and pulls other actors' value positions toward the
 //!   invoked norm ("transformative effects"), a shift that persists after it ends.
 
-use crate::model::world::Phase;
-use crate::model::{Access, Coalition, Model, World};
-use crate::observe::{Event, Outcome};
+pub use crate::model::divergence;
+use crate::model::{Access, Coalition, Event, EventKind, Model, Outcome, Phase, World};
 use crate::rng::{self, Keys};
 
 /// Access of coalition `ci` in forum `fi`: the forum's rule, or full access when one of
@@ -52,15 +51,6 @@ pub fn access_factor(m: &Model, a: Access) -> f64 {
         Access::Restricted => m.collision.restricted_access,
         Access::None => 0.0,
     }
-}
-
-/// Mean absolute difference of two value vectors, scaled to [0, 1].
-pub fn divergence(a: &[f64], b: &[f64]) -> f64 {
-    if a.is_empty() {
-        return 0.5;
-    }
-    let d: f64 = a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum();
-    (d / (2.0 * a.len() as f64)).clamp(0.0, 1.0)
 }
 
 /// One side of a collision in a session.
@@ -154,32 +144,18 @@ fn adopters_position(w: &World, members: &[usize], k: usize, out: &mut Vec<f64>)
     }
 }
 
-/// Runs the collision mechanism for step `t`: access changes, coalitions forming, forum
+/// Runs the collision mechanism for step `t`: access changes, forum
 /// sessions; then sets this step's feedback on adoption and internalization. Reads the
 /// start-of-step state only.
 pub fn step(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Event>) {
     let nc = m.coalitions.len();
-    for (ci, c) in m.coalitions.iter().enumerate() {
-        if c.start_step == t && t > 0 {
-            events.push(Event {
-                step: t,
-                kind: "coalition_formed",
-                norm: c.norms.first().copied(),
-                state: None,
-                actor: c.id.clone(),
-                forum: String::new(),
-                detail: format!("power {}", c.power),
-            });
-        }
-        let _ = ci;
-    }
     for (fi, f) in m.forums.iter().enumerate() {
         for &(s, c, a) in &f.access_changes {
             if s == t {
                 w.access[fi * nc + c] = a;
                 events.push(Event {
                     step: t,
-                    kind: "access_changed",
+                    kind: EventKind::AccessChanged,
                     norm: None,
                     state: None,
                     actor: m.coalitions[c].id.clone(),
@@ -335,7 +311,10 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
                     }
                     events.push(Event {
                         step: t,
-                        kind: "collision_articulated",
+                        kind: EventKind::CollisionArticulated {
+                            collision: ii,
+                            norms: [own, other],
+                        },
                         norm: Some(own),
                         state: None,
                         actor: c.id.clone(),
@@ -359,7 +338,7 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
             if fresh {
                 events.push(Event {
                     step: t,
-                    kind: "collision_crowded_out",
+                    kind: EventKind::CollisionCrowdedOut { collision: ii },
                     norm: None,
                     state: None,
                     actor: String::new(),
@@ -403,7 +382,7 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
                 st.intensity = st.intensity.max(0.1);
                 events.push(Event {
                     step: t,
-                    kind: "collision_activated",
+                    kind: EventKind::CollisionActivated { collision: ii },
                     norm: Some(inc.norms[s]),
                     state: None,
                     actor: answer
@@ -462,7 +441,11 @@ fn session(m: &Model, w: &mut World, fi: usize, t: u32, keys: &Keys, events: &mu
             };
             events.push(Event {
                 step: t,
-                kind: "collision_ended",
+                kind: EventKind::CollisionEnded {
+                    collision: ii,
+                    outcome: o,
+                    winner: st.winner,
+                },
                 norm: None,
                 state: None,
                 actor: String::new(),
@@ -509,37 +492,5 @@ pub fn shift_positions(m: &Model, w: &mut World) {
                 *v += rate * (target[dim] - *v);
             }
         }
-    }
-}
-
-/// Lasting shift of other actors toward the invoked norm of collision `ii`: the mean
-/// reduction of their distance to the norm's position, from the start to now.
-pub fn position_shift(m: &Model, w: &World, ii: usize) -> f64 {
-    let d = w.d;
-    let inc = &m.incompatibilities[ii];
-    let st = &w.coll[ii];
-    if d == 0 || st.activated_step.is_none() {
-        return 0.0;
-    }
-    let target = &m.norms[inc.norms[st.invoked]].values;
-    let dist = |v: &[f64]| divergence(v, target);
-    let mut sum = 0.0;
-    let mut cnt = 0.0;
-    for i in 0..w.n {
-        sum += dist(&w.init_values[i * d..(i + 1) * d]) - dist(&w.values[i * d..(i + 1) * d]);
-        cnt += 1.0;
-    }
-    for ci in 0..m.coalitions.len() {
-        if Some(ci) == st.articulated_by {
-            continue;
-        }
-        sum += dist(&w.init_coal_values[ci * d..(ci + 1) * d])
-            - dist(&w.coal_values[ci * d..(ci + 1) * d]);
-        cnt += 1.0;
-    }
-    if cnt > 0.0 {
-        sum / cnt
-    } else {
-        0.0
     }
 }

@@ -5,6 +5,9 @@
 //! trafficked children sees a trial). Backsliding: an adopter with low internalization
 //! under counter-pressure may revoke its commitment.
 
+use super::adoption::NormStep;
+use crate::model::World;
+
 /// Internalization after one step for an adopter; `growth_dt` is the per-step growth rate.
 #[inline(always)]
 pub fn grow(i: f32, growth_dt: f64) -> f32 {
@@ -34,6 +37,51 @@ pub fn backslide_hazard(rate_dt: f64, internalization: f32, max_i: f64, counter:
         return 0.0;
     }
     rate_dt * counter.clamp(0.0, 1.0) * (1.0 - i / max_i)
+}
+
+/// An adopter's step: internalization grows (faster for a party to a treaty in force)
+/// and erodes under an active collision over the norm; compliance follows it toward its
+/// target (internalization less the cluster's fuzziness, plus monitoring as far as the
+/// state accepts it). Returns the new internalization.
+#[inline(always)]
+pub fn adopter_step(ns: &NormStep, w: &mut World, i: usize, x: usize) -> f32 {
+    let party = !w.ratified.is_empty() && w.ratified[x];
+    let g = if party {
+        ns.intern_dt + ns.inst_dt
+    } else {
+        ns.intern_dt
+    };
+    let mut ii = grow(w.internalization[x], g);
+    if ns.erosion > 0.0 {
+        ii = (ii as f64 * (1.0 - ns.erosion)) as f32;
+    }
+    w.internalization[x] = ii;
+    let target = (ii as f64 * (1.0 - ns.fuzz) + ns.monitor_gain * w.acceptance[i] as f64).min(1.0);
+    w.compliance[x] = follow(w.compliance[x], target, ns.speed_dt);
+    ii
+}
+
+/// Backsliding: whether an adopter with internalization `ii` under peer pressure `pm`
+/// (scope pressure × legitimation multiplier) revokes its commitment, given its keyed
+/// draw. The counter-pressure is the share of peers who have not adopted.
+#[inline(always)]
+pub fn backslides(ns: &NormStep, ii: f32, pm: f64, draw: impl FnOnce() -> f64) -> bool {
+    if !(ns.back_dt > 0.0) {
+        return false;
+    }
+    let counter = 1.0 - pm.min(1.0);
+    let h = backslide_hazard(ns.back_dt, ii, ns.back_max, counter);
+    h > 0.0 && draw() < h
+}
+
+/// A non-adopter's internalization and compliance decay (a state that never adopted, or
+/// backslid).
+#[inline(always)]
+pub fn non_adopter_decay(ns: &NormStep, w: &mut World, x: usize) {
+    if ns.decay_dt > 0.0 {
+        w.internalization[x] = decay(w.internalization[x], ns.decay_dt);
+        w.compliance[x] = decay(w.compliance[x], ns.decay_dt);
+    }
 }
 
 #[cfg(test)]

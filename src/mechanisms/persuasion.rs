@@ -7,8 +7,41 @@
 //! change occurs without significant domestic movements").
 
 use crate::model::{Coalition, Model, Strategy, World};
-
 use crate::rng::{self, Keys};
+
+/// This step's lobbying: the persuasion hazard per norm × state cell, the cells touched
+/// (to reset them after the step), and a scratch list of picked states. Kept by the
+/// engine apart from the world.
+#[derive(Debug, Clone, Default)]
+pub struct Lobbying {
+    pub pers: Vec<f32>,
+    pub touched: Vec<u32>,
+    pub picked: Vec<u32>,
+}
+
+impl Lobbying {
+    pub fn new(n: usize, k: usize) -> Lobbying {
+        Lobbying {
+            pers: vec![0.0; n * k],
+            touched: Vec::with_capacity(1024),
+            picked: Vec::with_capacity(n),
+        }
+    }
+
+    /// Adds hazard `h` to cell `x`.
+    #[inline]
+    pub fn add(&mut self, x: usize, h: f64) {
+        if self.pers[x] == 0.0 {
+            self.touched.push(x as u32);
+        }
+        self.pers[x] += h as f32;
+    }
+
+    /// Some cell was lobbied this step.
+    pub fn any(&self) -> bool {
+        !self.touched.is_empty()
+    }
+}
 
 /// Resonance of a coalition's frame with a state's values: 1 − mean |difference| / 2,
 /// in [0, 1] for values in [-1, 1]; 1 when the scenario has no value dimensions.
@@ -33,9 +66,9 @@ pub fn visit_hazard(m: &Model, c: &Coalition, res: f64, movement: f32) -> f64 {
         * m.dt
 }
 
-/// Plans this step's lobbying: adds hazards to `w.pers`, records touched cells, spends
-/// resources. Reads only the start-of-step adoption state.
-pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
+/// Plans this step's lobbying: adds hazards to `lob`, spends resources. Reads only the
+/// start-of-step adoption state.
+pub fn plan(m: &Model, w: &mut World, lob: &mut Lobbying, keys: &Keys, step: u32) {
     let n = w.n;
     for (ci, c) in m.coalitions.iter().enumerate() {
         if step < c.start_step {
@@ -68,7 +101,7 @@ pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
                 }
                 let i = w.order[ci][oi] as usize;
                 if w.present[i] && !w.adopted[base + i] && !w.defected[base + i] {
-                    lobby(m, w, ci, base, i);
+                    lobby(m, w, lob, ci, base, i);
                     chosen += 1;
                 }
             }
@@ -80,21 +113,21 @@ pub fn plan(m: &Model, w: &mut World, keys: &Keys, step: u32) {
                     let u = rng::draw(keys.target, ckey, attempts.wrapping_add((nk as u64) << 32));
                     attempts += 1;
                     let i = ((u * n as f64) as usize).min(n - 1);
-                    if !w.present[i] || w.adopted[base + i] || w.scratch_idx.contains(&(i as u32)) {
+                    if !w.present[i] || w.adopted[base + i] || lob.picked.contains(&(i as u32)) {
                         continue;
                     }
-                    w.scratch_idx.push(i as u32);
-                    lobby(m, w, ci, base, i);
+                    lob.picked.push(i as u32);
+                    lobby(m, w, lob, ci, base, i);
                     chosen += 1;
                 }
-                w.scratch_idx.clear();
+                lob.picked.clear();
             }
             w.resources[pool] -= chosen as f64 * c.cost_per_target;
         }
     }
 }
 
-fn lobby(m: &Model, w: &mut World, ci: usize, base: usize, i: usize) {
+fn lobby(m: &Model, w: &World, lob: &mut Lobbying, ci: usize, base: usize, i: usize) {
     let d = w.d;
     let c = &m.coalitions[ci];
     // Frames move with collisions (position shifts), so read the current values.
@@ -103,11 +136,25 @@ fn lobby(m: &Model, w: &mut World, ci: usize, base: usize, i: usize) {
         &w.values[i * d..i * d + d],
     );
     let h = visit_hazard(m, c, res, w.movement[base + i]);
-    let x = base + i;
-    if w.pers[x] == 0.0 {
-        w.touched.push(x as u32);
+    lob.add(base + i, h);
+}
+
+/// After the step's decisions: lobbying that did not persuade strengthens the domestic
+/// movement (boomerang, `persuasion.mobilisation`); the lobbying is then cleared. Returns
+/// whether any movement may have changed.
+pub fn mobilise(m: &Model, w: &mut World, lob: &mut Lobbying) -> bool {
+    let mob = m.persuasion_mobilisation;
+    let changed = mob > 0.0 && lob.any();
+    for &x in &lob.touched {
+        let x = x as usize;
+        if mob > 0.0 && !w.adopted[x] {
+            let mv = w.movement[x] as f64;
+            w.movement[x] = (mv + mob * (1.0 - mv)).min(1.0) as f32;
+        }
+        lob.pers[x] = 0.0;
     }
-    w.pers[x] += h as f32;
+    lob.touched.clear();
+    changed
 }
 
 #[cfg(test)]

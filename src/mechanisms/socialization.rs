@@ -48,11 +48,11 @@ pub fn hazard(s: &Socialization, dt: f64, p: f64, theta: f64) -> f64 {
 }
 
 /// The logistic curve at zero pressure for threshold `theta` (the baseline `hazard`
-/// subtracts). It depends on the state alone, so the world keeps it per state
-/// (`World::logit_base`) and the step loop needs one `exp` per state, not two.
+/// subtracts; `Socialization::logistic_base`, which the world caches per state, so the
+/// step loop needs one `exp` per state, not two).
 #[inline(always)]
 pub fn logistic_base(s: &Socialization, theta: f64) -> f64 {
-    1.0 / (1.0 + (-s.steepness * (0.0 - theta)).exp())
+    s.logistic_base(theta)
 }
 
 /// `hazard`, with the logistic baseline supplied (`logistic_base`, computed or cached).

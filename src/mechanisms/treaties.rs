@@ -7,12 +7,20 @@
 //! *defect* when the treaty opens (the United States first backed the landmine ban, then
 //! refused the treaty). A champion state can run a universalisation drive (Canada).
 
-use crate::model::{Cause, Model, World};
-use crate::observe::Event;
+use super::persuasion::Lobbying;
+use crate::model::{Cause, Event, EventKind, Model, World};
 use crate::rng::{self, Keys};
 
 /// At the start of step `t`: treaties that open now open; supporters may defect.
-pub fn open(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Event>) {
+/// `changes` receives the adoption changes of defecting adopters.
+pub fn open(
+    m: &Model,
+    w: &mut World,
+    t: u32,
+    keys: &Keys,
+    changes: &mut Vec<(u32, u16, bool)>,
+    events: &mut Vec<Event>,
+) {
     let n = w.n;
     for (k, norm) in m.norms.iter().enumerate() {
         let Some(tr) = &norm.treaty else { continue };
@@ -23,7 +31,7 @@ pub fn open(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Even
         w.treaty_opened_step[k] = Some(t);
         events.push(Event::norm_event(
             t,
-            "treaty_opened",
+            EventKind::TreatyOpened,
             k,
             format!(
                 "{} ratifications needed for entry into force",
@@ -40,9 +48,15 @@ pub fn open(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Even
                     w.adopted_step[x] = -1;
                     w.cause[x] = Cause::None as u8;
                     w.changed_step[x] = t;
-                    w.changes.push((i as u32, k as u16, false));
+                    changes.push((i as u32, k as u16, false));
                 }
-                events.push(Event::new(t, "defection", k, i, "refuses the treaty"));
+                events.push(Event::new(
+                    t,
+                    EventKind::Defection,
+                    k,
+                    i,
+                    "refuses the treaty",
+                ));
             }
         }
     }
@@ -75,7 +89,7 @@ pub fn sign_and_ratify(
                 w.ratified[x] = true;
                 w.parties[k] += 1;
                 if log {
-                    events.push(Event::new(t, "acceded", k, i, ""));
+                    events.push(Event::new(t, EventKind::Acceded, k, i, ""));
                 }
                 continue;
             }
@@ -85,14 +99,14 @@ pub fn sign_and_ratify(
                 let lag = sample_lag(&tr.lag, rng::draw(keys.ratify, w.key[i], k as u64));
                 w.ratify_due[x] = t as f32 + (lag / m.dt) as f32;
                 if log {
-                    events.push(Event::new(t, "signed", k, i, ""));
+                    events.push(Event::new(t, EventKind::Signed, k, i, ""));
                 }
             }
             if !w.ratified[x] && w.ratify_due[x] <= t as f32 {
                 w.ratified[x] = true;
                 w.parties[k] += 1;
                 if log {
-                    events.push(Event::new(t, "ratified", k, i, ""));
+                    events.push(Event::new(t, EventKind::Ratified, k, i, ""));
                 }
                 if w.nth_ratification[k].is_none() && w.parties[k] >= tr.entry_into_force {
                     w.nth_ratification[k] = Some(t);
@@ -104,7 +118,7 @@ pub fn sign_and_ratify(
                 w.eif_step[k] = Some(t);
                 events.push(Event::norm_event(
                     t,
-                    "entry_into_force",
+                    EventKind::EntryIntoForce,
                     k,
                     format!("{} ratifications", w.parties[k]),
                 ));
@@ -119,8 +133,8 @@ pub fn sign_and_ratify(
 
 /// A ratification lag (years) from one uniform draw: the distribution's quantile.
 pub fn sample_lag(d: &crate::model::Dist, u: f64) -> f64 {
+    use crate::model::dist::inverse_normal_cdf;
     use crate::model::Dist;
-    use crate::scenario::distribution::inverse_normal_cdf;
     let u = u.clamp(1e-12, 1.0 - 1e-12);
     let x = match *d {
         Dist::Const(x) => x,
@@ -176,7 +190,7 @@ pub fn pressure(m: &Model, w: &World, k: usize) -> f64 {
 
 /// The champion's universalisation drive: after entry into force it lobbies the
 /// weightiest non-adopters (adds persuasion hazard).
-pub fn champion_drive(m: &Model, w: &mut World) {
+pub fn champion_drive(m: &Model, w: &World, lob: &mut Lobbying) {
     let n = w.n;
     for (k, norm) in m.norms.iter().enumerate() {
         let Some(tr) = &norm.treaty else { continue };
@@ -186,32 +200,29 @@ pub fn champion_drive(m: &Model, w: &mut World) {
         if w.eif_step[k].is_none() || !w.adopted[k * n + st] {
             continue;
         }
-        w.scratch_idx.clear();
+        lob.picked.clear();
         for i in 0..n {
             let x = k * n + i;
             if w.present[i] && !w.adopted[x] && !w.defected[x] {
-                w.scratch_idx.push(i as u32);
+                lob.picked.push(i as u32);
             }
         }
         let weight = &w.weight;
-        w.scratch_idx.sort_by(|&a, &b| {
+        lob.picked.sort_by(|&a, &b| {
             weight[b as usize]
                 .total_cmp(&weight[a as usize])
                 .then(a.cmp(&b))
         });
-        for j in 0..targets.min(w.scratch_idx.len()) {
-            let i = w.scratch_idx[j] as usize;
+        for j in 0..targets.min(lob.picked.len()) {
+            let i = lob.picked[j] as usize;
             let x = k * n + i;
             let h = m.persuasion_efficacy
                 * power
                 * (m.persuasion_floor + (1.0 - m.persuasion_floor) * w.movement[x] as f64)
                 * m.dt;
-            if w.pers[x] == 0.0 {
-                w.touched.push(x as u32);
-            }
-            w.pers[x] += h as f32;
+            lob.add(x, h);
         }
-        w.scratch_idx.clear();
+        lob.picked.clear();
     }
 }
 

@@ -1,14 +1,13 @@
 //! The model: plain, validated parameter types (ids resolved to indices) and the `World`
 //! of flat arrays that the engine steps. No IO, no clock, no serde here.
 
+pub mod dist;
+pub mod event;
 pub mod network;
 pub mod world;
 
-pub use crate::scenario::distribution::Dist;
-pub use crate::scenario::schema::{
-    Access, CollisionSpec as CollisionParams, NetworkKind, Response, Stance, Strategy,
-    ThresholdUnit,
-};
+pub use dist::Dist;
+pub use event::{Event, EventKind, Outcome, Phase, Termination};
 pub use world::World;
 
 /// Causes of a change of a state's adoption, as recorded per adoption.
@@ -86,6 +85,26 @@ pub struct Population {
     /// Calendar year of entering the system (None: present from the start).
     pub joins_year: Option<Dist>,
     pub monitoring_acceptance: Dist,
+}
+
+impl Population {
+    /// The index among the generated states (from 0) named by `id`: generated state j
+    /// (j = 1..=n) is `{id_prefix}{j}`, j written in decimal without sign or leading zeros.
+    pub fn generated_index(&self, id: &str) -> Option<usize> {
+        generated_number(&self.id_prefix, id)
+            .filter(|&j| j <= self.n)
+            .map(|j| j - 1)
+    }
+}
+
+/// The number j ≥ 1 of a generated id `{prefix}{j}` (decimal, no sign, no leading zeros),
+/// whatever the population size; the one definition of a generated id.
+pub fn generated_number(prefix: &str, id: &str) -> Option<usize> {
+    let r = id.strip_prefix(prefix)?;
+    if r.is_empty() || r.starts_with('0') || !r.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    r.parse().ok()
 }
 
 #[derive(Debug, Clone)]
@@ -256,6 +275,16 @@ pub struct Socialization {
     pub critical_bonus: f64,
 }
 
+impl Socialization {
+    /// The logistic response at zero pressure for threshold `theta` (the baseline the
+    /// logistic hazard subtracts). It depends on the state alone, so the world keeps it
+    /// per state (`World::logit_base`).
+    #[inline(always)]
+    pub fn logistic_base(&self, theta: f64) -> f64 {
+        1.0 / (1.0 + (-self.steepness * (0.0 - theta)).exp())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NetworkParams {
     pub kind: NetworkKind,
@@ -263,8 +292,8 @@ pub struct NetworkParams {
     pub k: usize,
     pub rewire: f64,
     pub m: usize,
-    /// Edges as pairs of state ids (edge-list), read at resolution.
-    pub edges: Vec<(String, String)>,
+    /// Edges as pairs of state indices (edge-list), read and resolved at resolution.
+    pub edges: Vec<(u32, u32)>,
 }
 
 #[derive(Debug, Clone)]
@@ -323,8 +352,6 @@ pub struct Model {
     pub observed: Option<Observed>,
 }
 
-pub use crate::scenario::schema::MonitoringSpec as MonitoringParams;
-
 impl Model {
     /// Whether any treaty, cluster, goal, monitoring or merger is declared.
     pub fn has_treaties(&self) -> bool {
@@ -343,4 +370,124 @@ impl Model {
     pub fn has_years(&self) -> bool {
         self.start_year.is_some()
     }
+}
+
+/// Mean absolute difference of two value vectors, scaled to [0, 1] (0.5 with no value
+/// dimensions).
+pub fn divergence(a: &[f64], b: &[f64]) -> f64 {
+    if a.is_empty() {
+        return 0.5;
+    }
+    let d: f64 = a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum();
+    (d / (2.0 * a.len() as f64)).clamp(0.0, 1.0)
+}
+
+// --- plain copies of the scenario file's enumerations and parameter tables (the
+// serde types live in `scenario::schema`, which converts them) ---
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    CriticalFirst,
+    RegionFirst,
+    WeightFirst,
+    Random,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stance {
+    Support,
+    Challenge,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Full,
+    Restricted,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Response {
+    Threshold,
+    Logistic,
+    Linear,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThresholdUnit {
+    Share,
+    Count,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetworkKind {
+    ErdosRenyi,
+    WattsStrogatz,
+    BarabasiAlbert,
+    Ring,
+    EdgeList,
+}
+
+/// Parameters of the collision mechanism (Holzscheiter et al., MODEL.md §3.5).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollisionParams {
+    /// Chance per session that a coalition of power 1 with full access articulates
+    /// (scaled by the other factors; capped at 1).
+    pub articulation: f64,
+    /// Extra articulation (×(1 + bonus)) of a coalition challenging a dominant norm.
+    pub challenge_bonus: f64,
+    /// Share of articulation that does not need diverging core values.
+    pub divergence_floor: f64,
+    /// Share of articulation that does not need the invoked norm to be strong.
+    pub strength_floor: f64,
+    /// Speaking weight of a coalition with `restricted` access (full = 1, none = 0).
+    pub restricted_access: f64,
+    /// Chance per session that an articulated collision on the agenda meets uptake when
+    /// the answering side weighs at least as much as the articulating one.
+    pub uptake: f64,
+    /// Share of uptake that does not depend on the answering side's weight.
+    pub balance_floor: f64,
+    /// Agenda weight of a collision pushed by one side only (joint agenda-setting).
+    pub solo_agenda: f64,
+    /// Intensity gained per session from the pushes of both sides.
+    pub intensity_gain: f64,
+    /// Intensity lost per year without debate.
+    pub intensity_decay: f64,
+    /// Chance per session that the powerful side shuts a collision down:
+    /// × asymmetry × (1 − access of the weaker side).
+    pub suppression: f64,
+    /// At a deciding session: balance of power from which the question is left to
+    /// states (compromised).
+    pub compromise_balance: f64,
+    /// At a deciding session: chance of setting a hierarchy, × asymmetry² ×
+    /// (1 − shield × access of the weaker side).
+    pub resolution: f64,
+    /// How much a weaker side's access keeps its cause out of a decision (it is heard,
+    /// so the document stays silent rather than ruling against it).
+    pub shield: f64,
+    /// Slowing of the adoption hazard of both contested norms at full intensity.
+    pub slowdown: f64,
+    /// Erosion per year of a dominant norm's internalization at full intensity.
+    pub erosion: f64,
+    /// Shift per year of other actors' value positions toward an articulated norm, at
+    /// full intensity; it persists after the collision ends.
+    pub position_shift: f64,
+    /// After a resolution: reduction of the losing norm's adoption hazard.
+    pub hierarchy_penalty: f64,
+    /// Chance of setting a hierarchy at an ordinary session, relative to a deciding one
+    /// (a strong side can close a debate without an outcome document).
+    pub session_resolution: f64,
+}
+
+/// Parameters of monitoring by coalitions after their goal (seed 004: Landmine Monitor).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MonitoringParams {
+    /// Compliance raised per year, × monitoring strength × acceptance.
+    pub compliance: f64,
+    /// Shaming: socialization pressure added for non-adopters, × strength.
+    pub shaming: f64,
+    /// Resources decay per year after the goal is met without monitoring (burnout).
+    pub burnout: f64,
+    /// Funding per year that monitoring brings (e.g. "funded largely by governments").
+    pub funding: f64,
 }

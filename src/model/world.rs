@@ -2,8 +2,9 @@
 //! one array each; per state × norm quantities are norm-major (`k * n + i`), so the
 //! step loop over one norm walks contiguous memory.
 
+pub use super::event::{Outcome, Phase};
 use super::network::{self, Csr};
-use super::{Cause, Model, NetworkKind};
+use super::{Cause, Model, NetworkKind, Population};
 use crate::rng::{self, Purpose};
 use rand::seq::index::sample;
 
@@ -56,12 +57,6 @@ pub struct World {
     pub resources: Vec<f64>,
     /// Targeting order per coalition (state indices), fixed at set-up.
     pub order: Vec<Vec<u32>>,
-    // --- scratch, allocated once ---
-    pub pers: Vec<f32>,
-    pub touched: Vec<u32>,
-    pub changes: Vec<(u32, u16, bool)>,
-    pub scratch_idx: Vec<u32>,
-    pub region_share: Vec<f64>,
     pub step: u32,
     // --- coalitions, forums and collisions ---
     /// Coalitions' value positions (`c * d + dim`); they move under collisions.
@@ -70,7 +65,7 @@ pub struct World {
     pub init_values: Vec<f64>,
     pub init_coal_values: Vec<f64>,
     /// Current access per forum × coalition.
-    pub access: Vec<crate::model::Access>,
+    pub access: Vec<super::Access>,
     pub coll: Vec<CollisionState>,
     /// Per norm: multiplier of adoption hazards this step (active collisions, hierarchies).
     pub norm_brake: Vec<f64>,
@@ -114,16 +109,6 @@ pub struct World {
     pub pool: Vec<usize>,
     /// Per norm: monitoring strength this step.
     pub monitor: Vec<f64>,
-    /// Bookkeeping of the engine's fast paths (`engine::FastState`).
-    pub fast: crate::engine::FastState,
-}
-
-/// Phase of a potential collision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
-    Latent,
-    Active,
-    Ended,
 }
 
 /// The dynamic state of one potential collision (an incompatibility).
@@ -141,7 +126,7 @@ pub struct CollisionState {
     pub articulated_step: Option<u32>,
     pub activated_step: Option<u32>,
     pub ended_step: Option<u32>,
-    pub outcome: Option<crate::observe::Outcome>,
+    pub outcome: Option<Outcome>,
     pub winner: Option<usize>,
     pub peak: f64,
     pub activations: u32,
@@ -174,12 +159,34 @@ impl World {
     /// Builds the world of one run: listed states, generated states, network and initial
     /// adopters, all drawn from the run's seed.
     pub fn new(m: &Model, run_seed: u64) -> World {
+        let mut w = World::empty(m);
+        w.add_listed(m);
+        if let Some(p) = &m.population {
+            w.add_population(m, p, run_seed);
+        }
+        w.weights(m);
+        w.build_network(m, run_seed);
+        w.build_orders(m);
+        // States that join later are absent at the start: out of every total.
+        w.joins.sort_unstable();
+        let absent: Vec<u32> = w.joins.iter().map(|x| x.1).collect();
+        for i in absent {
+            w.set_presence(i as usize, false);
+        }
+        w.seed_adopters(m, run_seed);
+        w.init_values = w.values.clone();
+        w.init_coal_values = w.coal_values.clone();
+        w
+    }
+
+    /// A world of the model's size with every array allocated and nothing drawn yet.
+    fn empty(m: &Model) -> World {
         let listed = m.listed.len();
         let n = m.n_states();
         let k = m.norms.len();
         let d = m.value_dims.len();
         let nr = m.regions.len();
-        let mut w = World {
+        World {
             n,
             k,
             listed,
@@ -218,11 +225,6 @@ impl World {
             nb_ew_total: Vec::new(),
             resources: m.coalitions.iter().map(|c| c.resources).collect(),
             order: Vec::new(),
-            pers: vec![0.0; n * k],
-            touched: Vec::with_capacity(1024),
-            changes: Vec::with_capacity(n.min(1 << 20)),
-            scratch_idx: Vec::with_capacity(n),
-            region_share: vec![0.0; nr],
             step: 0,
             coal_values: m
                 .coalitions
@@ -279,148 +281,147 @@ impl World {
             burnt_out: vec![false; m.coalitions.len()],
             pool: (0..m.coalitions.len()).collect(),
             monitor: vec![0.0; k],
-            fast: Default::default(),
-        };
+        }
+    }
+
+    /// The listed states' attributes.
+    fn add_listed(&mut self, m: &Model) {
+        let (n, k) = (self.n, self.k);
         for (i, s) in m.listed.iter().enumerate() {
-            w.key.push(rng::id_key(&s.id));
-            w.weight.push(s.weight);
-            w.region.push(s.region as u16);
-            w.threshold.push(s.threshold);
-            w.legit.push(s.legitimation_need);
-            w.values.extend_from_slice(&s.values);
-            w.acceptance.push(s.monitoring_acceptance as f32);
+            self.key.push(rng::id_key(&s.id));
+            self.weight.push(s.weight);
+            self.region.push(s.region as u16);
+            self.threshold.push(s.threshold);
+            self.legit.push(s.legitimation_need);
+            self.values.extend_from_slice(&s.values);
+            self.acceptance.push(s.monitoring_acceptance as f32);
             if s.joins_step > 0 {
-                w.joins.push((s.joins_step, i as u32));
+                self.joins.push((s.joins_step, i as u32));
             }
             for kk in 0..k {
-                w.movement[kk * n + i] = s.movement[kk] as f32;
-                w.critical[kk * n + i] = s.critical[kk];
+                self.movement[kk * n + i] = s.movement[kk] as f32;
+                self.critical[kk * n + i] = s.critical[kk];
                 // A hold-out never adopts: it is treated as having defected from the start.
-                w.defected[kk * n + i] = s.refuses[kk];
+                self.defected[kk * n + i] = s.refuses[kk];
             }
         }
-        if let Some(p) = &m.population {
-            let mut prng = rng::stream(run_seed, Purpose::Population);
-            let g = p.n;
-            let mut buf = Vec::with_capacity(g);
-            // Keys of the ids "{prefix}{j + 1}" without formatting each id.
-            rng::numbered_keys(&p.id_prefix, g as u64, &mut w.key);
-            p.weight.sample_n(g, &mut prng, &mut buf);
-            w.weight.extend(buf.iter().map(|x| x.max(1e-9)));
-            p.threshold.sample_n(g, &mut prng, &mut buf);
-            w.threshold.extend_from_slice(&buf);
-            p.legitimation_need.sample_n(g, &mut prng, &mut buf);
-            w.legit.extend(buf.iter().map(|x| x.clamp(0.0, 1.0)));
-            p.monitoring_acceptance.sample_n(g, &mut prng, &mut buf);
-            w.acceptance
-                .extend(buf.iter().map(|x| x.clamp(0.0, 1.0) as f32));
-            if let Some(j) = &p.joins_year {
-                j.sample_n(g, &mut prng, &mut buf);
-                for (jj, y) in buf.iter().enumerate() {
-                    let st = ((y - m.start_year.unwrap_or(0.0)) / m.dt).ceil();
-                    if st >= 1.0 {
-                        w.joins
-                            .push(((st as u32).min(m.steps + 1), (listed + jj) as u32));
-                    }
-                }
-            }
-            for kk in 0..k {
-                p.domestic_movement.sample_n(g, &mut prng, &mut buf);
-                for (j, x) in buf.iter().enumerate() {
-                    w.movement[kk * n + listed + j] = x.clamp(0.0, 1.0) as f32;
-                }
-            }
-            if d > 0 {
-                let mut vals = vec![0.0; g * d];
-                for dim in 0..d {
-                    p.values.sample_n(g, &mut prng, &mut buf);
-                    for j in 0..g {
-                        vals[j * d + dim] = buf[j].clamp(-1.0, 1.0);
-                    }
-                }
-                w.values.extend_from_slice(&vals);
-            }
-            use rand::Rng;
-            if p.regions.len() == 1 {
-                // One region: nothing to draw (the stream is not used after this).
-                w.region.resize(n, p.regions[0] as u16);
-            } else {
-                for _ in 0..g {
-                    let u: f64 = prng.gen();
-                    let r = p
-                        .region_cum
-                        .partition_point(|&c| c <= u)
-                        .min(p.regions.len() - 1);
-                    w.region.push(p.regions[r] as u16);
-                }
-            }
-            if p.critical_count > 0 {
-                // The heaviest `critical_count` (ties: lower index): only the set matters.
-                let mut idx: Vec<usize> = (listed..n).collect();
-                let by =
-                    |a: &usize, b: &usize| w.weight[*b].total_cmp(&w.weight[*a]).then(a.cmp(b));
-                let c = p.critical_count.min(idx.len());
-                if c > 0 && c < idx.len() {
-                    idx.select_nth_unstable_by(c - 1, by);
-                }
-                for &i in idx.iter().take(c) {
-                    for kk in 0..k {
-                        w.critical[kk * n + i] = true;
-                    }
+    }
+
+    /// The generated states, drawn from the run's population stream.
+    fn add_population(&mut self, m: &Model, p: &Population, run_seed: u64) {
+        let (n, k, d, listed) = (self.n, self.k, self.d, self.listed);
+        let mut prng = rng::stream(run_seed, Purpose::Population);
+        let g = p.n;
+        let mut buf = Vec::with_capacity(g);
+        // Keys of the ids "{prefix}{j + 1}" without formatting each id.
+        rng::numbered_keys(&p.id_prefix, g as u64, &mut self.key);
+        p.weight.sample_n(g, &mut prng, &mut buf);
+        self.weight.extend(buf.iter().map(|x| x.max(1e-9)));
+        p.threshold.sample_n(g, &mut prng, &mut buf);
+        self.threshold.extend_from_slice(&buf);
+        p.legitimation_need.sample_n(g, &mut prng, &mut buf);
+        self.legit.extend(buf.iter().map(|x| x.clamp(0.0, 1.0)));
+        p.monitoring_acceptance.sample_n(g, &mut prng, &mut buf);
+        self.acceptance
+            .extend(buf.iter().map(|x| x.clamp(0.0, 1.0) as f32));
+        if let Some(j) = &p.joins_year {
+            j.sample_n(g, &mut prng, &mut buf);
+            for (jj, y) in buf.iter().enumerate() {
+                let st = ((y - m.start_year.unwrap_or(0.0)) / m.dt).ceil();
+                if st >= 1.0 {
+                    self.joins
+                        .push(((st as u32).min(m.steps + 1), (listed + jj) as u32));
                 }
             }
         }
-        w.w_total = w.weight.iter().sum();
+        for kk in 0..k {
+            p.domestic_movement.sample_n(g, &mut prng, &mut buf);
+            for (j, x) in buf.iter().enumerate() {
+                self.movement[kk * n + listed + j] = x.clamp(0.0, 1.0) as f32;
+            }
+        }
+        if d > 0 {
+            let mut vals = vec![0.0; g * d];
+            for dim in 0..d {
+                p.values.sample_n(g, &mut prng, &mut buf);
+                for j in 0..g {
+                    vals[j * d + dim] = buf[j].clamp(-1.0, 1.0);
+                }
+            }
+            self.values.extend_from_slice(&vals);
+        }
+        use rand::Rng;
+        if p.regions.len() == 1 {
+            // One region: nothing to draw (the stream is not used after this).
+            self.region.resize(n, p.regions[0] as u16);
+        } else {
+            for _ in 0..g {
+                let u: f64 = prng.gen();
+                let r = p
+                    .region_cum
+                    .partition_point(|&c| c <= u)
+                    .min(p.regions.len() - 1);
+                self.region.push(p.regions[r] as u16);
+            }
+        }
+        if p.critical_count > 0 {
+            // The heaviest `critical_count` (ties: lower index): only the set matters.
+            let mut idx: Vec<usize> = (listed..n).collect();
+            let by =
+                |a: &usize, b: &usize| self.weight[*b].total_cmp(&self.weight[*a]).then(a.cmp(b));
+            let c = p.critical_count.min(idx.len());
+            if c > 0 && c < idx.len() {
+                idx.select_nth_unstable_by(c - 1, by);
+            }
+            for &i in idx.iter().take(c) {
+                for kk in 0..k {
+                    self.critical[kk * n + i] = true;
+                }
+            }
+        }
+    }
+
+    /// Total weight, the logistic baselines and the esteem weights with their totals.
+    fn weights(&mut self, m: &Model) {
+        let (n, k, nr) = (self.n, self.k, self.n_regions);
+        self.w_total = self.weight.iter().sum();
         if m.socialization.response == super::Response::Logistic {
             let s = &m.socialization;
-            w.logit_base = w
+            self.logit_base = self
                 .threshold
                 .iter()
-                .map(|&th| crate::mechanisms::socialization::logistic_base(s, th))
+                .map(|&th| s.logistic_base(th))
                 .collect();
         }
         let s = &m.socialization;
         for kk in 0..k {
             for i in 0..n {
-                let bonus = if w.critical[kk * n + i] {
+                let bonus = if self.critical[kk * n + i] {
                     1.0 + s.critical_bonus
                 } else {
                     1.0
                 };
-                w.ew[kk * n + i] = w.weight[i] * bonus;
+                self.ew[kk * n + i] = self.weight[i] * bonus;
             }
             let mut tot = 0.0;
             if nr == 1 {
                 // One region: its totals are the system's (same sum, same order).
                 for i in 0..n {
-                    tot += w.ew[kk * n + i];
+                    tot += self.ew[kk * n + i];
                 }
-                w.n_reg[kk] += n as i64;
-                w.ew_reg_total[kk] = tot;
+                self.n_reg[kk] += n as i64;
+                self.ew_reg_total[kk] = tot;
             } else {
                 for i in 0..n {
-                    let e = w.ew[kk * n + i];
+                    let e = self.ew[kk * n + i];
                     tot += e;
-                    let r = kk * nr + w.region[i] as usize;
-                    w.n_reg[r] += 1;
-                    w.ew_reg_total[r] += e;
+                    let r = kk * nr + self.region[i] as usize;
+                    self.n_reg[r] += 1;
+                    self.ew_reg_total[r] += e;
                 }
             }
-            w.ew_total[kk] = tot;
+            self.ew_total[kk] = tot;
         }
-        w.build_network(m, run_seed);
-        w.build_orders(m);
-        // States that join later are absent at the start: out of every total.
-        w.joins.sort_unstable();
-        let absent: Vec<u32> = w.joins.iter().map(|x| x.1).collect();
-        for i in absent {
-            w.set_presence(i as usize, false);
-        }
-        w.seed_adopters(m, run_seed);
-        w.init_values = w.values.clone();
-        w.init_coal_values = w.coal_values.clone();
-        w.fast = crate::engine::FastState::new(&w);
-        w
     }
 
     fn build_network(&mut self, m: &Model, run_seed: u64) {
@@ -434,15 +435,7 @@ impl World {
             NetworkKind::Ring => network::ring(n, np.k),
             NetworkKind::WattsStrogatz => network::watts_strogatz(n, np.k, np.rewire, &mut nrng),
             NetworkKind::BarabasiAlbert => network::barabasi_albert(n, np.m, &mut nrng),
-            NetworkKind::EdgeList => {
-                let index = self.index_by_id(m);
-                let edges: Vec<(u32, u32)> = np
-                    .edges
-                    .iter()
-                    .map(|(a, b)| (index[a.as_str()] as u32, index[b.as_str()] as u32))
-                    .collect();
-                Csr::from_edges(n, &edges)
-            }
+            NetworkKind::EdgeList => Csr::from_edges(n, &np.edges),
         };
         self.nb_count = vec![0; n * self.k];
         // Esteem-weighted neighbour sums only when esteem counts (Watts, complex contagion
@@ -462,10 +455,6 @@ impl World {
             }
         }
         self.net = Some(g);
-    }
-
-    fn index_by_id(&self, m: &Model) -> std::collections::HashMap<String, usize> {
-        (0..self.n).map(|i| (self.state_id(m, i), i)).collect()
     }
 
     /// Coalition targeting orders: members first, then by the coalition's strategy.

@@ -7,7 +7,7 @@ pub mod per_state;
 pub mod stages;
 pub mod tipping;
 
-use crate::engine::Termination;
+pub use crate::model::event::{Event, EventKind, Outcome, Termination};
 use crate::model::{Cause, Model, World};
 use stages::Stage;
 
@@ -49,44 +49,6 @@ pub struct Row {
     pub parties: u32,
 }
 
-/// One row of `events.csv`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Event {
-    pub step: u32,
-    pub kind: &'static str,
-    pub norm: Option<usize>,
-    /// State index, resolved to its id when the run finishes.
-    pub state: Option<u32>,
-    pub actor: String,
-    pub forum: String,
-    pub detail: String,
-}
-
-impl Event {
-    pub fn new(step: u32, kind: &'static str, norm: usize, state: usize, detail: &str) -> Event {
-        Event {
-            step,
-            kind,
-            norm: Some(norm),
-            state: Some(state as u32),
-            actor: String::new(),
-            forum: String::new(),
-            detail: detail.to_string(),
-        }
-    }
-    pub fn norm_event(step: u32, kind: &'static str, norm: usize, detail: String) -> Event {
-        Event {
-            step,
-            kind,
-            norm: Some(norm),
-            state: None,
-            actor: String::new(),
-            forum: String::new(),
-            detail,
-        }
-    }
-}
-
 /// A measured point of the curve: the step and the shares there.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Mark {
@@ -122,33 +84,6 @@ pub struct NormOutcome {
     pub first_adopters: Vec<(u32, String, Cause)>,
     /// Critical states: (name, step of adoption at the end, if adopted).
     pub critical: Vec<(String, Option<u32>)>,
-}
-
-/// How an activated collision ended (`000` §4): a hierarchy set, left to states,
-/// shut down by the powerful side, or still on the agenda at the end of the run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Resolved,
-    Compromised,
-    Suppressed,
-    Open,
-}
-
-impl Outcome {
-    pub fn name(self) -> &'static str {
-        match self {
-            Outcome::Resolved => "resolved",
-            Outcome::Compromised => "compromised",
-            Outcome::Suppressed => "suppressed",
-            Outcome::Open => "open",
-        }
-    }
-    pub const ALL: [Outcome; 4] = [
-        Outcome::Resolved,
-        Outcome::Compromised,
-        Outcome::Suppressed,
-        Outcome::Open,
-    ];
 }
 
 /// The life of one potential collision in one run.
@@ -273,7 +208,7 @@ impl Observer {
             r.push(w.resources[w.pool[ci]]);
         }
         for (ii, c) in w.coll.iter().enumerate() {
-            use crate::model::world::Phase;
+            use crate::model::Phase;
             let active = c.phase == Phase::Active;
             self.coll_intensity[ii].push(if active { c.intensity as f32 } else { 0.0 });
             self.coll_phase[ii].push(match c.phase {
@@ -294,7 +229,7 @@ impl Observer {
                 self.tipped[kk] = true;
                 self.events.push(Event::norm_event(
                     t,
-                    "tipping_point",
+                    EventKind::TippingPoint,
                     kk,
                     format!(
                         "weighted share {:.3}, counted share {:.3}",
@@ -310,7 +245,7 @@ impl Observer {
                 let level = ob.milestones[self.milestone_next[kk]];
                 self.events.push(Event::norm_event(
                     t,
-                    "threshold_crossed",
+                    EventKind::ThresholdCrossed,
                     kk,
                     format!("weighted share reached {level}"),
                 ));
@@ -333,7 +268,7 @@ impl Observer {
                 if prev != stage {
                     self.events.push(Event::norm_event(
                         t,
-                        "stage_changed",
+                        EventKind::StageChanged,
                         kk,
                         format!("{} -> {}", prev.name(), stage.name()),
                     ));
@@ -365,114 +300,7 @@ impl Observer {
         let k = m.norms.len();
         let mut norms = Vec::with_capacity(k);
         for kk in 0..k {
-            let rows: Vec<&Row> = self.rows.iter().filter(|r| r.norm == kk).collect();
-            let mark = |t: usize| Mark {
-                step: t as u32,
-                counted_share: rows[t].counted_share,
-                weighted_share: rows[t].weighted_share,
-            };
-            let ws: Vec<f64> = rows.iter().map(|r| r.weighted_share).collect();
-            let cs: Vec<f64> = rows.iter().map(|r| r.counted_share).collect();
-            let tipping = tipping::first_crossing(&ws, m.tipping_share).map(mark);
-            let tipping_counted = tipping::first_crossing(&cs, m.tipping_share).map(mark);
-            let soc: Vec<u64> = rows.iter().map(|r| r.new_socialization).collect();
-            let other: Vec<u64> = rows
-                .iter()
-                .map(|r| r.new_domestic + r.new_persuasion)
-                .collect();
-            let ob = &m.observation;
-            let rc = tipping::regime_change(&soc, &other, ob.regime_window, ob.regime_min);
-            let regime_change = rc.map(mark);
-            if let Some(t) = rc {
-                self.events.push(Event::norm_event(
-                    t as u32,
-                    "regime_change",
-                    kk,
-                    format!(
-                        "socialization-caused adoptions now outnumber domestic and persuasion ones; counted share {:.3}, weighted share {:.3}",
-                        rows[t].counted_share, rows[t].weighted_share
-                    ),
-                ));
-            }
-            let counts: Vec<f64> = rows.iter().map(|r| r.adopters as f64).collect();
-            let fast = tipping::fastest(&counts);
-            if let Some((t, refined)) = fast {
-                self.events.push(Event::norm_event(
-                    t as u32,
-                    "fastest_adoption",
-                    kk,
-                    format!(
-                        "{:.1} adoptions per step (central difference); refined time {:.3}",
-                        (counts[t + 1] - counts[t - 1]) / 2.0,
-                        m.time_of(refined)
-                    ),
-                ));
-            }
-            let mut before = [0u64; 6];
-            let mut after = [0u64; 6];
-            for r in &rows {
-                let tgt = match rc {
-                    Some(t) if r.step as usize >= t => &mut after,
-                    _ => &mut before,
-                };
-                tgt[Cause::Domestic as usize] += r.new_domestic;
-                tgt[Cause::Persuasion as usize] += r.new_persuasion;
-                tgt[Cause::Socialization as usize] += r.new_socialization;
-                tgt[Cause::Cluster as usize] += r.new_cluster;
-            }
-            let last = rows[rows.len() - 1];
-            // First adopters during the run, and critical states.
-            let n = w.n;
-            let mut firsts: Vec<(u32, usize)> = (0..n)
-                .filter(|&i| w.adopted[kk * n + i] && w.adopted_step[kk * n + i] > 0)
-                .map(|i| (w.adopted_step[kk * n + i] as u32, i))
-                .collect();
-            // Only the first five are reported: select them, then sort those (the pairs
-            // are distinct, so this is the order a full sort gives).
-            if firsts.len() > 5 {
-                firsts.select_nth_unstable(4);
-                firsts.truncate(5);
-            }
-            firsts.sort();
-            let first_adopters = firsts
-                .iter()
-                .take(5)
-                .map(|&(t, i)| (t, w.state_name(m, i), Cause::from_u8(w.cause[kk * n + i])))
-                .collect();
-            // (States are in canonical order: listed sorted by id, then generated.)
-            let critical = (0..n)
-                .filter(|&i| w.critical[kk * n + i])
-                .map(|i| {
-                    let x = kk * n + i;
-                    (
-                        w.state_name(m, i),
-                        if w.adopted[x] {
-                            Some(w.adopted_step[x].max(0) as u32)
-                        } else {
-                            None
-                        },
-                    )
-                })
-                .collect();
-            norms.push(NormOutcome {
-                tipping,
-                tipping_counted,
-                regime_change,
-                fastest: fast.map(|(t, _)| mark(t)),
-                fastest_refined: fast.map(|(_, r)| r),
-                entry_into_force_step: w.eif_step[kk],
-                treaty_opened_step: w.treaty_opened_step[kk],
-                final_adopters: last.adopters,
-                final_counted_share: last.counted_share,
-                final_weighted_share: last.weighted_share,
-                final_compliance: last.compliance,
-                final_internalization: last.internalization,
-                final_stage: last.stage,
-                before_regime: before,
-                after_regime: after,
-                first_adopters,
-                critical,
-            });
+            norms.push(norm_outcome(m, w, kk, &self.rows, &mut self.events));
         }
         for e in self.events.iter_mut() {
             if let Some(i) = e.state {
@@ -482,7 +310,12 @@ impl Observer {
         // Deterministic order whatever the order of states in the file: by step, then
         // kind, norm and actor.
         self.events.sort_by(|a, b| {
-            (a.step, a.kind, a.norm, &a.actor).cmp(&(b.step, b.kind, b.norm, &b.actor))
+            (a.step, a.kind.name(), a.norm, &a.actor).cmp(&(
+                b.step,
+                b.kind.name(),
+                b.norm,
+                &b.actor,
+            ))
         });
         let collisions = m
             .incompatibilities
@@ -506,7 +339,7 @@ impl Observer {
                     intensity: std::mem::take(&mut self.coll_intensity[ii]),
                     phase: std::mem::take(&mut self.coll_phase[ii]),
                     activations: c.activations,
-                    position_shift: crate::mechanisms::collisions::position_shift(m, w, ii),
+                    position_shift: position_shift(m, w, ii),
                 }
             })
             .collect();
@@ -520,4 +353,166 @@ impl Observer {
             termination,
         }
     }
+}
+
+/// Lasting shift of other actors toward the invoked norm of collision `ii`: the mean
+/// reduction of their distance to the norm's position, from the start to now.
+fn position_shift(m: &Model, w: &World, ii: usize) -> f64 {
+    let d = w.d;
+    let inc = &m.incompatibilities[ii];
+    let st = &w.coll[ii];
+    if d == 0 || st.activated_step.is_none() {
+        return 0.0;
+    }
+    let target = &m.norms[inc.norms[st.invoked]].values;
+    let dist = |v: &[f64]| crate::model::divergence(v, target);
+    let mut sum = 0.0;
+    let mut cnt = 0.0;
+    for i in 0..w.n {
+        sum += dist(&w.init_values[i * d..(i + 1) * d]) - dist(&w.values[i * d..(i + 1) * d]);
+        cnt += 1.0;
+    }
+    for ci in 0..m.coalitions.len() {
+        if Some(ci) == st.articulated_by {
+            continue;
+        }
+        sum += dist(&w.init_coal_values[ci * d..(ci + 1) * d])
+            - dist(&w.coal_values[ci * d..(ci + 1) * d]);
+        cnt += 1.0;
+    }
+    if cnt > 0.0 {
+        sum / cnt
+    } else {
+        0.0
+    }
+}
+
+/// What the run says about norm `kk`, from its rows (the regime change and the fastest
+/// adoption are also logged as `events`).
+fn norm_outcome(
+    m: &Model,
+    w: &World,
+    kk: usize,
+    rows: &[Row],
+    events: &mut Vec<Event>,
+) -> NormOutcome {
+    let rows: Vec<&Row> = rows.iter().filter(|r| r.norm == kk).collect();
+    let mark = |t: usize| Mark {
+        step: t as u32,
+        counted_share: rows[t].counted_share,
+        weighted_share: rows[t].weighted_share,
+    };
+    let ws: Vec<f64> = rows.iter().map(|r| r.weighted_share).collect();
+    let cs: Vec<f64> = rows.iter().map(|r| r.counted_share).collect();
+    let tipping = tipping::first_crossing(&ws, m.tipping_share).map(mark);
+    let tipping_counted = tipping::first_crossing(&cs, m.tipping_share).map(mark);
+    let soc: Vec<u64> = rows.iter().map(|r| r.new_socialization).collect();
+    let other: Vec<u64> = rows
+        .iter()
+        .map(|r| r.new_domestic + r.new_persuasion)
+        .collect();
+    let ob = &m.observation;
+    let rc = tipping::regime_change(&soc, &other, ob.regime_window, ob.regime_min);
+    let regime_change = rc.map(mark);
+    if let Some(t) = rc {
+        events.push(Event::norm_event(
+            t as u32,
+            EventKind::RegimeChange,
+            kk,
+            format!(
+                "socialization-caused adoptions now outnumber domestic and persuasion ones; counted share {:.3}, weighted share {:.3}",
+                rows[t].counted_share, rows[t].weighted_share
+            ),
+        ));
+    }
+    let counts: Vec<f64> = rows.iter().map(|r| r.adopters as f64).collect();
+    let fast = tipping::fastest(&counts);
+    if let Some((t, refined)) = fast {
+        events.push(Event::norm_event(
+            t as u32,
+            EventKind::FastestAdoption,
+            kk,
+            format!(
+                "{:.1} adoptions per step (central difference); refined time {:.3}",
+                (counts[t + 1] - counts[t - 1]) / 2.0,
+                m.time_of(refined)
+            ),
+        ));
+    }
+    let mut before = [0u64; 6];
+    let mut after = [0u64; 6];
+    for r in &rows {
+        let tgt = match rc {
+            Some(t) if r.step as usize >= t => &mut after,
+            _ => &mut before,
+        };
+        tgt[Cause::Domestic as usize] += r.new_domestic;
+        tgt[Cause::Persuasion as usize] += r.new_persuasion;
+        tgt[Cause::Socialization as usize] += r.new_socialization;
+        tgt[Cause::Cluster as usize] += r.new_cluster;
+    }
+    let last = rows[rows.len() - 1];
+    let (first_adopters, critical) = first_and_critical(m, w, kk);
+    NormOutcome {
+        tipping,
+        tipping_counted,
+        regime_change,
+        fastest: fast.map(|(t, _)| mark(t)),
+        fastest_refined: fast.map(|(_, r)| r),
+        entry_into_force_step: w.eif_step[kk],
+        treaty_opened_step: w.treaty_opened_step[kk],
+        final_adopters: last.adopters,
+        final_counted_share: last.counted_share,
+        final_weighted_share: last.weighted_share,
+        final_compliance: last.compliance,
+        final_internalization: last.internalization,
+        final_stage: last.stage,
+        before_regime: before,
+        after_regime: after,
+        first_adopters,
+        critical,
+    }
+}
+
+/// The first adopters during the run (step, name, cause), up to five, and the critical
+/// states (name, step of adoption if adopted at the end).
+#[allow(clippy::type_complexity)]
+fn first_and_critical(
+    m: &Model,
+    w: &World,
+    kk: usize,
+) -> (Vec<(u32, String, Cause)>, Vec<(String, Option<u32>)>) {
+    let n = w.n;
+    let mut firsts: Vec<(u32, usize)> = (0..n)
+        .filter(|&i| w.adopted[kk * n + i] && w.adopted_step[kk * n + i] > 0)
+        .map(|i| (w.adopted_step[kk * n + i] as u32, i))
+        .collect();
+    // Only the first five are reported: select them, then sort those (the pairs
+    // are distinct, so this is the order a full sort gives).
+    if firsts.len() > 5 {
+        firsts.select_nth_unstable(4);
+        firsts.truncate(5);
+    }
+    firsts.sort();
+    let first_adopters = firsts
+        .iter()
+        .take(5)
+        .map(|&(t, i)| (t, w.state_name(m, i), Cause::from_u8(w.cause[kk * n + i])))
+        .collect();
+    // (States are in canonical order: listed sorted by id, then generated.)
+    let critical = (0..n)
+        .filter(|&i| w.critical[kk * n + i])
+        .map(|i| {
+            let x = kk * n + i;
+            (
+                w.state_name(m, i),
+                if w.adopted[x] {
+                    Some(w.adopted_step[x].max(0) as u32)
+                } else {
+                    None
+                },
+            )
+        })
+        .collect();
+    (first_adopters, critical)
 }

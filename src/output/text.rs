@@ -7,7 +7,8 @@
 
 use super::tables::fmt_time;
 use crate::model::{Cause, Model};
-use crate::observe::{Event, Outcome, Row, RunResult};
+use crate::model::{Event, EventKind, Outcome};
+use crate::observe::{Row, RunResult};
 use crate::stats::{quantile, Stats};
 
 fn pct(x: f64) -> String {
@@ -167,6 +168,16 @@ fn promoters(m: &Model, kk: usize) -> Vec<String> {
 }
 
 fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    emergence(m, r, kk, out);
+    tipping(m, r, kk, out);
+    drivers(m, r, kk, out);
+    treaty(m, r, kk, out);
+    critical_states(m, r, kk, out);
+    the_end(m, r, kk, out);
+}
+
+/// Emergence: through whom, when (or before the run).
+fn emergence(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
     let o = &r.norms[kk];
     let start = row_at(r, kk, 0);
     let init = start.map_or(0, |x| x.adopters);
@@ -223,7 +234,12 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             None => out.push_str(&format!("No state adopted it: it never emerged{lobby}.\n")),
         }
     }
+}
 
+/// The tipping point, or why there was none.
+fn tipping(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
+    let init_w = row_at(r, kk, 0).map_or(0.0, |x| x.weighted_share);
     // Tipping point.
     match o.tipping {
         Some(t) => out.push_str(&format!(
@@ -257,7 +273,11 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             ))
         }
     }
+}
 
+/// Who drove adoption: domestic pressure and persuasion, then peer pressure.
+fn drivers(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
     // Who drove adoption: domestic pressure and persuasion, then peer pressure.
     let b = o.before_regime;
     let before_total = b[2] + b[3] + b[4] + b[5];
@@ -316,7 +336,11 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
     if let Some(f) = o.fastest_refined {
         out.push_str(&format!("Adoption was fastest around {}.\n", time(m, f)));
     }
+}
 
+/// The treaty.
+fn treaty(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
     // The treaty.
     if let Some(tr) = &m.norms[kk].treaty {
         match (o.treaty_opened_step, o.entry_into_force_step) {
@@ -334,7 +358,11 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             (None, _) => out.push_str("Its treaty did not open for signature during the run.\n"),
         }
     }
+}
 
+/// The critical states.
+fn critical_states(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
     // Critical states.
     if !o.critical.is_empty() {
         let during: Vec<String> = o
@@ -372,7 +400,11 @@ fn single(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
             parts.join("; ")
         ));
     }
+}
 
+/// The end: formal adoption versus practice.
+fn the_end(m: &Model, r: &RunResult, kk: usize, out: &mut String) {
+    let o = &r.norms[kk];
     // The end: formal adoption versus practice.
     let n_end = last_row(r, kk).map_or(m.n_states() as i64, |x| x.states);
     out.push_str(&format!(
@@ -573,16 +605,11 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
     ));
 }
 
-/// The events of collision `id` (their detail starts with "id:").
-fn collision_events<'a>(r: &'a RunResult, id: &str) -> Vec<&'a Event> {
+/// The events of collision `ii` (an index into `m.incompatibilities`).
+fn collision_events(r: &RunResult, ii: usize) -> Vec<&Event> {
     r.events
         .iter()
-        .filter(|e| {
-            e.kind.starts_with("collision_")
-                && e.detail
-                    .strip_prefix(id)
-                    .is_some_and(|rest| rest.starts_with(':'))
-        })
+        .filter(|e| e.kind.collision() == Some(ii))
         .collect()
 }
 
@@ -599,22 +626,22 @@ fn answerer(m: &Model, actor: &str) -> String {
 
 fn ending(m: &Model, e: &Event) -> String {
     let at = when(m, e.step as f64);
-    let what = e.detail.split_once(": ").map_or("", |x| x.1);
-    if let Some(w) = what.strip_prefix("resolved in favour of ") {
-        let name = m
-            .norms
-            .iter()
-            .find(|n| n.id == w)
-            .map_or(w.to_string(), |n| n.name.clone());
-        format!(
-            "it was resolved {at} in favour of \"{name}\", which now ranks above the other norm"
-        )
-    } else if what.starts_with("compromised") {
-        format!("it ended {at} in a compromise that leaves the question to states")
-    } else if what.starts_with("suppressed") {
-        format!("the stronger side suppressed it {at}")
-    } else {
-        format!("it ended {at} ({what})")
+    let EventKind::CollisionEnded {
+        outcome, winner, ..
+    } = e.kind
+    else {
+        return String::new();
+    };
+    match (outcome, winner) {
+        (Outcome::Resolved, Some(k)) => format!(
+            "it was resolved {at} in favour of \"{}\", which now ranks above the other norm",
+            m.norms[k].name
+        ),
+        (Outcome::Compromised, _) => {
+            format!("it ended {at} in a compromise that leaves the question to states")
+        }
+        (Outcome::Suppressed, _) => format!("the stronger side suppressed it {at}"),
+        (o, _) => format!("it ended {at} ({})", o.name()),
     }
 }
 
@@ -678,8 +705,11 @@ fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
         let mut by: Vec<(String, usize)> = Vec::new();
         let mut answered: Vec<(String, usize)> = Vec::new();
         for x in &act {
-            let evs = collision_events(x, &inc.id);
-            if let Some(e) = evs.iter().find(|e| e.kind == "collision_articulated") {
+            let evs = collision_events(x, ii);
+            if let Some(e) = evs
+                .iter()
+                .find(|e| matches!(e.kind, EventKind::CollisionArticulated { .. }))
+            {
                 count(
                     &mut by,
                     format!(
@@ -689,7 +719,10 @@ fn collisions_text(m: &Model, runs: &[RunResult]) -> String {
                     ),
                 );
             }
-            if let Some(e) = evs.iter().find(|e| e.kind == "collision_activated") {
+            if let Some(e) = evs
+                .iter()
+                .find(|e| matches!(e.kind, EventKind::CollisionActivated { .. }))
+            {
                 count(&mut answered, answerer(m, &e.actor));
             }
         }
@@ -722,10 +755,10 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
     let inc = &m.incompatibilities[ii];
     let (a, b) = (&m.norms[inc.norms[0]].name, &m.norms[inc.norms[1]].name);
     let c = &r.collisions[ii];
-    let evs = collision_events(r, &inc.id);
+    let evs = collision_events(r, ii);
     let crowded = evs
         .iter()
-        .filter(|e| e.kind == "collision_crowded_out")
+        .filter(|e| matches!(e.kind, EventKind::CollisionCrowdedOut { .. }))
         .count();
     let crowded_note = match crowded {
         0 => String::new(),
@@ -741,7 +774,7 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
     // and who else raised it.
     let arts: Vec<&&Event> = evs
         .iter()
-        .filter(|e| e.kind == "collision_articulated")
+        .filter(|e| matches!(e.kind, EventKind::CollisionArticulated { .. }))
         .collect();
     let (by, at, forum) = match arts.first() {
         Some(e) => (e.actor.as_str(), e.step, e.forum.as_str()),
@@ -783,7 +816,7 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
     let mut first = true;
     for e in &evs {
         match e.kind {
-            "collision_activated" => {
+            EventKind::CollisionActivated { .. } => {
                 invoked = invoked.or(e.norm);
                 story.push(format!(
                     "{} {} when {} answered",
@@ -797,7 +830,7 @@ fn one_collision(m: &Model, r: &RunResult, ii: usize) -> String {
                 ));
                 first = false;
             }
-            "collision_ended" if !first => story.push(ending(m, e)),
+            EventKind::CollisionEnded { .. } if !first => story.push(ending(m, e)),
             _ => {}
         }
     }

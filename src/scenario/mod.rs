@@ -46,19 +46,7 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
 /// paths such as an edge-list file).
 pub fn from_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenario> {
     let src = path.display().to_string();
-    let mut table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let (line, column) = e
-            .span()
-            .map(|s| locate::line_col(text, s.start))
-            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
-        Error::Input(vec![Problem {
-            source: src.clone(),
-            line,
-            column,
-            key: String::new(),
-            message: format!("TOML syntax error: {}", e.message().trim()),
-        }])
-    })?;
+    let mut table = parse_toml(&src, text)?;
     let mut set_paths = Vec::new();
     // Overrides of listed states apply after a state table is expanded into them.
     let (late, early): (Vec<&String>, Vec<&String>) =
@@ -98,6 +86,24 @@ pub fn from_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenar
 fn expand_states(table: &mut toml::Table, src: &str, path: &Path) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     states_table::expand(table, src, dir).map_err(Error::Input)
+}
+
+/// Parses TOML text (a scenario or a sweep file); a syntax error is located by line and
+/// column in `src`.
+pub fn parse_toml(src: &str, text: &str) -> Result<toml::Table> {
+    text.parse().map_err(|e: toml::de::Error| {
+        let (line, column) = e
+            .span()
+            .map(|s| locate::line_col(text, s.start))
+            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+        Error::Input(vec![Problem {
+            source: src.to_string(),
+            line,
+            column,
+            key: String::new(),
+            message: format!("TOML syntax error: {}", e.message().trim()),
+        }])
+    })
 }
 
 /// Attaches a source and a line/column to a problem found at `key`.

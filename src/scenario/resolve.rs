@@ -131,10 +131,133 @@ fn ids<'a>(v: &mut V, table: &str, it: impl Iterator<Item = &'a str>) -> BTreeMa
     m
 }
 
-/// Validates and resolves. `path` anchors relative file names (edge lists).
+/// Names and sizes resolved so far, shared by the sections of `resolve`.
+#[derive(Default)]
+struct Ix {
+    k: usize,
+    d: usize,
+    steps: u32,
+    norm: BTreeMap<String, usize>,
+    region: BTreeMap<String, usize>,
+    state: BTreeMap<String, usize>,
+    coal: BTreeMap<String, usize>,
+    forum: BTreeMap<String, usize>,
+    listed: usize,
+    n_states: usize,
+}
+
+/// Validates and resolves. `path` anchors relative file names (edge lists). Each section
+/// checks its part of the file and returns its part of the model; every problem of
+/// every section is reported.
 pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     let mut v = V { p: Vec::new() };
+    let v = &mut v;
     let meta = &f.scenario;
+    check_meta(v, meta);
+    let mut ix = Ix {
+        k: f.norms.len(),
+        d: meta.value_dimensions.len(),
+        steps: meta.steps.max(1) as u32,
+        ..Ix::default()
+    };
+    // Norms first: states refer to them.
+    if f.norms.is_empty() {
+        v.push(
+            "norms",
+            "the scenario declares no norm: add at least one [[norms]] table with an `id`",
+        );
+    }
+    ix.norm = ids(v, "norms", f.norms.iter().map(|n| n.id.as_str()));
+    // Listed states in canonical order (sorted by id): the world's arrays, sums and
+    // outputs then do not depend on the order in which the file lists them.
+    let mut states_sorted: Vec<&StateSpec> = f.states.iter().collect();
+    states_sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let regions = regions(v, f, &states_sorted);
+    ix.region = regions
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, r)| (r, i))
+        .collect();
+    ix.state = ids(v, "states", states_sorted.iter().map(|s| s.id.as_str()));
+    let listed = listed_states(v, f, &states_sorted, &ix);
+    let population = f.population.as_ref().map(|p| population(v, f, p, &ix));
+    ix.listed = listed.len();
+    ix.n_states = listed.len() + population.as_ref().map_or(0, |p| p.n);
+    if f.states.is_empty() && f.population.is_none() {
+        v.push("states", "the scenario has no states: list [[states]] one by one or generate them with [population]");
+    }
+    let mut norms = norms(v, f, population.as_ref(), &ix);
+    ix.coal = ids(v, "coalitions", f.coalitions.iter().map(|c| c.id.as_str()));
+    let coalitions = coalitions(v, f, &regions, &ix);
+    let socialization = socialization(v, f);
+    let network = f
+        .network
+        .as_ref()
+        .map(|ns| resolve_network(v, ns, ix.n_states, &ix.state, population.as_ref(), path));
+    let observation = internalization_and_observation(v, f);
+    let forums = resolve_forums(v, f, &ix.coal, &ix.state, ix.steps);
+    ix.forum = forums
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (x.id.clone(), i))
+        .collect();
+    let incompatibilities = incompatibilities(v, f, &ix);
+    treaties(v, f, &forums, &ix, &mut norms);
+    let clusters = clusters(v, f, &ix);
+    let mergers = mergers(v, f, &ix);
+    check_monitoring(v, &f.monitoring);
+    let observed = observed(v, f, &ix, path);
+    check_collisions(v, &f.collisions);
+    if !v.p.is_empty() {
+        return Err(std::mem::take(&mut v.p));
+    }
+    let i = &f.internalization;
+
+    Ok(Model {
+        name: meta.name.clone(),
+        description: meta.description.clone(),
+        steps: ix.steps,
+        seed: meta.seed,
+        start_year: meta.start_year,
+        dt: meta.step_years,
+        tipping_share: meta.tipping_share,
+        value_dims: meta.value_dimensions.clone(),
+        regions,
+        listed,
+        population,
+        norms,
+        coalitions,
+        domestic_rate: f.domestic.rate,
+        domestic_growth: f.domestic.growth,
+        persuasion_efficacy: f.persuasion.efficacy,
+        persuasion_floor: f.persuasion.movement_floor,
+        persuasion_mobilisation: f.persuasion.mobilisation,
+        socialization,
+        network,
+        habit: i.habit,
+        law: i.law,
+        compliance_speed: i.compliance_speed,
+        decay: i.decay,
+        backslide_rate: f.backsliding.rate,
+        backslide_max_internalization: f.backsliding.max_internalization,
+        observation,
+        forums,
+        incompatibilities,
+        collision: (&f.collisions).into(),
+        clusters: clusters.clusters,
+        fuzziness: clusters.fuzziness,
+        neighbours: clusters.neighbours,
+        cluster_rate: clusters.rate,
+        clarification: clusters.clarification,
+        mergers,
+        monitoring: (&f.monitoring).into(),
+        observed,
+    })
+}
+
+/// The `[scenario]` table: name, steps, step length, tipping share.
+fn check_meta(v: &mut V, meta: &Meta) {
     if meta.name.trim().is_empty() {
         v.push("scenario.name", "must not be empty");
     }
@@ -156,25 +279,10 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             format!("must be in (0, 1], got {}", meta.tipping_share),
         );
     }
-    let d = meta.value_dimensions.len();
-    let steps = meta.steps.max(1) as u32;
+}
 
-    // Norms first: states refer to them.
-    if f.norms.is_empty() {
-        v.push(
-            "norms",
-            "the scenario declares no norm: add at least one [[norms]] table with an `id`",
-        );
-    }
-    let norm_ix = ids(&mut v, "norms", f.norms.iter().map(|n| n.id.as_str()));
-    let k = f.norms.len();
-
-    // Listed states in canonical order (sorted by id): the world's arrays, sums and
-    // outputs then do not depend on the order in which the file lists them.
-    let mut states_sorted: Vec<&StateSpec> = f.states.iter().collect();
-    states_sorted.sort_by(|a, b| a.id.cmp(&b.id));
-
-    // Regions: those of the population, then any named by listed states.
+/// Regions: those of the population, then any named by listed states.
+fn regions(v: &mut V, f: &ScenarioFile, states_sorted: &[&StateSpec]) -> Vec<String> {
     let mut regions: Vec<String> = Vec::new();
     if let Some(p) = &f.population {
         for r in &p.regions {
@@ -188,7 +296,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             }
         }
     }
-    for s in &states_sorted {
+    for s in states_sorted {
         if !regions.contains(&s.region) {
             regions.push(s.region.clone());
         }
@@ -199,25 +307,24 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     if regions.len() > u16::MAX as usize {
         v.push("states", "too many regions (at most 65535)");
     }
-    let region_ix: BTreeMap<String, usize> = regions
-        .iter()
-        .cloned()
-        .enumerate()
-        .map(|(i, r)| (r, i))
-        .collect();
+    regions
+}
 
-    // Listed states.
-    let state_ix = ids(
-        &mut v,
-        "states",
-        states_sorted.iter().map(|s| s.id.as_str()),
-    );
+/// Listed states, in canonical order.
+fn listed_states(
+    v: &mut V,
+    f: &ScenarioFile,
+    states_sorted: &[&StateSpec],
+    ix: &Ix,
+) -> Vec<model::ListedState> {
     let unit = f.socialization.threshold_unit;
+    let (k, d, meta) = (ix.k, ix.d, &f.scenario);
+    let (norm_ix, region_ix) = (&ix.norm, &ix.region);
     let mut listed = Vec::with_capacity(f.states.len());
-    for s in &states_sorted {
+    for s in states_sorted {
         let key = |k: &str| format!("states.{}.{k}", s.id);
         v.positive(&key("weight"), s.weight);
-        check_threshold(&mut v, &key("threshold"), s.threshold, unit);
+        check_threshold(v, &key("threshold"), s.threshold, unit);
         if unit == ThresholdUnit::Share && f.socialization.network > 0.0 && s.threshold == 0.0 {
             v.push(key("threshold"), network_phi_message(s.threshold));
         }
@@ -225,14 +332,14 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         let mut movement = vec![0.0; k];
         for (nid, &x) in &s.domestic {
             let kk = format!("states.{}.domestic.{nid}", s.id);
-            if let Some(n) = lookup(&mut v, &kk, "norm", nid, &norm_ix) {
+            if let Some(n) = lookup(v, &kk, "norm", nid, norm_ix) {
                 v.unit(&kk, x);
                 movement[n] = x;
             }
         }
         let mut critical = vec![false; k];
         for nid in &s.critical_for {
-            if let Some(n) = lookup(&mut v, &key("critical_for"), "norm", nid, &norm_ix) {
+            if let Some(n) = lookup(v, &key("critical_for"), "norm", nid, norm_ix) {
                 critical[n] = true;
             }
         }
@@ -248,14 +355,14 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                 0
             }
             (Some(x), _) => x as u32,
-            (None, Some(y)) => year_step(&mut v, &key("joins_year"), f, y)
+            (None, Some(y)) => year_step(v, &key("joins_year"), f, y)
                 .map_or(0, |x| x.clamp(0, meta.steps.max(0)) as u32),
             (None, None) => 0,
         };
         let mut defects = vec![0.0; k];
         for (nid, &p) in &s.defects_from {
             let kk = format!("states.{}.defects_from.{nid}", s.id);
-            if let Some(n) = lookup(&mut v, &kk, "norm", nid, &norm_ix) {
+            if let Some(n) = lookup(v, &kk, "norm", nid, norm_ix) {
                 v.unit(&kk, p);
                 defects[n] = p;
             }
@@ -263,7 +370,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         v.unit(&key("monitoring_acceptance"), s.monitoring_acceptance);
         let mut refuses = vec![false; k];
         for nid in &s.refuses {
-            if let Some(n) = lookup(&mut v, &key("refuses"), "norm", nid, &norm_ix) {
+            if let Some(n) = lookup(v, &key("refuses"), "norm", nid, norm_ix) {
                 refuses[n] = true;
             }
         }
@@ -283,98 +390,170 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             critical,
         });
     }
+    listed
+}
 
-    // Generated population.
-    let population = f.population.as_ref().map(|p| {
-        if p.n <= 0 {
-            v.push("population.n", format!("must be a whole number ≥ 1, got {}", p.n));
-        } else if p.n > 100_000_000 {
-            v.push("population.n", format!("at most 100,000,000 states, got {}", p.n));
-        }
-        if p.id_prefix.is_empty() || p.id_prefix.contains('.') {
-            v.push("population.id_prefix", "must be a non-empty prefix without dots");
-        } else if f.states.iter().any(|s| {
-            s.id.strip_prefix(p.id_prefix.as_str())
-                .is_some_and(|r| !r.is_empty() && r.chars().all(|c| c.is_ascii_digit()))
-        }) {
+/// The generated population.
+fn population(v: &mut V, f: &ScenarioFile, p: &PopulationSpec, ix: &Ix) -> model::Population {
+    let unit = f.socialization.threshold_unit;
+    let region_ix = &ix.region;
+    if p.n <= 0 {
+        v.push(
+            "population.n",
+            format!("must be a whole number ≥ 1, got {}", p.n),
+        );
+    } else if p.n > 100_000_000 {
+        v.push(
+            "population.n",
+            format!("at most 100,000,000 states, got {}", p.n),
+        );
+    }
+    if p.id_prefix.is_empty() || p.id_prefix.contains('.') {
+        v.push(
+            "population.id_prefix",
+            "must be a non-empty prefix without dots",
+        );
+    } else if f
+        .states
+        .iter()
+        .any(|s| model::generated_number(&p.id_prefix, &s.id).is_some())
+    {
+        v.push(
+            "population.id_prefix",
+            format!("generated ids `{}1`, `{}2`, … would clash with a listed state's id; choose another prefix", p.id_prefix, p.id_prefix),
+        );
+    }
+    if p.regions.is_empty() {
+        v.push("population.regions", "must name at least one region");
+    }
+    let shares = if p.region_shares.is_empty() {
+        vec![1.0; p.regions.len().max(1)]
+    } else {
+        if p.region_shares.len() != p.regions.len() {
             v.push(
-                "population.id_prefix",
-                format!("generated ids `{}1`, `{}2`, … would clash with a listed state's id; choose another prefix", p.id_prefix, p.id_prefix),
+                "population.region_shares",
+                format!(
+                    "has {} entries for {} regions",
+                    p.region_shares.len(),
+                    p.regions.len()
+                ),
             );
         }
-        if p.regions.is_empty() {
-            v.push("population.regions", "must name at least one region");
+        if p.region_shares.iter().any(|&x| !(x >= 0.0))
+            || p.region_shares.iter().sum::<f64>() <= 0.0
+        {
+            v.push(
+                "population.region_shares",
+                "shares must be ≥ 0 and not all 0",
+            );
         }
-        let shares = if p.region_shares.is_empty() {
-            vec![1.0; p.regions.len().max(1)]
-        } else {
-            if p.region_shares.len() != p.regions.len() {
-                v.push(
-                    "population.region_shares",
-                    format!("has {} entries for {} regions", p.region_shares.len(), p.regions.len()),
-                );
-            }
-            if p.region_shares.iter().any(|&x| !(x >= 0.0)) || p.region_shares.iter().sum::<f64>() <= 0.0 {
-                v.push("population.region_shares", "shares must be ≥ 0 and not all 0");
-            }
-            p.region_shares.clone()
-        };
-        let tot: f64 = shares.iter().sum::<f64>().max(f64::MIN_POSITIVE);
-        let mut acc = 0.0;
-        let region_cum: Vec<f64> = shares
-            .iter()
-            .map(|x| {
-                acc += x / tot;
-                acc
-            })
-            .collect();
-        let pn = p.n.max(0) as usize;
-        v.dist("population.weight", &p.weight, 0.0, f64::INFINITY, pn);
-        let thr_hi = if unit == ThresholdUnit::Share { 1.0 } else { 4e9 };
-        v.dist("population.threshold", &p.threshold, 0.0, thr_hi, pn);
-        if unit == ThresholdUnit::Count && !p.threshold.whole_numbers(pn) {
-            v.push("population.threshold", "with threshold_unit = \"count\" generated thresholds must be whole numbers: one number, { dist = \"list\", values = [0, 1, …] } or { dist = \"sequence\", from = 0, step = 1 }");
-        }
-        if unit == ThresholdUnit::Share && f.socialization.network > 0.0 && p.threshold.problems().is_empty() {
-            let (lo, _) = p.threshold.range_n(pn);
-            if lo <= 0.0 {
-                v.push("population.threshold", network_phi_message(lo));
-            }
-        }
-        v.dist("population.legitimation_need", &p.legitimation_need, 0.0, 1.0, pn);
-        v.dist("population.domestic_movement", &p.domestic_movement, 0.0, 1.0, pn);
-        v.dist("population.values", &p.values, -1.0, 1.0, pn);
-        v.dist("population.monitoring_acceptance", &p.monitoring_acceptance, 0.0, 1.0, pn);
-        if let Some(j) = &p.joins_year {
-            if f.scenario.start_year.is_none() {
-                v.push("population.joins_year", "calendar years need scenario.start_year");
-            }
-            v.dist("population.joins_year", j, f64::NEG_INFINITY, f64::INFINITY, pn);
-        }
-        if p.critical_count < 0 || p.critical_count > p.n.max(0) {
-            v.push("population.critical_count", format!("must be between 0 and n ({}), got {}", p.n, p.critical_count));
-        }
-        model::Population {
-            n: p.n.max(0) as usize,
-            id_prefix: p.id_prefix.clone(),
-            regions: p.regions.iter().map(|r| region_ix.get(r).copied().unwrap_or(0)).collect(),
-            region_cum,
-            weight: p.weight.clone(),
-            threshold: p.threshold.clone(),
-            legitimation_need: p.legitimation_need.clone(),
-            domestic_movement: p.domestic_movement.clone(),
-            values: p.values.clone(),
-            critical_count: p.critical_count.max(0) as usize,
-            joins_year: p.joins_year.clone(),
-            monitoring_acceptance: p.monitoring_acceptance.clone(),
-        }
-    });
-    let n_states = listed.len() + population.as_ref().map_or(0, |p| p.n);
-    if f.states.is_empty() && f.population.is_none() {
-        v.push("states", "the scenario has no states: list [[states]] one by one or generate them with [population]");
+        p.region_shares.clone()
+    };
+    let tot: f64 = shares.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+    let mut acc = 0.0;
+    let region_cum: Vec<f64> = shares
+        .iter()
+        .map(|x| {
+            acc += x / tot;
+            acc
+        })
+        .collect();
+    let pn = p.n.max(0) as usize;
+    v.dist("population.weight", &p.weight, 0.0, f64::INFINITY, pn);
+    let thr_hi = if unit == ThresholdUnit::Share {
+        1.0
+    } else {
+        4e9
+    };
+    v.dist("population.threshold", &p.threshold, 0.0, thr_hi, pn);
+    if unit == ThresholdUnit::Count && !p.threshold.whole_numbers(pn) {
+        v.push("population.threshold", "with threshold_unit = \"count\" generated thresholds must be whole numbers: one number, { dist = \"list\", values = [0, 1, …] } or { dist = \"sequence\", from = 0, step = 1 }");
     }
+    if unit == ThresholdUnit::Share
+        && f.socialization.network > 0.0
+        && p.threshold.problems().is_empty()
+    {
+        let (lo, _) = p.threshold.range_n(pn);
+        if lo <= 0.0 {
+            v.push("population.threshold", network_phi_message(lo));
+        }
+    }
+    v.dist(
+        "population.legitimation_need",
+        &p.legitimation_need,
+        0.0,
+        1.0,
+        pn,
+    );
+    v.dist(
+        "population.domestic_movement",
+        &p.domestic_movement,
+        0.0,
+        1.0,
+        pn,
+    );
+    v.dist("population.values", &p.values, -1.0, 1.0, pn);
+    v.dist(
+        "population.monitoring_acceptance",
+        &p.monitoring_acceptance,
+        0.0,
+        1.0,
+        pn,
+    );
+    if let Some(j) = &p.joins_year {
+        if f.scenario.start_year.is_none() {
+            v.push(
+                "population.joins_year",
+                "calendar years need scenario.start_year",
+            );
+        }
+        v.dist(
+            "population.joins_year",
+            j,
+            f64::NEG_INFINITY,
+            f64::INFINITY,
+            pn,
+        );
+    }
+    if p.critical_count < 0 || p.critical_count > p.n.max(0) {
+        v.push(
+            "population.critical_count",
+            format!(
+                "must be between 0 and n ({}), got {}",
+                p.n, p.critical_count
+            ),
+        );
+    }
+    model::Population {
+        n: p.n.max(0) as usize,
+        id_prefix: p.id_prefix.clone(),
+        regions: p
+            .regions
+            .iter()
+            .map(|r| region_ix.get(r).copied().unwrap_or(0))
+            .collect(),
+        region_cum,
+        weight: p.weight.clone(),
+        threshold: p.threshold.clone(),
+        legitimation_need: p.legitimation_need.clone(),
+        domestic_movement: p.domestic_movement.clone(),
+        values: p.values.clone(),
+        critical_count: p.critical_count.max(0) as usize,
+        joins_year: p.joins_year.clone(),
+        monitoring_acceptance: p.monitoring_acceptance.clone(),
+    }
+}
 
-    // Norms.
+/// Norms (their treaties come later, after the forums).
+fn norms(
+    v: &mut V,
+    f: &ScenarioFile,
+    population: Option<&model::Population>,
+    ix: &Ix,
+) -> Vec<model::Norm> {
+    let (k, d, n_states) = (ix.k, ix.d, ix.n_states);
+    let (norm_ix, state_ix) = (&ix.norm, &ix.state);
+    let _ = norm_ix;
     let mut norms = Vec::with_capacity(k);
     for n in &f.norms {
         let key = |x: &str| format!("norms.{}.{x}", n.id);
@@ -382,16 +561,12 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         let mut seen = BTreeSet::new();
         for sid in &n.initial_adopters {
             // A generated state is named by its id (`s17` for the 17th with prefix `s`).
-            let generated = population.as_ref().and_then(|p| {
-                sid.strip_prefix(p.id_prefix.as_str())
-                    .filter(|r| !r.starts_with('0'))
-                    .and_then(|r| r.parse::<usize>().ok())
-                    .filter(|&j| j >= 1 && j <= p.n)
-                    .map(|j| listed.len() + j - 1)
-            });
+            let generated = population
+                .and_then(|p| p.generated_index(sid))
+                .map(|j| ix.listed + j);
             let found = match generated {
                 Some(i) if !state_ix.contains_key(sid.as_str()) => Some(i),
-                _ => lookup(&mut v, &key("initial_adopters"), "state", sid, &state_ix),
+                _ => lookup(v, &key("initial_adopters"), "state", sid, state_ix),
             };
             if let Some(i) = found {
                 if !seen.insert(i) {
@@ -429,13 +604,13 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             treaty: None,
         });
     }
+    norms
+}
 
-    // Coalitions.
-    let coal_ix = ids(
-        &mut v,
-        "coalitions",
-        f.coalitions.iter().map(|c| c.id.as_str()),
-    );
+/// Advocacy coalitions.
+fn coalitions(v: &mut V, f: &ScenarioFile, regions: &[String], ix: &Ix) -> Vec<model::Coalition> {
+    let (k, d, meta) = (ix.k, ix.d, &f.scenario);
+    let (norm_ix, region_ix, state_ix) = (&ix.norm, &ix.region, &ix.state);
     let mut coalitions = Vec::new();
     for c in &f.coalitions {
         let key = |x: &str| format!("coalitions.{}.{x}", c.id);
@@ -445,7 +620,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         let cn: Vec<usize> = c
             .norms
             .iter()
-            .filter_map(|nid| lookup(&mut v, &key("norms"), "norm", nid, &norm_ix))
+            .filter_map(|nid| lookup(v, &key("norms"), "norm", nid, norm_ix))
             .collect();
         v.unit(&key("power"), c.power);
         v.nonneg(&key("platform"), c.platform);
@@ -468,7 +643,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             );
         }
         let target_region = match (&c.target_region, c.strategy) {
-            (Some(r), _) => lookup(&mut v, &key("target_region"), "region", r, &region_ix),
+            (Some(r), _) => lookup(v, &key("target_region"), "region", r, region_ix),
             (None, Strategy::RegionFirst) => {
                 v.push(
                     key("target_region"),
@@ -484,7 +659,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         let members = c
             .members
             .iter()
-            .filter_map(|sid| lookup(&mut v, &key("members"), "state", sid, &state_ix))
+            .filter_map(|sid| lookup(v, &key("members"), "state", sid, state_ix))
             .collect();
         let mut stance = vec![None; k];
         if let Some(st) = &c.stance {
@@ -492,17 +667,13 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                 v.push(key("stance"), "the stance names no norm: write stance = { NORM_ID = \"support\" } or \"challenge\", or leave `stance` out");
             }
             for (nid, &x) in st {
-                if let Some(nk) = lookup(
-                    &mut v,
-                    &format!("{}.{nid}", key("stance")),
-                    "norm",
-                    nid,
-                    &norm_ix,
-                ) {
+                if let Some(nk) =
+                    lookup(v, &format!("{}.{nid}", key("stance")), "norm", nid, norm_ix)
+                {
                     if x == Stance::Challenge && cn.contains(&nk) {
                         v.push(format!("{}.{nid}", key("stance")), format!("the coalition promotes `{nid}` (in `norms`) and cannot also challenge it"));
                     }
-                    stance[nk] = Some(x);
+                    stance[nk] = Some(x.into());
                 }
             }
         }
@@ -513,7 +684,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             power: c.power,
             values: v.values(&key("values"), &c.values, d),
             platform: c.platform,
-            strategy: c.strategy,
+            strategy: c.strategy.into(),
             target_region,
             targets_per_step: c.targets_per_step.max(0) as usize,
             resources: c.resources,
@@ -524,7 +695,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             non_state_members: c.non_state_members.clone(),
             stance,
             goal: c.goal.as_ref().and_then(|g| {
-                let n = lookup(&mut v, &key("goal.norm"), "norm", &g.norm, &norm_ix)?;
+                let n = lookup(v, &key("goal.norm"), "norm", &g.norm, norm_ix)?;
                 match g.kind.as_str() {
                     "entry_into_force" => Some(model::Goal::EntryIntoForce(n)),
                     "share" => {
@@ -541,7 +712,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                 v.unit(&key("monitoring.strength"), mo.strength);
                 let start = match (mo.step, mo.year) {
                     (Some(x), _) => Some(x.clamp(0, meta.steps.max(0)) as u32),
-                    (None, Some(y)) => year_step(&mut v, &key("monitoring.year"), f, y).map(|x| x.clamp(0, meta.steps.max(0)) as u32),
+                    (None, Some(y)) => year_step(v, &key("monitoring.year"), f, y).map(|x| x.clamp(0, meta.steps.max(0)) as u32),
                     (None, None) => None,
                 };
                 if start.is_none() && c.goal.is_none() {
@@ -551,8 +722,12 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             }),
         });
     }
+    coalitions
+}
 
-    // Mechanism parameters.
+/// Domestic, persuasion and socialization parameters.
+fn socialization(v: &mut V, f: &ScenarioFile) -> model::Socialization {
+    let unit = f.socialization.threshold_unit;
     v.nonneg("domestic.rate", f.domestic.rate);
     v.nonneg("domestic.growth", f.domestic.growth);
     v.nonneg("persuasion.efficacy", f.persuasion.efficacy);
@@ -594,25 +769,25 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     if !(ce > 0.0) {
         v.push("socialization.conformity", "conformity and esteem must not both be 0 (they blend the head-count and weighted shares of adopters)");
     }
-    let socialization = model::Socialization {
+    model::Socialization {
         scope: if total > 0.0 {
             [s.system / total, s.region / total, s.network / total]
         } else {
             [1.0, 0.0, 0.0]
         },
-        response: s.response,
-        unit,
+        response: s.response.into(),
+        unit: unit.into(),
         steepness: s.steepness,
         rate: s.rate,
         legitimation: s.legitimation,
         conformity: if ce > 0.0 { s.conformity / ce } else { 1.0 },
         esteem: if ce > 0.0 { s.esteem / ce } else { 0.0 },
         critical_bonus: s.critical_bonus,
-    };
-    let network = f
-        .network
-        .as_ref()
-        .map(|ns| resolve_network(&mut v, ns, n_states, &f.states, population.as_ref(), path));
+    }
+}
+
+/// Internalization and backsliding parameters; the observation settings.
+fn internalization_and_observation(v: &mut V, f: &ScenarioFile) -> model::Observation {
     let i = &f.internalization;
     v.nonneg("internalization.habit", i.habit);
     v.nonneg("internalization.law", i.law);
@@ -657,15 +832,21 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     if o.log_adoptions_max < 0 {
         v.push("observation.log_adoptions_max", "must be ≥ 0");
     }
+    model::Observation {
+        regime_window: o.regime_window.max(1) as usize,
+        regime_min: o.regime_min.max(1) as u64,
+        stage_window: o.stage_window.max(1) as usize,
+        stage_growth: o.stage_growth,
+        milestones,
+        log_adoptions_max: o.log_adoptions_max.max(0) as usize,
+    }
+}
 
-    let forums = resolve_forums(&mut v, f, &coal_ix, &state_ix, steps);
-    let forum_ix: BTreeMap<String, usize> = forums
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (x.id.clone(), i))
-        .collect();
+/// Potential collisions: pairs of incompatible norms.
+fn incompatibilities(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Vec<model::Incompatibility> {
+    let (meta, norm_ix, forum_ix) = (&f.scenario, &ix.norm, &ix.forum);
     let _ = ids(
-        &mut v,
+        v,
         "incompatibilities",
         f.incompatibilities.iter().map(|x| x.id.as_str()),
     );
@@ -682,8 +863,8 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             );
             continue;
         }
-        let a = lookup(&mut v, &key("norms"), "norm", &inc.norms[0], &norm_ix);
-        let b = lookup(&mut v, &key("norms"), "norm", &inc.norms[1], &norm_ix);
+        let a = lookup(v, &key("norms"), "norm", &inc.norms[0], norm_ix);
+        let b = lookup(v, &key("norms"), "norm", &inc.norms[1], norm_ix);
         if a.is_some() && a == b {
             v.push(key("norms"), "a norm cannot be incompatible with itself");
         }
@@ -695,12 +876,12 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                 .enumerate()
                 .map(|(i, x)| (x, i))
                 .collect();
-            lookup(&mut v, &key("dimension"), "value dimension", dname, &dims)
+            lookup(v, &key("dimension"), "value dimension", dname, &dims)
         });
         let fs = inc
             .forums
             .iter()
-            .filter_map(|fid| lookup(&mut v, &key("forums"), "forum", fid, &forum_ix))
+            .filter_map(|fid| lookup(v, &key("forums"), "forum", fid, forum_ix))
             .collect();
         if let (Some(a), Some(b)) = (a, b) {
             incompatibilities.push(model::Incompatibility {
@@ -717,14 +898,27 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             "collisions are articulated in forums: declare at least one [[forums]] table",
         );
     }
-    // Treaties (after forums: a treaty may open at its forum's first decision).
+    incompatibilities
+}
+
+/// Treaties backing norms (after forums: a treaty may open at its forum's first
+/// decision).
+fn treaties(
+    v: &mut V,
+    f: &ScenarioFile,
+    forums: &[model::Forum],
+    ix: &Ix,
+    norms: &mut [model::Norm],
+) {
+    let (meta, n_states) = (&f.scenario, ix.n_states);
+    let (forum_ix, state_ix) = (&ix.forum, &ix.state);
     for (ni, n) in f.norms.iter().enumerate() {
         let Some(t) = &n.treaty else { continue };
         let key = |x: &str| format!("norms.{}.treaty.{x}", n.id);
         let opens = match (t.opens_step, t.opens_year, &t.forum) {
             (Some(x), _, _) => Some(x),
-            (None, Some(y), _) => year_step(&mut v, &key("opens_year"), f, y),
-            (None, None, Some(fid)) => lookup(&mut v, &key("forum"), "forum", fid, &forum_ix).and_then(|fi| {
+            (None, Some(y), _) => year_step(v, &key("opens_year"), f, y),
+            (None, None, Some(fid)) => lookup(v, &key("forum"), "forum", fid, forum_ix).and_then(|fi| {
                 let d = forums[fi].decisions.first().copied();
                 if d.is_none() {
                     v.push(key("forum"), format!("forum `{fid}` has no deciding session (decisions / decision_years) at which the treaty could open"));
@@ -771,7 +965,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         v.nonneg(&key("opening_pressure"), t.opening_pressure);
         let champion = t.champion.as_ref().and_then(|c| {
             v.unit(&key("champion.power"), c.power);
-            let st = lookup(&mut v, &key("champion.state"), "state", &c.state, &state_ix)?;
+            let st = lookup(v, &key("champion.state"), "state", &c.state, state_ix)?;
             Some((st, c.power, c.targets_per_step.max(0) as usize))
         });
         if !["open", "until_entry_into_force"].contains(&t.signature.as_str()) {
@@ -795,15 +989,28 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             signature_closes: t.signature == "until_entry_into_force",
         });
     }
-    // Clusters: declared, or inferred from shared problems / values of the triples.
+}
+
+/// Norm clusters and what follows from them per norm.
+struct Clusters {
+    clusters: Vec<model::Cluster>,
+    fuzziness: Vec<f64>,
+    neighbours: Vec<Vec<usize>>,
+    rate: f64,
+    clarification: f64,
+}
+
+/// Clusters: declared, or inferred from shared problems / values of the triples.
+fn clusters(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Clusters {
+    let (k, norm_ix) = (ix.k, &ix.norm);
     let mut clusters = Vec::new();
-    let _ = ids(&mut v, "clusters", f.clusters.iter().map(|c| c.id.as_str()));
+    let _ = ids(v, "clusters", f.clusters.iter().map(|c| c.id.as_str()));
     for c in &f.clusters {
         let key = |x: &str| format!("clusters.{}.{x}", c.id);
         let ns: Vec<usize> = c
             .norms
             .iter()
-            .filter_map(|nid| lookup(&mut v, &key("norms"), "norm", nid, &norm_ix))
+            .filter_map(|nid| lookup(v, &key("norms"), "norm", nid, norm_ix))
             .collect();
         if c.norms.len() < 2 {
             v.push(
@@ -874,6 +1081,18 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             }
         }
     }
+    Clusters {
+        clusters,
+        fuzziness,
+        neighbours,
+        rate: cluster_rate,
+        clarification,
+    }
+}
+
+/// Coalition mergers: (step, coalition, coalition merged into it).
+fn mergers(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Vec<(u32, usize, usize)> {
+    let (meta, coal_ix) = (&f.scenario, &ix.coal);
     let mut mergers = Vec::new();
     for (mi, mg) in f.mergers.iter().enumerate() {
         let key = format!("mergers.{mi}");
@@ -882,22 +1101,22 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             continue;
         }
         let a = lookup(
-            &mut v,
+            v,
             &format!("{key}.coalitions"),
             "coalition",
             &mg.coalitions[0],
-            &coal_ix,
+            coal_ix,
         );
         let b = lookup(
-            &mut v,
+            v,
             &format!("{key}.coalitions"),
             "coalition",
             &mg.coalitions[1],
-            &coal_ix,
+            coal_ix,
         );
         let step = match (mg.step, mg.year) {
             (Some(x), _) => Some(x),
-            (None, Some(y)) => year_step(&mut v, &format!("{key}.year"), f, y),
+            (None, Some(y)) => year_step(v, &format!("{key}.year"), f, y),
             _ => {
                 v.push(&key, "a merger needs a `step` or `year`");
                 None
@@ -910,13 +1129,22 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
             mergers.push((st.clamp(0, meta.steps.max(0)) as u32, a, b));
         }
     }
-    let mo = &f.monitoring;
+    mergers
+}
+
+/// Monitoring parameters.
+fn check_monitoring(v: &mut V, mo: &MonitoringSpec) {
     v.nonneg("monitoring.compliance", mo.compliance);
     v.nonneg("monitoring.shaming", mo.shaming);
     v.nonneg("monitoring.burnout", mo.burnout);
     v.nonneg("monitoring.funding", mo.funding);
-    let observed = f.observed.as_ref().and_then(|o| {
-        let n = lookup(&mut v, "observed.norm", "norm", &o.norm, &norm_ix)?;
+}
+
+/// The observed series a run is compared with.
+fn observed(v: &mut V, f: &ScenarioFile, ix: &Ix, path: &Path) -> Option<model::Observed> {
+    let norm_ix = &ix.norm;
+    f.observed.as_ref().and_then(|o| {
+        let n = lookup(v, "observed.norm", "norm", &o.norm, norm_ix)?;
         if o.measure != "parties" && o.measure != "adopters" {
             v.push(
                 "observed.measure",
@@ -944,8 +1172,11 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
                 None
             }
         }
-    });
-    let cp = &f.collisions;
+    })
+}
+
+/// Collision parameters.
+fn check_collisions(v: &mut V, cp: &CollisionSpec) {
     for (name, x) in [
         ("articulation", cp.articulation),
         ("challenge_bonus", cp.challenge_bonus),
@@ -973,57 +1204,6 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     ] {
         v.unit(&format!("collisions.{name}"), x);
     }
-
-    if !v.p.is_empty() {
-        return Err(v.p);
-    }
-    Ok(Model {
-        name: meta.name.clone(),
-        description: meta.description.clone(),
-        steps,
-        seed: meta.seed,
-        start_year: meta.start_year,
-        dt: meta.step_years,
-        tipping_share: meta.tipping_share,
-        value_dims: meta.value_dimensions.clone(),
-        regions,
-        listed,
-        population,
-        norms,
-        coalitions,
-        domestic_rate: f.domestic.rate,
-        domestic_growth: f.domestic.growth,
-        persuasion_efficacy: f.persuasion.efficacy,
-        persuasion_floor: f.persuasion.movement_floor,
-        persuasion_mobilisation: f.persuasion.mobilisation,
-        socialization,
-        network,
-        habit: i.habit,
-        law: i.law,
-        compliance_speed: i.compliance_speed,
-        decay: i.decay,
-        backslide_rate: f.backsliding.rate,
-        backslide_max_internalization: f.backsliding.max_internalization,
-        observation: model::Observation {
-            regime_window: o.regime_window.max(1) as usize,
-            regime_min: o.regime_min.max(1) as u64,
-            stage_window: o.stage_window.max(1) as usize,
-            stage_growth: o.stage_growth,
-            milestones,
-            log_adoptions_max: o.log_adoptions_max.max(0) as usize,
-        },
-        forums,
-        incompatibilities,
-        collision: f.collisions.clone(),
-        clusters,
-        fuzziness,
-        neighbours,
-        cluster_rate,
-        clarification,
-        mergers,
-        monitoring: f.monitoring.clone(),
-        observed,
-    })
 }
 
 /// Reads `year,<column>` from a CSV (other columns ignored; `#` comments allowed).
@@ -1200,8 +1380,11 @@ fn resolve_forums(
             decisions: decisions.into_iter().map(clamp).collect(),
             capacity: fs.capacity.max(1) as usize,
             members,
-            access,
-            access_changes: changes,
+            access: access.into_iter().map(Into::into).collect(),
+            access_changes: changes
+                .into_iter()
+                .map(|(s, c, a)| (s, c, a.into()))
+                .collect(),
             state_voice: fs.state_voice,
         });
     }
@@ -1230,12 +1413,12 @@ fn resolve_network(
     v: &mut V,
     ns: &NetworkSpec,
     n: usize,
-    states: &[StateSpec],
+    state_ix: &BTreeMap<String, usize>,
     pop: Option<&model::Population>,
     path: &Path,
 ) -> model::NetworkParams {
     let mut out = model::NetworkParams {
-        kind: ns.kind,
+        kind: ns.kind.into(),
         mean_degree: 0.0,
         k: 0,
         rewire: 0.0,
@@ -1299,38 +1482,54 @@ fn resolve_network(
                 let p = path.parent().unwrap_or(Path::new(".")).join(file);
                 match read_edges(&p) {
                     Err(msg) => v.push("network.file", msg),
-                    Ok(edges) => {
-                        let mut known: BTreeSet<String> =
-                            states.iter().map(|s| s.id.clone()).collect();
-                        let prefix = pop.map(|p| (p.id_prefix.clone(), p.n));
-                        for (line, a, b) in &edges {
-                            for id in [a, b] {
-                                let generated = prefix.as_ref().is_some_and(|(pre, pn)| {
-                                    id.strip_prefix(pre.as_str())
-                                        .and_then(|r| r.parse::<usize>().ok())
-                                        .is_some_and(|x| x >= 1 && x <= *pn)
-                                });
-                                if !generated && !known.contains(id) {
-                                    let valid: Vec<&String> = known.iter().collect();
-                                    v.push(
-                                        "network.file",
-                                        format!(
-                                            "{}:{line}: unknown state `{id}`{}",
-                                            p.display(),
-                                            did_you_mean(id, &valid)
-                                        ),
-                                    );
-                                    known.insert(id.clone()); // report each unknown id once
-                                }
-                            }
-                        }
-                        out.edges = edges.into_iter().map(|(_, a, b)| (a, b)).collect();
-                    }
+                    Ok(edges) => out.edges = edge_indices(v, &p, &edges, state_ix, pop),
                 }
             }
         },
     }
     out
+}
+
+/// The edges of an edge list as state indices: listed states by id (in canonical
+/// order), generated ones by `Population::generated_index`. Every unknown id is reported
+/// once, with its file and line.
+fn edge_indices(
+    v: &mut V,
+    p: &Path,
+    edges: &[(usize, String, String)],
+    state_ix: &BTreeMap<String, usize>,
+    pop: Option<&model::Population>,
+) -> Vec<(u32, u32)> {
+    let listed = state_ix.len();
+    let mut reported = BTreeSet::new();
+    let mut index = |line: usize, id: &str| -> u32 {
+        let i = state_ix
+            .get(id)
+            .copied()
+            .or_else(|| pop.and_then(|g| g.generated_index(id)).map(|j| listed + j));
+        if let Some(i) = i {
+            return i as u32;
+        }
+        if reported.insert(id.to_string()) {
+            let valid: Vec<&String> = state_ix.keys().collect();
+            let generated = pop.map_or(String::new(), |g| {
+                format!("; generated states are `{0}1` … `{0}{1}`", g.id_prefix, g.n)
+            });
+            v.push(
+                "network.file",
+                format!(
+                    "{}:{line}: unknown state `{id}`{}{generated}",
+                    p.display(),
+                    did_you_mean(id, &valid)
+                ),
+            );
+        }
+        0
+    };
+    edges
+        .iter()
+        .map(|(line, a, b)| (index(*line, a), index(*line, b)))
+        .collect()
 }
 
 /// Reads `source,target` rows (a header row is allowed), with located errors.

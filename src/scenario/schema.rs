@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use super::distribution::Dist;
+use crate::model;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -806,6 +807,42 @@ impl Default for ObservationSpec {
             log_adoptions_max: 500,
         }
     }
+}
+
+// --- conversion into the model's plain types ---
+
+/// `From<schema enum> for model enum`, variant by variant.
+macro_rules! plain_enum {
+    ($($t:ident { $($v:ident),* })*) => {$(
+        impl From<$t> for model::$t {
+            fn from(x: $t) -> model::$t {
+                match x { $($t::$v => model::$t::$v),* }
+            }
+        }
+    )*};
+}
+plain_enum! {
+    Strategy { CriticalFirst, RegionFirst, WeightFirst, Random }
+    Stance { Support, Challenge }
+    Access { Full, Restricted, None }
+    Response { Threshold, Logistic, Linear }
+    ThresholdUnit { Share, Count }
+    NetworkKind { ErdosRenyi, WattsStrogatz, BarabasiAlbert, Ring, EdgeList }
+}
+
+/// `From<&schema table> for model table`, field by field.
+macro_rules! plain_struct {
+    ($($from:ident => $to:ident { $($f:ident),* })*) => {$(
+        impl From<&$from> for model::$to {
+            fn from(x: &$from) -> model::$to {
+                model::$to { $($f: x.$f),* }
+            }
+        }
+    )*};
+}
+plain_struct! {
+    CollisionSpec => CollisionParams { articulation, challenge_bonus, divergence_floor, strength_floor, restricted_access, uptake, balance_floor, solo_agenda, intensity_gain, intensity_decay, suppression, compromise_balance, resolution, shield, slowdown, erosion, position_shift, hierarchy_penalty, session_resolution }
+    MonitoringSpec => MonitoringParams { compliance, shaming, burnout, funding }
 }
 
 fn one() -> f64 {

@@ -12,7 +12,7 @@
 
 pub mod controls;
 
-use crate::cli;
+use crate::app;
 use crate::error::{Error, Result};
 use crate::output::{plots, tables::fmt_time, text};
 use serde::Deserialize;
@@ -87,7 +87,7 @@ fn one() -> u64 {
 impl App {
     /// Checks the scenario loads (so a bad file fails before the server starts).
     pub fn new(arg: &Path) -> Result<App> {
-        cli::load_scenario(arg, None, None, &[])?;
+        app::load_scenario(arg, None, None, &[])?;
         Ok(App {
             arg: arg.to_path_buf(),
         })
@@ -143,7 +143,7 @@ impl App {
 
     /// `GET /api/scenario`.
     pub fn scenario_json(&self) -> Result<serde_json::Value> {
-        let sc = cli::load_scenario(&self.arg, None, None, &[])?;
+        let sc = app::load_scenario(&self.arg, None, None, &[])?;
         let m = &sc.model;
         Ok(json!({
             "name": m.name,
@@ -185,8 +185,8 @@ impl App {
                 ),
             ));
         }
-        let sc = cli::load_scenario(&self.arg, req.seed, None, &req.set)?;
-        let runs = cli::run_replicates(&sc, req.replicates, None)?;
+        let sc = app::load_scenario(&self.arg, req.seed, None, &req.set)?;
+        let runs = app::run_replicates(&sc, req.replicates, None)?;
         let m = &sc.model;
         let draw = |r: std::result::Result<String, String>, what: &str| {
             r.map_err(|e| Error::Other(format!("cannot draw the {what}: {e}")))
@@ -206,7 +206,7 @@ impl App {
                 json!({
                     "step": e.step,
                     "time": fmt_time(m, e.step as f64),
-                    "kind": e.kind,
+                    "kind": e.kind.name(),
                     "norm": e.norm.map(|k| m.norms[k].id.clone()).unwrap_or_default(),
                     "actor": e.actor,
                     "forum": e.forum,
@@ -232,7 +232,7 @@ impl App {
 /// Runs the server until the process is stopped. `port` 0 picks a free port.
 pub fn serve(arg: &Path, port: u16) -> Result<()> {
     let app = App::new(arg)?;
-    let name = cli::load_scenario(arg, None, None, &[])?.model.name;
+    let name = app::load_scenario(arg, None, None, &[])?.model.name;
     let server = tiny_http::Server::http(("127.0.0.1", port)).map_err(|e| {
         Error::input(
             "--port",

@@ -94,7 +94,7 @@ fn share(runs: u64, shard: Option<Shard>) -> (u64, Shard) {
 /// Default output directory: `out/<sweep name>/`, and `out/<sweep name>/shard_K_of_N/`
 /// for a shard.
 pub fn default_out(plan: &Plan, shard: Option<Shard>) -> PathBuf {
-    let base = crate::cli::default_out(&plan.name);
+    let base = crate::app::default_out(&plan.name);
     match shard {
         Some(s) => base.join(format!("shard_{}_of_{}", s.k, s.n)),
         None => base,
@@ -213,7 +213,7 @@ fn open_runs(
 pub fn sweep(file: &Path, o: &Options) -> Result<Report> {
     let shard = o.shard.as_deref().map(parse_shard).transpose()?;
     let loaded = spec::load(file)?;
-    let pool = crate::cli::pool(o.threads)?;
+    let pool = crate::app::pool(o.threads)?;
     let grid = Grid::new(&loaded.plan);
     grid::validate(&loaded, &grid, &pool)?;
     let mut plan = loaded.plan.clone();
@@ -435,7 +435,7 @@ pub fn merge(out: &Path, shard_dirs: &[PathBuf]) -> Result<Report> {
 /// `check SWEEP.toml`: validates the file and every combination of its axes.
 pub fn check(file: &Path) -> Result<String> {
     let l = spec::load(file)?;
-    let pool = crate::cli::pool(None)?;
+    let pool = crate::app::pool(None)?;
     let grid = Grid::new(&l.plan);
     grid::validate(&l, &grid, &pool)?;
     Ok(spec::describe(&l))

@@ -354,7 +354,7 @@ pub fn catalog(m: &Model) -> Vec<String> {
 
 /// Reads a sweep file (or a bundled sweep by name).
 pub fn read(arg: &Path) -> Result<(PathBuf, String)> {
-    crate::cli::scenario_text(arg)
+    crate::app::scenario_text(arg)
 }
 
 /// Loads and validates a sweep file (everything but combinations of axis values).
@@ -365,18 +365,92 @@ pub fn load(arg: &Path) -> Result<Loaded> {
 
 pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
     let src = sweep_path.display().to_string();
-    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-        let lc = e.span().map(|s| locate::line_col(text, s.start));
-        Error::Input(vec![Problem {
-            source: src.clone(),
-            line: lc.map(|x| x.0),
-            column: lc.map(|x| x.1),
-            key: String::new(),
-            message: format!("TOML syntax error: {}", e.message().trim()),
-        }])
-    })?;
-    let file: SweepFile = match serde_path_to_error::deserialize(toml::Value::Table(table)) {
-        Ok(f) => f,
+    let file = parse_sweep_file(&src, text)?;
+    let mut cx = Ctx {
+        src: src.clone(),
+        text,
+        problems: Vec::new(),
+    };
+    let (base_path, base_text, base_model) = base_scenario(&mut cx, &file, sweep_path)?;
+    let catalog = catalog(&base_model);
+    let meta = &file.sweep;
+    let outcomes = outcomes(&mut cx, meta, &catalog);
+    let selected: Vec<usize> = outcomes
+        .iter()
+        .map(|o| catalog.iter().position(|c| c == o).unwrap_or(0))
+        .collect();
+    let mut axes: Vec<Axis> = Vec::new();
+    let mut axis_values: Vec<Vec<toml::Value>> = Vec::new();
+    for (i, a) in file.axes.iter().enumerate() {
+        let Some((p, values, reprs)) = axis(&mut cx, i, a, &axes) else {
+            continue;
+        };
+        let key = format!("axes.{p}");
+        check_axis_values(
+            &mut cx,
+            i,
+            &key,
+            &p,
+            &reprs,
+            &base_path,
+            &base_text,
+            &base_model,
+        )?;
+        axes.push(Axis {
+            path: p,
+            values: reprs,
+        });
+        axis_values.push(values);
+    }
+    let plots = plots(&mut cx, &file, &axes, &axis_values, &outcomes);
+    let replicates = meta.replicates.max(1) as u64;
+    let mut points: u64 = 1;
+    for a in &axes {
+        points = points.saturating_mul(a.values.len() as u64);
+    }
+    let runs = points.saturating_mul(replicates);
+    if runs >= u64::MAX / 2 {
+        cx.at(
+            "sweep",
+            None,
+            Some("replicates"),
+            "sweep.replicates",
+            "the sweep has too many runs".into(),
+        );
+    }
+    if !cx.problems.is_empty() {
+        return Err(Error::Input(cx.problems));
+    }
+    let plan = Plan {
+        name: meta.name.trim().to_string(),
+        description: meta.description.trim().to_string(),
+        scenario: base_path.display().to_string(),
+        scenario_fingerprint: format!("{:016x}", crate::rng::id_key(&base_text)),
+        replicates,
+        seed: meta.seed.unwrap_or(base_model.seed),
+        axes,
+        outcomes,
+        plots,
+        runs,
+        shard: None,
+    };
+    Ok(Loaded {
+        plan,
+        sweep_path: sweep_path.to_path_buf(),
+        sweep_text: text.to_string(),
+        base_path,
+        base_text,
+        base_model,
+        catalog,
+        selected,
+    })
+}
+
+/// Parses and deserializes a sweep file; a problem is located in the file.
+fn parse_sweep_file(src: &str, text: &str) -> Result<SweepFile> {
+    let table = scenario::parse_toml(src, text)?;
+    match serde_path_to_error::deserialize(toml::Value::Table(table)) {
+        Ok(f) => Ok(f),
         Err(e) => {
             let raw = e.inner().to_string();
             let message = clean(&scenario::friendly(&clean(&raw)));
@@ -409,22 +483,23 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
             } else {
                 locate::locate(text, &key)
             };
-            return Err(Error::Input(vec![Problem {
-                source: src,
+            Err(Error::Input(vec![Problem {
+                source: src.to_string(),
                 line: lc.map(|x| x.0),
                 column: lc.map(|x| x.1),
                 key,
                 message,
-            }]));
+            }]))
         }
-    };
-    let mut cx = Ctx {
-        src: src.clone(),
-        text,
-        problems: Vec::new(),
-    };
+    }
+}
 
-    // The base scenario, relative to the sweep file.
+/// The base scenario, relative to the sweep file: its path, text and model.
+fn base_scenario(
+    cx: &mut Ctx,
+    file: &SweepFile,
+    sweep_path: &Path,
+) -> Result<(PathBuf, String, Model)> {
     let rel = Path::new(&file.sweep.scenario);
     let candidate = if rel.is_absolute() {
         rel.to_path_buf()
@@ -432,9 +507,9 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
         normalize(&sweep_path.parent().unwrap_or(Path::new("")).join(rel))
     };
     let found = if candidate.exists() {
-        crate::cli::scenario_text(&candidate)
+        crate::app::scenario_text(&candidate)
     } else {
-        crate::cli::scenario_text(&candidate).or_else(|_| crate::cli::scenario_text(rel))
+        crate::app::scenario_text(&candidate).or_else(|_| crate::app::scenario_text(rel))
     };
     let (base_path, base_text) = match found {
         Ok(x) => x,
@@ -449,7 +524,7 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
                     candidate.display()
                 ),
             );
-            return Err(Error::Input(cx.problems));
+            return Err(Error::Input(std::mem::take(&mut cx.problems)));
         }
     };
     let base = match scenario::from_text(&base_path, &base_text, &[]) {
@@ -468,15 +543,15 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
                 ),
             );
             cx.problems.extend(probs);
-            return Err(Error::Input(cx.problems));
+            return Err(Error::Input(std::mem::take(&mut cx.problems)));
         }
         Err(e) => return Err(e),
     };
-    let base_model = base.model;
-    let catalog = catalog(&base_model);
+    Ok((base_path, base_text, base.model))
+}
 
-    // [sweep]
-    let meta = &file.sweep;
+/// The `[sweep]` table; returns the outcomes to record.
+fn outcomes(cx: &mut Ctx, meta: &SweepMeta, catalog: &[String]) -> Vec<String> {
     if meta.name.trim().is_empty() {
         cx.at(
             "sweep",
@@ -495,8 +570,8 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
             format!("must be ≥ 1, got {}", meta.replicates),
         );
     }
-    let outcomes: Vec<String> = match &meta.outcomes {
-        None => catalog.clone(),
+    match &meta.outcomes {
+        None => catalog.to_vec(),
         Some(list) => {
             if list.is_empty() {
                 cx.at(
@@ -516,7 +591,7 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
                         "sweep.outcomes",
                         format!(
                             "unknown outcome `{o}`{}; allowed: {}",
-                            did_you_mean(o, &catalog),
+                            did_you_mean(o, catalog),
                             catalog.join(", ")
                         ),
                     );
@@ -532,190 +607,208 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
             }
             list.clone()
         }
-    };
-    let selected: Vec<usize> = outcomes
-        .iter()
-        .map(|o| catalog.iter().position(|c| c == o).unwrap_or(0))
-        .collect();
+    }
+}
 
-    // [[axes]]
-    let mut axes: Vec<Axis> = Vec::new();
-    let mut axis_values: Vec<Vec<toml::Value>> = Vec::new();
-    for (i, a) in file.axes.iter().enumerate() {
-        let p = a.path.trim().to_string();
-        let key = format!("axes.{p}");
-        if p.is_empty() {
+/// Axis `i` of the sweep file: its path, values and their representations (`None` when
+/// it has problems, recorded in `cx`).
+fn axis(
+    cx: &mut Ctx,
+    i: usize,
+    a: &AxisSpec,
+    axes: &[Axis],
+) -> Option<(String, Vec<toml::Value>, Vec<String>)> {
+    let p = a.path.trim().to_string();
+    let key = format!("axes.{p}");
+    if p.is_empty() {
+        cx.at(
+            "axes",
+            Some(i),
+            Some("path"),
+            &key,
+            "`path` must not be empty".into(),
+        );
+        return None;
+    }
+    if p == "scenario.seed" {
+        cx.at(
+            "axes",
+            Some(i),
+            Some("path"),
+            &key,
+            "the seed cannot be an axis: runs get their seeds from `sweep.seed` and the run index; use `sweep.replicates`".into(),
+        );
+        return None;
+    }
+    if axes.iter().any(|x| x.path == p) {
+        cx.at(
+            "axes",
+            Some(i),
+            Some("path"),
+            &key,
+            format!("`{p}` is swept twice"),
+        );
+        return None;
+    }
+    let values = match (&a.values, &a.from, &a.to, a.steps) {
+        (Some(v), None, None, None) => v.clone(),
+        (None, Some(f), Some(t), Some(s)) => match range(f, t, s) {
+            Ok(v) => v,
+            Err(m) => {
+                cx.at("axes", Some(i), Some("steps"), &key, m);
+                return None;
+            }
+        },
+        _ => {
             cx.at(
                 "axes",
                 Some(i),
                 Some("path"),
                 &key,
-                "`path` must not be empty".into(),
+                "give either `values = [...]` or all of `from`, `to`, `steps`".into(),
             );
-            continue;
+            return None;
         }
-        if p == "scenario.seed" {
-            cx.at(
-                "axes",
-                Some(i),
-                Some("path"),
-                &key,
-                "the seed cannot be an axis: runs get their seeds from `sweep.seed` and the run index; use `sweep.replicates`".into(),
-            );
-            continue;
-        }
-        if axes.iter().any(|x| x.path == p) {
-            cx.at(
-                "axes",
-                Some(i),
-                Some("path"),
-                &key,
-                format!("`{p}` is swept twice"),
-            );
-            continue;
-        }
-        let values = match (&a.values, &a.from, &a.to, a.steps) {
-            (Some(v), None, None, None) => v.clone(),
-            (None, Some(f), Some(t), Some(s)) => match range(f, t, s) {
-                Ok(v) => v,
-                Err(m) => {
-                    cx.at("axes", Some(i), Some("steps"), &key, m);
-                    continue;
-                }
-            },
-            _ => {
+    };
+    if values.is_empty() {
+        cx.at(
+            "axes",
+            Some(i),
+            Some("values"),
+            &key,
+            format!("empty axis: `{p}` has no values"),
+        );
+        return None;
+    }
+    let mut bad = false;
+    let mut reprs: Vec<String> = Vec::new();
+    for v in &values {
+        let repr = v.to_string();
+        if let toml::Value::String(s) = v {
+            if s.chars().any(|c| c.is_control()) {
                 cx.at(
                     "axes",
                     Some(i),
-                    Some("path"),
+                    Some("values"),
                     &key,
-                    "give either `values = [...]` or all of `from`, `to`, `steps`".into(),
+                    format!("value {repr} contains a control character"),
                 );
-                continue;
+                bad = true;
             }
-        };
-        if values.is_empty() {
+        }
+        if matches!(v, toml::Value::Datetime(_)) {
             cx.at(
                 "axes",
                 Some(i),
                 Some("values"),
                 &key,
-                format!("empty axis: `{p}` has no values"),
+                format!("value {repr}: dates are not scenario values"),
             );
-            continue;
+            bad = true;
         }
-        let mut bad = false;
-        let mut reprs: Vec<String> = Vec::new();
-        for v in &values {
-            let repr = v.to_string();
-            if let toml::Value::String(s) = v {
-                if s.chars().any(|c| c.is_control()) {
+        if reprs.contains(&repr) {
+            cx.at(
+                "axes",
+                Some(i),
+                Some("values"),
+                &key,
+                format!("value {repr} is listed twice"),
+            );
+            bad = true;
+        }
+        reprs.push(repr);
+    }
+    if bad {
+        return None;
+    }
+    Some((p, values, reprs))
+}
+
+/// Each value of axis `i` (`key`, path `p`) once against the base scenario.
+#[allow(clippy::too_many_arguments)]
+fn check_axis_values(
+    cx: &mut Ctx,
+    i: usize,
+    key: &str,
+    p: &str,
+    reprs: &[String],
+    base_path: &Path,
+    base_text: &str,
+    base_model: &Model,
+) -> Result<()> {
+    for (vi, repr) in reprs.iter().enumerate() {
+        let set = format!("{p}={repr}");
+        match scenario::from_text(base_path, base_text, std::slice::from_ref(&set)) {
+            Ok(s) => {
+                if catalog_names_differ(&s.model, base_model) {
                     cx.at(
                         "axes",
                         Some(i),
                         Some("values"),
-                        &key,
-                        format!("value {repr} contains a control character"),
+                        key,
+                        format!("value {repr} changes the norms of the scenario; a sweep cannot rename or add norms"),
                     );
-                    bad = true;
                 }
             }
-            if matches!(v, toml::Value::Datetime(_)) {
-                cx.at(
-                    "axes",
-                    Some(i),
-                    Some("values"),
-                    &key,
-                    format!("value {repr}: dates are not scenario values"),
-                );
-                bad = true;
-            }
-            if reprs.contains(&repr) {
-                cx.at(
-                    "axes",
-                    Some(i),
-                    Some("values"),
-                    &key,
-                    format!("value {repr} is listed twice"),
-                );
-                bad = true;
-            }
-            reprs.push(repr);
-        }
-        if bad {
-            continue;
-        }
-        // Each value once against the base scenario.
-        for (vi, repr) in reprs.iter().enumerate() {
-            let set = format!("{p}={repr}");
-            match scenario::from_text(&base_path, &base_text, std::slice::from_ref(&set)) {
-                Ok(s) => {
-                    if catalog_names_differ(&s.model, &base_model) {
-                        cx.at(
-                            "axes",
-                            Some(i),
-                            Some("values"),
-                            &key,
-                            format!("value {repr} changes the norms of the scenario; a sweep cannot rename or add norms"),
-                        );
-                    }
+            Err(Error::Input(probs)) => {
+                let unknown_path = probs.iter().any(|q| {
+                    [
+                        "unknown key",
+                        "unknown table",
+                        "no element",
+                        "empty segment",
+                        "not a table",
+                        "is a list addressed",
+                    ]
+                    .iter()
+                    .any(|w| q.message.contains(w))
+                });
+                if unknown_path {
+                    let msgs: Vec<String> = probs.iter().map(|q| clean(&q.message)).collect();
+                    cx.at(
+                        "axes",
+                        Some(i),
+                        Some("path"),
+                        key,
+                        format!(
+                            "unknown PATH `{p}` in the base scenario {}: {}",
+                            base_path.display(),
+                            msgs.join("; ")
+                        ),
+                    );
+                    break;
                 }
-                Err(Error::Input(probs)) => {
-                    let unknown_path = probs.iter().any(|q| {
-                        [
-                            "unknown key",
-                            "unknown table",
-                            "no element",
-                            "empty segment",
-                            "not a table",
-                            "is a list addressed",
-                        ]
-                        .iter()
-                        .any(|w| q.message.contains(w))
-                    });
-                    if unknown_path {
-                        let msgs: Vec<String> = probs.iter().map(|q| clean(&q.message)).collect();
-                        cx.at(
-                            "axes",
-                            Some(i),
-                            Some("path"),
-                            &key,
-                            format!(
-                                "unknown PATH `{p}` in the base scenario {}: {}",
-                                base_path.display(),
-                                msgs.join("; ")
-                            ),
-                        );
-                        break;
-                    }
-                    for q in probs {
-                        let msg = if q.source.starts_with("--set") {
-                            format!(
-                                "value {repr} (value #{}) is not valid for `{p}`: {}",
-                                vi + 1,
-                                clean(&q.message)
-                            )
-                        } else {
-                            let q = Problem {
-                                message: clean(&q.message),
-                                ..q
-                            };
-                            format!("value {repr} (value #{}) of `{p}` makes the base scenario invalid: {q}", vi + 1)
+                for q in probs {
+                    let msg = if q.source.starts_with("--set") {
+                        format!(
+                            "value {repr} (value #{}) is not valid for `{p}`: {}",
+                            vi + 1,
+                            clean(&q.message)
+                        )
+                    } else {
+                        let q = Problem {
+                            message: clean(&q.message),
+                            ..q
                         };
-                        cx.at("axes", Some(i), Some("values"), &key, msg);
-                    }
+                        format!("value {repr} (value #{}) of `{p}` makes the base scenario invalid: {q}", vi + 1)
+                    };
+                    cx.at("axes", Some(i), Some("values"), key, msg);
                 }
-                Err(e) => return Err(e),
             }
+            Err(e) => return Err(e),
         }
-        axes.push(Axis {
-            path: p,
-            values: reprs,
-        });
-        axis_values.push(values);
     }
+    Ok(())
+}
 
-    // [[plots]]
+/// The `[[plots]]` of the sweep, checked against its axes and outcomes.
+fn plots(
+    cx: &mut Ctx,
+    file: &SweepFile,
+    axes: &[Axis],
+    axis_values: &[Vec<toml::Value>],
+    outcomes: &[String],
+) -> Vec<Plot> {
     let mut plots: Vec<Plot> = Vec::new();
     for (i, pl) in file.plots.iter().enumerate() {
         let n0 = cx.problems.len();
@@ -749,7 +842,7 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
                     &format!("plots.{field}"),
                     format!(
                         "`{o}` is not an outcome of this sweep{}; outcomes: {}",
-                        did_you_mean(o, &outcomes),
+                        did_you_mean(o, outcomes),
                         outcomes.join(", ")
                     ),
                 );
@@ -757,8 +850,8 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
         };
         let (outcome, default_title, default_file) = match pl.kind {
             PlotKind::Heatmap => {
-                need_axis(&mut cx, "x", &pl.x);
-                need_axis(&mut cx, "y", &pl.y);
+                need_axis(cx, "x", &pl.x);
+                need_axis(cx, "y", &pl.y);
                 if pl.x == pl.y {
                     cx.at(
                         "plots",
@@ -778,14 +871,14 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
                     );
                     continue;
                 };
-                need_outcome(&mut cx, "z", &z);
+                need_outcome(cx, "z", &z);
                 let t = format!("{z}: mean over replicates");
                 let f = format!("heatmap_{z}");
                 (z, t, f)
             }
             PlotKind::Band => {
-                need_axis(&mut cx, "x", &pl.x);
-                need_outcome(&mut cx, "y", &pl.y);
+                need_axis(cx, "x", &pl.x);
+                need_outcome(cx, "y", &pl.y);
                 if pl.z.is_some() {
                     cx.at(
                         "plots",
@@ -842,48 +935,7 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
             });
         }
     }
-
-    let replicates = meta.replicates.max(1) as u64;
-    let mut points: u64 = 1;
-    for a in &axes {
-        points = points.saturating_mul(a.values.len() as u64);
-    }
-    let runs = points.saturating_mul(replicates);
-    if runs >= u64::MAX / 2 {
-        cx.at(
-            "sweep",
-            None,
-            Some("replicates"),
-            "sweep.replicates",
-            "the sweep has too many runs".into(),
-        );
-    }
-    if !cx.problems.is_empty() {
-        return Err(Error::Input(cx.problems));
-    }
-    let plan = Plan {
-        name: meta.name.trim().to_string(),
-        description: meta.description.trim().to_string(),
-        scenario: base_path.display().to_string(),
-        scenario_fingerprint: format!("{:016x}", crate::rng::id_key(&base_text)),
-        replicates,
-        seed: meta.seed.unwrap_or(base_model.seed),
-        axes,
-        outcomes,
-        plots,
-        runs,
-        shard: None,
-    };
-    Ok(Loaded {
-        plan,
-        sweep_path: sweep_path.to_path_buf(),
-        sweep_text: text.to_string(),
-        base_path,
-        base_text,
-        base_model,
-        catalog,
-        selected,
-    })
+    plots
 }
 
 fn catalog_names_differ(a: &Model, b: &Model) -> bool {

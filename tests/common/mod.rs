@@ -1,7 +1,10 @@
 //! Shared helpers for the integration tests.
 #![allow(dead_code)]
 
-use normlife::observe::RunResult;
+use normlife::engine;
+use normlife::model::{Event, Model, World};
+use normlife::observe::{RunResult, StepStats};
+use normlife::rng;
 use normlife::scenario::{self, Scenario};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -37,6 +40,67 @@ pub fn bin() -> Command {
 
 pub fn run_bin(args: &[&str]) -> Output {
     bin().args(args).output().expect("run normlife")
+}
+
+/// Runs `normlife` and asserts that it succeeded (the message carries its stderr).
+pub fn run_ok(args: &[&str]) -> Output {
+    let out = run_bin(args);
+    assert!(
+        out.status.success(),
+        "normlife {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// `normlife run SCENARIO --out DIR EXTRA…`, which must succeed.
+pub fn run_to(dir: &Path, scenario: &Path, extra: &[&str]) -> Output {
+    let (s, d) = (scenario.display().to_string(), dir.display().to_string());
+    let mut args = vec!["run", s.as_str(), "--out", d.as_str()];
+    args.extend_from_slice(extra);
+    run_ok(&args)
+}
+
+/// One side of a `lockstep` after a step: the world, the step's changes and tallies,
+/// and the events so far.
+pub struct Side<'a> {
+    pub w: &'a World,
+    pub changes: &'a [engine::Change],
+    pub stats: &'a [StepStats],
+    pub events: &'a [Event],
+}
+
+fn side<'a>(w: &'a World, ws: &'a engine::Workspace) -> Side<'a> {
+    Side {
+        w,
+        changes: &ws.changes,
+        stats: &ws.stats,
+        events: &ws.events,
+    }
+}
+
+/// Replicate `run` of `m` stepped twice side by side for `steps` steps: `a` by
+/// `engine::step` (index order, fast paths allowed), `b` by `engine::step_in_order` in
+/// the order `order(t)` gives (always the full loop). After every step `check(t, a, b)`
+/// compares them; the two final worlds are returned.
+pub fn lockstep(
+    m: &Model,
+    run: u64,
+    steps: u32,
+    mut order: impl FnMut(u32) -> Vec<usize>,
+    mut check: impl FnMut(u32, Side, Side),
+) -> (World, World) {
+    let seed = rng::run_seed(m.seed, run);
+    let (mut a, mut b) = (World::new(m, seed), World::new(m, seed));
+    let mut wsa = engine::Workspace::new(m, &a, seed);
+    let mut wsb = engine::Workspace::new(m, &b, seed);
+    for t in 1..=steps {
+        let o = order(t);
+        engine::step(m, &mut a, &mut wsa, t);
+        engine::step_in_order(m, &mut b, &mut wsb, t, o.into_iter());
+        check(t, side(&a, &wsa), side(&b, &wsb));
+    }
+    (a, b)
 }
 
 /// Asserts that a finished `normlife` command was refused as bad input: exit status 2,

@@ -133,139 +133,14 @@ impl Adoption {
                     stage_votes[s][si] += 1;
                 }
             }
-            let series: Vec<Series> = vals
-                .iter_mut()
-                .map(|per_step| {
-                    if r == 1 {
-                        Series {
-                            mid: per_step
-                                .iter()
-                                .map(|v| v.first().copied().unwrap_or(f64::NAN))
-                                .collect(),
-                            band: None,
-                        }
-                    } else {
-                        let mut mid = Vec::new();
-                        let mut lo = Vec::new();
-                        let mut hi = Vec::new();
-                        for v in per_step.iter_mut() {
-                            v.sort_by(f64::total_cmp);
-                            if v.is_empty() {
-                                mid.push(f64::NAN);
-                                lo.push(f64::NAN);
-                                hi.push(f64::NAN);
-                            } else {
-                                mid.push(quantile(v, 0.5));
-                                lo.push(quantile(v, 0.1));
-                                hi.push(quantile(v, 0.9));
-                            }
-                        }
-                        Series {
-                            mid,
-                            band: Some((lo, hi)),
-                        }
-                    }
-                })
-                .collect();
-            // The (most common) stage per step, in runs of equal stages.
-            let mut stages: Vec<(Stage, f64, f64)> = Vec::new();
-            for (s, votes) in stage_votes.iter().enumerate() {
-                if votes.iter().all(|&v| v == 0) {
-                    continue;
-                }
-                let best = (0..4).max_by_key(|&i| (votes[i], 4 - i)).unwrap_or(0);
-                let st = Stage::ALL[best];
-                if !stages_present.contains(&st) {
-                    stages_present.push(st);
-                }
-                let (a, b) = (tcl(s as f64 - 0.5), tcl(s as f64 + 0.5));
-                match stages.last_mut() {
-                    Some(last) if last.0 == st => last.2 = b,
-                    _ => stages.push((st, a, b)),
-                }
-            }
-            // Tipping point and treaty events.
-            let mut markers = Vec::new();
-            let tips: Vec<_> = runs
-                .iter()
-                .filter_map(|x| x.norms.get(kk).and_then(|o| o.tipping))
-                .collect();
-            let tip_times: Vec<f64> = if r > 1 {
-                tips.iter().map(|t| m.time_of(t.step as f64)).collect()
-            } else {
-                Vec::new()
-            };
-            let mut share_label = format!("tipping share {}", pct(m.tipping_share));
+            let series = series_of(&mut vals, r);
+            let stages = stage_runs(&stage_votes, &tcl, &mut stages_present);
             // A norm dominant from the start never *crosses* the tipping share.
             let start_above = vals[0]
                 .first()
                 .is_some_and(|v| !v.is_empty() && v.iter().all(|&x| x >= m.tipping_share));
-            if r == 1 {
-                match tips.first() {
-                    Some(t) => markers.push(Marker {
-                        t: m.time_of(t.step as f64),
-                        label: format!(
-                            "tipping point {}: {} of weight, {} of states",
-                            at(m, t.step as f64),
-                            pct(t.weighted_share),
-                            pct(t.counted_share)
-                        ),
-                        color: okabe::BLACK,
-                        dashed: false,
-                    }),
-                    None if start_above => {
-                        share_label.push_str(" (above it from the start: no tipping point)")
-                    }
-                    None => share_label.push_str(" (never reached: no tipping point)"),
-                }
-            } else if tips.is_empty() && start_above {
-                share_label.push_str(" (above it from the start in every replicate)");
-            } else if tips.is_empty() {
-                share_label.push_str(&format!(" (no tipping point in any of {r} replicates)"));
-            } else {
-                let mut steps: Vec<f64> = tips.iter().map(|t| t.step as f64).collect();
-                let mut ws: Vec<f64> = tips.iter().map(|t| t.weighted_share).collect();
-                let md = median(&mut steps).unwrap_or(0.0);
-                markers.push(Marker {
-                    t: m.time_of(md),
-                    label: format!(
-                        "tipping point (median) {}: {} of weight; tipped in {} of {r}",
-                        at(m, md),
-                        pct(median(&mut ws).unwrap_or(0.0)),
-                        tips.len()
-                    ),
-                    color: okabe::BLACK,
-                    dashed: false,
-                });
-            }
-            type Pick = fn(&crate::observe::NormOutcome) -> Option<u32>;
-            let treaty: [(&str, Pick); 2] = [
-                ("treaty opened", |o| o.treaty_opened_step),
-                ("treaty in force", |o| o.entry_into_force_step),
-            ];
-            for (what, pick) in treaty {
-                let mut v: Vec<f64> = runs
-                    .iter()
-                    .filter_map(|x| x.norms.get(kk).and_then(pick))
-                    .map(|s| s as f64)
-                    .collect();
-                let n = v.len();
-                if let Some(md) = median(&mut v) {
-                    any_treaty = true;
-                    let label = if r == 1 {
-                        format!("{what} {}", at(m, md))
-                    } else {
-                        format!("{what} (median) {}, in {n} of {r}", at(m, md))
-                    };
-                    markers.push(Marker {
-                        t: m.time_of(md),
-                        label,
-                        color: okabe::REDDISH_PURPLE,
-                        dashed: true,
-                    });
-                }
-            }
-            markers.sort_by(|a, b| a.t.total_cmp(&b.t));
+            let (markers, tip_times, share_label) =
+                markers(m, runs, kk, start_above, &mut any_treaty);
             panels.push(Panel {
                 name: norm.name.clone(),
                 times: times.clone(),
@@ -397,7 +272,6 @@ impl Adoption {
             yhi: 1.0,
         };
         // Stage bands, with their labels in the strip above the plot.
-        let mut placed: Vec<TextBox> = Vec::new();
         for &(s, a, b) in &p.stages {
             let (xa, xb) = (f.fx(a), f.fx(b));
             let (light, strong) = stage_tints(s);
@@ -449,121 +323,298 @@ impl Adoption {
                 cv.line(&[(x, f.y0), (x, f.y1)], mk.color, 2)?;
             }
         }
-        // Replicate bands, then lines.
-        for (k, s) in p.series.iter().enumerate() {
-            if let Some((lo, hi)) = &s.band {
-                let mut poly: Vec<(f64, f64)> = Vec::new();
-                for (i, &t) in p.times.iter().enumerate() {
-                    if hi[i].is_finite() {
-                        poly.push((f.fx(t), f.fy(hi[i])));
-                    }
-                }
-                for (i, &t) in p.times.iter().enumerate().rev() {
-                    if lo[i].is_finite() {
-                        poly.push((f.fx(t), f.fy(lo[i])));
-                    }
-                }
-                cv.polygon(&poly, SERIES[k].1.mix(0.2))?;
-            }
-        }
-        for (k, s) in p.series.iter().enumerate().rev() {
-            let pts: Vec<(f64, f64)> = p
-                .times
-                .iter()
-                .zip(&s.mid)
-                .filter(|(_, v)| v.is_finite())
-                .map(|(&t, &v)| (f.fx(t), f.fy(v)))
-                .collect();
-            cv.line(&pts, SERIES[k].1, SERIES[k].2 + u32::from(rep))?;
-        }
+        paint_series(cv, &f, p, rep)?;
         cv.rect_outline(f.x0, f.y0, f.x1, f.y1, style::AXIS, 1)?;
-        // Labels: the tipping share, then the events, each in the first free row.
-        placed.push(cv.label(
-            &p.share_label,
-            f.x0 + 8.0,
-            ty - 8.0,
-            13.0,
-            MUTED,
-            HPos::Left,
-        )?);
-        for mk in &p.markers {
-            let x = f.fx(mk.t);
-            let size = 13.5;
-            let w = cv.text_w(&mk.label, size);
-            let (lx, h) = if x + 6.0 + w <= f.x1 - 4.0 {
-                (x + 6.0, HPos::Left)
-            } else if x - 6.0 - w >= f.x0 + 4.0 {
-                (x - 6.0, HPos::Right)
-            } else {
-                (f.x1 - 4.0, HPos::Right)
-            };
-            let mut row = 0;
-            loop {
-                let y = f.y0 + 20.0 + row as f64 * 22.0;
-                let b = cv.text_box(&mk.label, lx, y, size, h).grow(3.0);
-                if row >= 12 || !placed.iter().any(|o| o.overlaps(&b)) {
-                    let c = if mk.dashed {
-                        style::shade(mk.color, 0.35)
-                    } else {
-                        mk.color
-                    };
-                    placed.push(cv.label(&mk.label, lx, y, size, c, h)?);
-                    break;
-                }
-                row += 1;
-            }
-        }
-        // The distribution of tipping times (replicates).
+        paint_labels(cv, &f, p, ty)?;
         if rep {
-            cv.rect(f.x0, rug.0, f.x1, rug.1, RGBColor(246, 246, 246))?;
-            for &t in &p.tip_times {
-                let x = f.fx(t);
-                cv.line(
-                    &[(x, rug.0 + 3.0), (x, rug.1 - 3.0)],
-                    okabe::BLACK.mix(0.35),
-                    2,
-                )?;
-            }
-            if !p.tip_times.is_empty() {
-                let mut v = p.tip_times.clone();
-                v.sort_by(f64::total_cmp);
-                let (a, md, b) = (quantile(&v, 0.1), quantile(&v, 0.5), quantile(&v, 0.9));
-                let (ya, yb) = (rug.0 + 9.0, rug.1 - 9.0);
-                cv.rect_outline(f.fx(a), ya, f.fx(b).max(f.fx(a) + 1.0), yb, okabe::BLACK, 1)?;
-                cv.line(
-                    &[(f.fx(md), ya - 4.0), (f.fx(md), yb + 4.0)],
-                    okabe::BLACK,
-                    3,
-                )?;
-            }
-            if p.tip_times.is_empty() {
-                cv.text(
-                    "no replicate tipped",
-                    (f.x0 + f.x1) / 2.0,
-                    rug.1 - 10.0,
-                    12.0,
-                    MUTED,
-                    HPos::Center,
-                )?;
-            }
-            cv.rect_outline(f.x0, rug.0, f.x1, rug.1, style::AXIS, 1)?;
-            cv.text(
-                "tipping",
-                f.x0 - 7.0,
-                rug.0 + 13.0,
-                12.0,
-                MUTED,
-                HPos::Right,
-            )?;
-            cv.text(
-                &format!("{}/{}", p.tip_times.len(), self.replicates),
-                f.x0 - 7.0,
-                rug.0 + 27.0,
-                12.0,
-                MUTED,
-                HPos::Right,
-            )?;
+            self.paint_rug(cv, &f, p, rug)?;
         }
         Ok(())
     }
+
+    /// The distribution of tipping times across replicates, in a strip under the plot.
+    fn paint_rug<DB: DrawingBackend>(
+        &self,
+        cv: &Canvas<DB>,
+        f: &Frame,
+        p: &Panel,
+        rug: (f64, f64),
+    ) -> R {
+        cv.rect(f.x0, rug.0, f.x1, rug.1, RGBColor(246, 246, 246))?;
+        for &t in &p.tip_times {
+            let x = f.fx(t);
+            cv.line(
+                &[(x, rug.0 + 3.0), (x, rug.1 - 3.0)],
+                okabe::BLACK.mix(0.35),
+                2,
+            )?;
+        }
+        if !p.tip_times.is_empty() {
+            let mut v = p.tip_times.clone();
+            v.sort_by(f64::total_cmp);
+            let (a, md, b) = (quantile(&v, 0.1), quantile(&v, 0.5), quantile(&v, 0.9));
+            let (ya, yb) = (rug.0 + 9.0, rug.1 - 9.0);
+            cv.rect_outline(f.fx(a), ya, f.fx(b).max(f.fx(a) + 1.0), yb, okabe::BLACK, 1)?;
+            cv.line(
+                &[(f.fx(md), ya - 4.0), (f.fx(md), yb + 4.0)],
+                okabe::BLACK,
+                3,
+            )?;
+        }
+        if p.tip_times.is_empty() {
+            cv.text(
+                "no replicate tipped",
+                (f.x0 + f.x1) / 2.0,
+                rug.1 - 10.0,
+                12.0,
+                MUTED,
+                HPos::Center,
+            )?;
+        }
+        cv.rect_outline(f.x0, rug.0, f.x1, rug.1, style::AXIS, 1)?;
+        cv.text(
+            "tipping",
+            f.x0 - 7.0,
+            rug.0 + 13.0,
+            12.0,
+            MUTED,
+            HPos::Right,
+        )?;
+        cv.text(
+            &format!("{}/{}", p.tip_times.len(), self.replicates),
+            f.x0 - 7.0,
+            rug.0 + 27.0,
+            12.0,
+            MUTED,
+            HPos::Right,
+        )?;
+        Ok(())
+    }
+}
+
+/// The series of one norm (weighted share, compliance, internalization): the value of a
+/// single run, or the median and 10–90% band of replicates, per step.
+fn series_of(vals: &mut [Vec<Vec<f64>>], r: usize) -> Vec<Series> {
+    vals.iter_mut()
+        .map(|per_step| {
+            if r == 1 {
+                Series {
+                    mid: per_step
+                        .iter()
+                        .map(|v| v.first().copied().unwrap_or(f64::NAN))
+                        .collect(),
+                    band: None,
+                }
+            } else {
+                let mut mid = Vec::new();
+                let mut lo = Vec::new();
+                let mut hi = Vec::new();
+                for v in per_step.iter_mut() {
+                    v.sort_by(f64::total_cmp);
+                    if v.is_empty() {
+                        mid.push(f64::NAN);
+                        lo.push(f64::NAN);
+                        hi.push(f64::NAN);
+                    } else {
+                        mid.push(quantile(v, 0.5));
+                        lo.push(quantile(v, 0.1));
+                        hi.push(quantile(v, 0.9));
+                    }
+                }
+                Series {
+                    mid,
+                    band: Some((lo, hi)),
+                }
+            }
+        })
+        .collect()
+}
+
+/// The most common stage per step, as runs of equal stages (start, end times).
+fn stage_runs(
+    stage_votes: &[[usize; 4]],
+    tcl: &dyn Fn(f64) -> f64,
+    stages_present: &mut Vec<Stage>,
+) -> Vec<(Stage, f64, f64)> {
+    // The (most common) stage per step, in runs of equal stages.
+    let mut stages: Vec<(Stage, f64, f64)> = Vec::new();
+    for (s, votes) in stage_votes.iter().enumerate() {
+        if votes.iter().all(|&v| v == 0) {
+            continue;
+        }
+        let best = (0..4).max_by_key(|&i| (votes[i], 4 - i)).unwrap_or(0);
+        let st = Stage::ALL[best];
+        if !stages_present.contains(&st) {
+            stages_present.push(st);
+        }
+        let (a, b) = (tcl(s as f64 - 0.5), tcl(s as f64 + 0.5));
+        match stages.last_mut() {
+            Some(last) if last.0 == st => last.2 = b,
+            _ => stages.push((st, a, b)),
+        }
+    }
+    stages
+}
+
+/// Tipping point and treaty markers of norm `kk`, the tipping times of replicates, and
+/// the label of the tipping-share line.
+fn markers(
+    m: &Model,
+    runs: &[RunResult],
+    kk: usize,
+    start_above: bool,
+    any_treaty: &mut bool,
+) -> (Vec<Marker>, Vec<f64>, String) {
+    let r = runs.len();
+    // Tipping point and treaty events.
+    let mut markers = Vec::new();
+    let tips: Vec<_> = runs
+        .iter()
+        .filter_map(|x| x.norms.get(kk).and_then(|o| o.tipping))
+        .collect();
+    let tip_times: Vec<f64> = if r > 1 {
+        tips.iter().map(|t| m.time_of(t.step as f64)).collect()
+    } else {
+        Vec::new()
+    };
+    let mut share_label = format!("tipping share {}", pct(m.tipping_share));
+    if r == 1 {
+        match tips.first() {
+            Some(t) => markers.push(Marker {
+                t: m.time_of(t.step as f64),
+                label: format!(
+                    "tipping point {}: {} of weight, {} of states",
+                    at(m, t.step as f64),
+                    pct(t.weighted_share),
+                    pct(t.counted_share)
+                ),
+                color: okabe::BLACK,
+                dashed: false,
+            }),
+            None if start_above => {
+                share_label.push_str(" (above it from the start: no tipping point)")
+            }
+            None => share_label.push_str(" (never reached: no tipping point)"),
+        }
+    } else if tips.is_empty() && start_above {
+        share_label.push_str(" (above it from the start in every replicate)");
+    } else if tips.is_empty() {
+        share_label.push_str(&format!(" (no tipping point in any of {r} replicates)"));
+    } else {
+        let mut steps: Vec<f64> = tips.iter().map(|t| t.step as f64).collect();
+        let mut ws: Vec<f64> = tips.iter().map(|t| t.weighted_share).collect();
+        let md = median(&mut steps).unwrap_or(0.0);
+        markers.push(Marker {
+            t: m.time_of(md),
+            label: format!(
+                "tipping point (median) {}: {} of weight; tipped in {} of {r}",
+                at(m, md),
+                pct(median(&mut ws).unwrap_or(0.0)),
+                tips.len()
+            ),
+            color: okabe::BLACK,
+            dashed: false,
+        });
+    }
+    type Pick = fn(&crate::observe::NormOutcome) -> Option<u32>;
+    let treaty: [(&str, Pick); 2] = [
+        ("treaty opened", |o| o.treaty_opened_step),
+        ("treaty in force", |o| o.entry_into_force_step),
+    ];
+    for (what, pick) in treaty {
+        let mut v: Vec<f64> = runs
+            .iter()
+            .filter_map(|x| x.norms.get(kk).and_then(pick))
+            .map(|s| s as f64)
+            .collect();
+        let n = v.len();
+        if let Some(md) = median(&mut v) {
+            *any_treaty = true;
+            let label = if r == 1 {
+                format!("{what} {}", at(m, md))
+            } else {
+                format!("{what} (median) {}, in {n} of {r}", at(m, md))
+            };
+            markers.push(Marker {
+                t: m.time_of(md),
+                label,
+                color: okabe::REDDISH_PURPLE,
+                dashed: true,
+            });
+        }
+    }
+    markers.sort_by(|a, b| a.t.total_cmp(&b.t));
+    (markers, tip_times, share_label)
+}
+
+/// Replicate bands, then the lines of a panel's series.
+fn paint_series<DB: DrawingBackend>(cv: &Canvas<DB>, f: &Frame, p: &Panel, rep: bool) -> R {
+    for (k, s) in p.series.iter().enumerate() {
+        if let Some((lo, hi)) = &s.band {
+            let mut poly: Vec<(f64, f64)> = Vec::new();
+            for (i, &t) in p.times.iter().enumerate() {
+                if hi[i].is_finite() {
+                    poly.push((f.fx(t), f.fy(hi[i])));
+                }
+            }
+            for (i, &t) in p.times.iter().enumerate().rev() {
+                if lo[i].is_finite() {
+                    poly.push((f.fx(t), f.fy(lo[i])));
+                }
+            }
+            cv.polygon(&poly, SERIES[k].1.mix(0.2))?;
+        }
+    }
+    for (k, s) in p.series.iter().enumerate().rev() {
+        let pts: Vec<(f64, f64)> = p
+            .times
+            .iter()
+            .zip(&s.mid)
+            .filter(|(_, v)| v.is_finite())
+            .map(|(&t, &v)| (f.fx(t), f.fy(v)))
+            .collect();
+        cv.line(&pts, SERIES[k].1, SERIES[k].2 + u32::from(rep))?;
+    }
+    Ok(())
+}
+
+/// Labels: the tipping share (at height `ty`), then the events, each in the first free row.
+fn paint_labels<DB: DrawingBackend>(cv: &Canvas<DB>, f: &Frame, p: &Panel, ty: f64) -> R {
+    let mut placed: Vec<TextBox> = Vec::new();
+    placed.push(cv.label(
+        &p.share_label,
+        f.x0 + 8.0,
+        ty - 8.0,
+        13.0,
+        MUTED,
+        HPos::Left,
+    )?);
+    for mk in &p.markers {
+        let x = f.fx(mk.t);
+        let size = 13.5;
+        let w = cv.text_w(&mk.label, size);
+        let (lx, h) = if x + 6.0 + w <= f.x1 - 4.0 {
+            (x + 6.0, HPos::Left)
+        } else if x - 6.0 - w >= f.x0 + 4.0 {
+            (x - 6.0, HPos::Right)
+        } else {
+            (f.x1 - 4.0, HPos::Right)
+        };
+        let mut row = 0;
+        loop {
+            let y = f.y0 + 20.0 + row as f64 * 22.0;
+            let b = cv.text_box(&mk.label, lx, y, size, h).grow(3.0);
+            if row >= 12 || !placed.iter().any(|o| o.overlaps(&b)) {
+                let c = if mk.dashed {
+                    style::shade(mk.color, 0.35)
+                } else {
+                    mk.color
+                };
+                placed.push(cv.label(&mk.label, lx, y, size, c, h)?);
+                break;
+            }
+            row += 1;
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,198 @@
+//! The application layer under the command line, the sweep runner and the classroom
+//! server: finding a scenario (a file or a bundled one), loading it with the run's
+//! overrides, running replicates on a thread pool, default output directories, and the
+//! one-screen description of a scenario.
+
+use crate::error::{Error, Result};
+use crate::scenario::{self, Scenario};
+use std::path::{Path, PathBuf};
+
+include!(concat!(env!("OUT_DIR"), "/bundled.rs"));
+
+/// Resolves a scenario argument: a file, or the name/path of a bundled scenario.
+pub fn scenario_text(arg: &Path) -> Result<(PathBuf, String)> {
+    if arg.exists() {
+        let text = std::fs::read_to_string(arg).map_err(|e| {
+            Error::input(
+                &arg.display().to_string(),
+                "",
+                format!("cannot read the file: {e}"),
+            )
+        })?;
+        return Ok((arg.to_path_buf(), text));
+    }
+    let a = arg.to_string_lossy();
+    for (path, text) in BUNDLED {
+        let stem = Path::new(path)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string());
+        if *path == a
+            || stem.as_deref() == Some(&a)
+            || path.trim_end_matches(".toml").ends_with(&*a)
+        {
+            return Ok((PathBuf::from(path), text.to_string()));
+        }
+    }
+    let names: Vec<String> = BUNDLED
+        .iter()
+        .filter_map(|(p, _)| {
+            Path::new(p)
+                .file_stem()
+                .map(|s| s.to_string_lossy().to_string())
+        })
+        .collect();
+    Err(Error::input(
+        &a,
+        "",
+        format!(
+            "no such file, and no bundled scenario of that name{}; bundled: {}",
+            crate::error::did_you_mean(&a, &names),
+            names.join(", ")
+        ),
+    ))
+}
+
+/// Loads a scenario with the run's overrides (`--seed`, `--steps`, `--set`).
+pub fn load_scenario(
+    arg: &Path,
+    seed: Option<u64>,
+    steps: Option<i64>,
+    set: &[String],
+) -> Result<Scenario> {
+    let (path, text) = scenario_text(arg)?;
+    let mut overrides = Vec::new();
+    if let Some(s) = seed {
+        overrides.push(format!("scenario.seed={s}"));
+    }
+    if let Some(s) = steps {
+        overrides.push(format!("scenario.steps={s}"));
+    }
+    overrides.extend(set.iter().cloned());
+    scenario::from_text(&path, &text, &overrides)
+}
+
+/// Builds a rayon pool with `threads` workers (None: all cores).
+pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
+    if threads == Some(0) {
+        return Err(Error::input("--threads", "", "must be ≥ 1"));
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.unwrap_or(0))
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start worker threads: {e}")))
+}
+
+/// Runs the replicates of a scenario in parallel; results are in replicate order.
+pub fn run_replicates(
+    sc: &Scenario,
+    replicates: u64,
+    threads: Option<usize>,
+) -> Result<Vec<crate::observe::RunResult>> {
+    use rayon::prelude::*;
+    if replicates == 0 {
+        return Err(Error::input("--replicates", "", "must be ≥ 1"));
+    }
+    let pool = pool(threads)?;
+    let m = &sc.model;
+    Ok(pool.install(|| {
+        (0..replicates)
+            .into_par_iter()
+            .map(|r| crate::engine::run(m, r))
+            .collect()
+    }))
+}
+
+pub fn default_out(name: &str) -> PathBuf {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    PathBuf::from("out").join(safe)
+}
+
+/// The bundled scenarios and sweeps: (path, first line of the description).
+pub fn bundled() -> Vec<(&'static str, String)> {
+    BUNDLED
+        .iter()
+        .map(|(path, text)| {
+            let t: toml::Table = text.parse().unwrap_or_default();
+            let desc = t
+                .get("scenario")
+                .or_else(|| t.get("sweep"))
+                .and_then(|s| s.get("description"))
+                .and_then(|d| d.as_str())
+                .unwrap_or("")
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
+            (*path, desc)
+        })
+        .collect()
+}
+
+/// A one-screen description of a valid scenario.
+pub fn describe(sc: &Scenario) -> String {
+    let m = &sc.model;
+    let mut s = format!("{}: valid scenario \"{}\"\n", sc.path.display(), m.name);
+    if !m.description.is_empty() {
+        s.push_str(&format!("  {}\n", m.description.trim()));
+    }
+    s.push_str(&format!(
+        "  time: {} steps of {} year(s){}; tipping share {:.3}; seed {}\n",
+        m.steps,
+        m.dt,
+        m.start_year
+            .map(|y| format!(" from {y}"))
+            .unwrap_or_default(),
+        m.tipping_share,
+        m.seed
+    ));
+    s.push_str(&format!(
+        "  states: {} ({} listed, {} generated) in {} region(s): {}\n",
+        m.n_states(),
+        m.listed.len(),
+        m.population.as_ref().map_or(0, |p| p.n),
+        m.regions.len(),
+        m.regions.join(", ")
+    ));
+    for n in &m.norms {
+        s.push_str(&format!(
+            "  norm {}{}: {} initial adopter(s) listed, {} random\n",
+            n.id,
+            if n.dominant { " (dominant)" } else { "" },
+            n.initial_adopters.len(),
+            n.initial_random + (n.initial_share * m.n_states() as f64).round() as usize
+        ));
+    }
+    for c in &m.coalitions {
+        s.push_str(&format!(
+            "  coalition {}: power {}, {:?} targeting, {} per step, resources {}, promotes {}\n",
+            c.id,
+            c.power,
+            c.strategy,
+            c.targets_per_step,
+            c.resources,
+            c.norms
+                .iter()
+                .map(|&k| m.norms[k].id.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let so = &m.socialization;
+    s.push_str(&format!(
+        "  socialization: scopes system {:.2} / region {:.2} / network {:.2}, {:?} response, conformity {:.2} / esteem {:.2}, legitimation {}\n",
+        so.scope[0], so.scope[1], so.scope[2], so.response, so.conformity, so.esteem, so.legitimation
+    ));
+    if let Some(n) = &m.network {
+        s.push_str(&format!("  network: {:?}\n", n.kind));
+    }
+    s
+}
