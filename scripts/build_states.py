@@ -7,9 +7,9 @@ Standard library only. Run from the repository root:
 
 SHARED_DATA_DIR holds the project's observed records (states_un.csv, womens_suffrage.csv,
 crc.csv; their sources are in scenarios/data/README.md). The Gleditsch & Ward list of
-independent states is kept in scripts/data/gw_statelist.tsv. `tests/states_data.rs`
-checks that the files in scenarios/data/ are what this script writes (it reruns it when
-python3 and the shared folder are available) and that every row is well formed.
+independent states is kept in scripts/data/gw_statelist.tsv. `tests/history.rs` loads
+every file through the engine's own reader (unknown codes, duplicates and malformed rows
+are refused).
 
 Writes:
   scenarios/data/states.csv                  the present-day state system (198 rows)

@@ -46,12 +46,7 @@ fn landmines_supporters_signatories_entry_into_force_and_us_out() {
             (12.0..=30.0).contains(&months)
         })
     });
-    let us = sc
-        .model
-        .listed
-        .iter()
-        .position(|s| s.id == "usa")
-        .unwrap();
+    let us = sc.model.listed.iter().position(|s| s.id == "usa").unwrap();
     let cascade_without_us = frac(&runs, |r| {
         let us_out = !r
             .events
@@ -235,9 +230,7 @@ fn women_suffrage_domestic_emergence_then_cascade() {
         })
     });
     // Great powers adopt later than the median early adopter (adopters before tipping).
-    let great = [
-        "usa", "gbr", "deu", "fra", "ita", "jpn", "rus",
-    ];
+    let great = ["usa", "gbr", "deu", "fra", "ita", "jpn", "rus"];
     let later = frac(&runs, |r| {
         let step_of = |id: &str| {
             r.events

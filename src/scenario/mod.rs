@@ -52,7 +52,12 @@ pub fn from_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenar
     let (late, early): (Vec<&String>, Vec<&String>) =
         overrides.iter().partition(|a| a.starts_with("states."));
     for (n, arg) in early.into_iter().chain(late).enumerate() {
-        if n == overrides.len() - overrides.iter().filter(|a| a.starts_with("states.")).count() {
+        if n == overrides.len()
+            - overrides
+                .iter()
+                .filter(|a| a.starts_with("states."))
+                .count()
+        {
             expand_states(&mut table, &src, path)?;
         }
         let (p, v) = overrides::split(arg).map_err(|m| Error::input("--set", "", m))?;

@@ -91,18 +91,34 @@ pub fn read_state_years(
     max: Option<f64>,
 ) -> Result<Vec<(String, f64)>, Vec<(Option<usize>, String)>> {
     let Some((h, rows)) = csv_rows(text) else {
-        return Err(vec![(None, format!("empty file: needs a header `iso3,{year_col}` and one row per state"))]);
+        return Err(vec![(
+            None,
+            format!("empty file: needs a header `iso3,{year_col}` and one row per state"),
+        )]);
     };
     let (Some(ci), Some(cy)) = (
         h.iter().position(|x| x == "iso3"),
         h.iter().position(|x| x == year_col),
     ) else {
-        return Err(vec![(None, format!("the header must name columns `iso3` and `{year_col}`, got `{}`", h.join(",")))]);
+        return Err(vec![(
+            None,
+            format!(
+                "the header must name columns `iso3` and `{year_col}`, got `{}`",
+                h.join(",")
+            ),
+        )]);
     };
     let (mut out, mut probs, mut seen) = (Vec::new(), Vec::new(), BTreeMap::new());
     for (line, f) in rows {
         if f.len() != h.len() {
-            probs.push((Some(line), format!("malformed row: {} fields, the header has {}", f.len(), h.len())));
+            probs.push((
+                Some(line),
+                format!(
+                    "malformed row: {} fields, the header has {}",
+                    f.len(),
+                    h.len()
+                ),
+            ));
             continue;
         }
         let id = f[ci].to_lowercase();
@@ -112,13 +128,26 @@ pub fn read_state_years(
             continue;
         }
         if let Some(first) = seen.insert(id.clone(), line) {
-            probs.push((Some(line), format!("state `{}` is listed twice (first on line {first})", f[ci])));
+            probs.push((
+                Some(line),
+                format!("state `{}` is listed twice (first on line {first})", f[ci]),
+            ));
             continue;
         }
         match f[cy].parse::<f64>() {
             Ok(y) if y.is_finite() && max.map_or(true, |m| y <= m + 1e-9) => out.push((id, y)),
-            Ok(y) if y.is_finite() => probs.push((Some(line), format!("year {y} for `{}` is after the end of the run ({})", f[ci], max.unwrap_or(y)))),
-            _ => probs.push((Some(line), format!("`{}` is not a year (expected a number such as 1893)", f[cy]))),
+            Ok(y) if y.is_finite() => probs.push((
+                Some(line),
+                format!(
+                    "year {y} for `{}` is after the end of the run ({})",
+                    f[ci],
+                    max.unwrap_or(y)
+                ),
+            )),
+            _ => probs.push((
+                Some(line),
+                format!("`{}` is not a year (expected a number such as 1893)", f[cy]),
+            )),
         }
     }
     if probs.is_empty() {
@@ -162,9 +191,8 @@ struct Ctx {
 fn context(t: &toml::Table) -> Ctx {
     let sc = t.get("scenario").and_then(|v| v.as_table());
     let num = |k: &str| {
-        sc.and_then(|s| s.get(k)).and_then(|v| {
-            v.as_float().or_else(|| v.as_integer().map(|i| i as f64))
-        })
+        sc.and_then(|s| s.get(k))
+            .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
     };
     let start = num("start_year");
     let end = start.map(|s| s + num("steps").unwrap_or(0.0) * num("step_years").unwrap_or(1.0));
@@ -272,7 +300,10 @@ fn read_from_file(
     let text = std::fs::read_to_string(p)
         .map_err(|e| vec![problem(None, format!("cannot read the state file: {e}"))])?;
     if cx.start.is_none() {
-        return Err(vec![problem(None, "a state file (iso3,joins_year) needs scenario.start_year".into())]);
+        return Err(vec![problem(
+            None,
+            "a state file (iso3,joins_year) needs scenario.start_year".into(),
+        )]);
     }
     // Excluded states are left out before their years are checked against the run.
     let kept: String = text
@@ -287,8 +318,11 @@ fn read_from_file(
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let rows = read_state_years(&kept, "joins_year", known, cx.end)
-        .map_err(|ps| ps.into_iter().map(|(l, m)| problem(l, m)).collect::<Vec<_>>())?;
+    let rows = read_state_years(&kept, "joins_year", known, cx.end).map_err(|ps| {
+        ps.into_iter()
+            .map(|(l, m)| problem(l, m))
+            .collect::<Vec<_>>()
+    })?;
     Ok(rows
         .into_iter()
         .map(|(id, y)| (id.clone(), cx.start.filter(|&s| y > s).map(|_| y)))
@@ -308,7 +342,10 @@ fn exclusions(
         return out;
     };
     let Some(a) = v.as_array() else {
-        probs.push(kp("population.exclude", "must be a list of state ids, e.g. [\"twn\"]".into()));
+        probs.push(kp(
+            "population.exclude",
+            "must be a list of state ids, e.g. [\"twn\"]".into(),
+        ));
         return out;
     };
     for x in a {
@@ -316,7 +353,10 @@ fn exclusions(
             Some(id) if known.contains(id) => {
                 out.insert(id.to_string());
             }
-            _ => probs.push(kp("population.exclude", format!("`{x}` is not a state id of the table (lowercase ISO 3166-1 alpha-3)"))),
+            _ => probs.push(kp(
+                "population.exclude",
+                format!("`{x}` is not a state id of the table (lowercase ISO 3166-1 alpha-3)"),
+            )),
         }
     }
     out
@@ -331,9 +371,14 @@ fn attribute_dists(
     probs: &mut Vec<Problem>,
     kp: &KeyProblem,
 ) -> Dists {
-    let mut out: Dists = ATTRS.iter().map(|a| (a.0, (None, BTreeMap::new()))).collect();
+    let mut out: Dists = ATTRS
+        .iter()
+        .map(|a| (a.0, (None, BTreeMap::new())))
+        .collect();
     let parse = |key: String, v: &toml::Value, lo: f64, hi: f64, probs: &mut Vec<Problem>| {
-        parse_dist(v, lo, hi).map_err(|m| probs.push(kp(&key, m))).ok()
+        parse_dist(v, lo, hi)
+            .map_err(|m| probs.push(kp(&key, m)))
+            .ok()
     };
     for &(a, lo, hi) in ATTRS {
         if let Some(v) = pop.get(a) {
@@ -344,7 +389,11 @@ fn attribute_dists(
         return out;
     };
     let Some(by) = by.as_table() else {
-        probs.push(kp("population.by_region", "must be a table of UN sub-regions, e.g. [population.by_region.\"Northern Europe\"]".into()));
+        probs.push(kp(
+            "population.by_region",
+            "must be a table of UN sub-regions, e.g. [population.by_region.\"Northern Europe\"]"
+                .into(),
+        ));
         return out;
     };
     let names: Vec<&str> = regions.iter().copied().collect();
@@ -367,7 +416,14 @@ fn attribute_dists(
                 }
                 None => {
                     let allowed: Vec<&str> = ATTRS.iter().map(|a| a.0).collect();
-                    probs.push(kp(&format!("{key}.{k}"), format!("unknown attribute `{k}`{}; allowed: {}", did_you_mean(k, &allowed), allowed.join(", "))));
+                    probs.push(kp(
+                        &format!("{key}.{k}"),
+                        format!(
+                            "unknown attribute `{k}`{}; allowed: {}",
+                            did_you_mean(k, &allowed),
+                            allowed.join(", ")
+                        ),
+                    ));
                 }
             }
         }
@@ -388,7 +444,9 @@ fn parse_dist(v: &toml::Value, lo: f64, hi: f64) -> Result<Dist, String> {
     }
     let (a, b) = d.range();
     if a < lo || b > hi {
-        return Err(format!("values must lie in [{lo}, {hi}], this distribution gives [{a}, {b}]"));
+        return Err(format!(
+            "values must lie in [{lo}, {hi}], this distribution gives [{a}, {b}]"
+        ));
     }
     Ok(d)
 }
@@ -430,7 +488,11 @@ fn state_entry(row: &StateRow, joins: Option<f64>, dists: &Dists, cx: &Ctx) -> t
             ),
             _ => draw(d, cx.seed, &row.iso3, a, 0).into(),
         };
-        let key = if a == "domestic_movement" { "domestic" } else { a };
+        let key = if a == "domestic_movement" {
+            "domestic"
+        } else {
+            a
+        };
         e.insert(key.into(), v);
     }
     e
@@ -498,7 +560,8 @@ mod tests {
         let e = read_state_years(text, "year", &known, Some(1950.0)).unwrap_err();
         let lines: Vec<Option<usize>> = e.iter().map(|x| x.0).collect();
         assert_eq!(lines, vec![Some(4), Some(5), Some(6), Some(7)], "{e:?}");
-        let e = read_state_years("iso3,year\nusa,1990\n", "year", &known, Some(1950.0)).unwrap_err();
+        let e =
+            read_state_years("iso3,year\nusa,1990\n", "year", &known, Some(1950.0)).unwrap_err();
         assert!(e[0].1.contains("after the end of the run"), "{e:?}");
     }
 }
