@@ -127,7 +127,7 @@ fn landmines_dates_and_counts_across_seeds() {
             r.norms[k]
                 .entry_into_force_step
                 .map(|s| year_month(&sc, s))
-                .is_some_and(|ym| ym >= (1998, 12) && ym <= (1999, 5))
+                .is_some_and(|ym| ((1998, 12)..=(1999, 5)).contains(&ym))
         }));
         let sig = share(
             runs.iter()

@@ -35,9 +35,14 @@ pub struct StateRow {
     pub region: String,
 }
 
+/// A data row: its line number and fields.
+pub type Row = (usize, Vec<String>);
+/// Problems of a data file: (line, message).
+pub type LineProblems = Vec<(Option<usize>, String)>;
+
 /// Data rows of a small CSV: header fields and (line number, fields) per row, skipping
 /// blank lines and lines starting with `#`. Fields may be double-quoted.
-pub fn csv_rows(text: &str) -> Option<(Vec<String>, Vec<(usize, Vec<String>)>)> {
+pub fn csv_rows(text: &str) -> Option<(Vec<String>, Vec<Row>)> {
     let mut lines = text
         .lines()
         .enumerate()
@@ -89,7 +94,7 @@ pub fn read_state_years(
     year_col: &str,
     known: &BTreeSet<String>,
     max: Option<f64>,
-) -> Result<Vec<(String, f64)>, Vec<(Option<usize>, String)>> {
+) -> Result<Vec<(String, f64)>, LineProblems> {
     let Some((h, rows)) = csv_rows(text) else {
         return Err(vec![(
             None,
@@ -135,7 +140,7 @@ pub fn read_state_years(
             continue;
         }
         match f[cy].parse::<f64>() {
-            Ok(y) if y.is_finite() && max.map_or(true, |m| y <= m + 1e-9) => out.push((id, y)),
+            Ok(y) if y.is_finite() && max.is_none_or(|m| y <= m + 1e-9) => out.push((id, y)),
             Ok(y) if y.is_finite() => probs.push((
                 Some(line),
                 format!(
