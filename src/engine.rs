@@ -262,7 +262,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
     let k = ws.keys.next_step();
     w.step = t;
     ws.changes.clear();
-    join_states(w, ws, t);
+    join_states(m, w, ws, t);
     collisions::step(m, w, t, &k, &mut ws.events);
     if m.has_treaties() {
         treaties::open(m, w, t, &k, &mut ws.changes, &mut ws.events);
@@ -291,13 +291,33 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
 }
 
 /// States entering the state system now (suffrage: ~60 states by 1930).
-fn join_states(w: &mut World, ws: &mut Workspace, t: u32) {
+fn join_states(m: &Model, w: &mut World, ws: &mut Workspace, t: u32) {
     while w.next_join < w.joins.len() && w.joins[w.next_join].0 <= t {
         let i = w.joins[w.next_join].1 as usize;
         w.set_presence(i, true);
+        if catch_up_movements(m, w, i, t) {
+            ws.fast.movement_changed();
+        }
         w.next_join += 1;
         ws.fast.joined();
     }
+}
+
+/// A society's movements grow before it becomes a state: state `i`, joining at step `t`,
+/// starts with the movements that growth from the start would have given it (as a state
+/// present throughout, growing once per step before step `t`). True if any grew.
+fn catch_up_movements(m: &Model, w: &mut World, i: usize, t: u32) -> bool {
+    let g = m.domestic_growth * m.dt;
+    if g <= 0.0 || t <= 1 {
+        return false;
+    }
+    for kk in 0..m.norms.len() {
+        let x = kk * w.n + i;
+        for _ in 1..t {
+            w.movement[x] = domestic::grow(w.movement[x], g);
+        }
+    }
+    true
 }
 
 /// Where a step's decisions are recorded: the changes to apply after the loop, the

@@ -699,7 +699,13 @@ fn invariant_no_coalition_no_articulation() {
         .parse()
         .unwrap();
     t.remove("coalitions");
-    let sc = from_text(&toml::to_string(&t).unwrap(), &[]);
+    // Parsed with the scenario's own path: its state table is relative to it.
+    let sc = normlife::scenario::from_text(
+        &root().join("scenarios/drug_control.toml"),
+        &toml::to_string(&t).unwrap(),
+        &[],
+    )
+    .unwrap();
     let runs = runs_from(&sc, 0, 20);
     assert!(
         runs.iter()

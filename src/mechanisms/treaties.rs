@@ -83,6 +83,16 @@ pub fn sign_and_ratify(
             if !w.adopted[x] || w.defected[x] {
                 continue;
             }
+            if w.signed_step[x] < 0 && tr.signature_closes && w.eif_step[k].is_some() {
+                // Signature has closed: the state accedes, a party at once.
+                w.signed_step[x] = t as i32;
+                w.ratified[x] = true;
+                w.parties[k] += 1;
+                if log {
+                    events.push(Event::new(t, EventKind::Acceded, k, i, ""));
+                }
+                continue;
+            }
             if w.signed_step[x] < 0 {
                 w.signed_step[x] = t as i32;
                 w.signatories[k] += 1;

@@ -62,6 +62,8 @@ pub enum EventKind {
     Defection,
     Signed,
     Ratified,
+    /// Joined after signature closed (a party at once, not a signatory).
+    Acceded,
     TreatyOpened,
     EntryIntoForce,
     TippingPoint,
@@ -106,6 +108,7 @@ impl EventKind {
             Defection => "defection",
             Signed => "signed",
             Ratified => "ratified",
+            Acceded => "acceded",
             TreatyOpened => "treaty_opened",
             EntryIntoForce => "entry_into_force",
             TippingPoint => "tipping_point",

@@ -139,6 +139,9 @@ pub struct Treaty {
     pub opening_pressure: f64,
     /// (state index, power, targets per step) of a champion's universalisation drive.
     pub champion: Option<(usize, f64, usize)>,
+    /// Signature closes at entry into force; later joiners accede (parties, not
+    /// signatories).
+    pub signature_closes: bool,
 }
 
 #[derive(Debug, Clone)]

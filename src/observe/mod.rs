@@ -3,6 +3,7 @@
 //! a read-only view of the world after each step; nothing here changes the dynamics.
 
 pub mod observed;
+pub mod per_state;
 pub mod stages;
 pub mod tipping;
 

@@ -11,6 +11,7 @@ pub mod locate;
 pub mod overrides;
 pub mod resolve;
 pub mod schema;
+pub mod states_table;
 
 use crate::error::{did_you_mean, Error, Problem, Result};
 use crate::model::Model;
@@ -47,11 +48,25 @@ pub fn from_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenar
     let src = path.display().to_string();
     let mut table = parse_toml(&src, text)?;
     let mut set_paths = Vec::new();
-    for arg in overrides {
+    // Overrides of listed states apply after a state table is expanded into them.
+    let (late, early): (Vec<&String>, Vec<&String>) =
+        overrides.iter().partition(|a| a.starts_with("states."));
+    for (n, arg) in early.into_iter().chain(late).enumerate() {
+        if n == overrides.len()
+            - overrides
+                .iter()
+                .filter(|a| a.starts_with("states."))
+                .count()
+        {
+            expand_states(&mut table, &src, path)?;
+        }
         let (p, v) = overrides::split(arg).map_err(|m| Error::input("--set", "", m))?;
         overrides::apply(&mut table, p, overrides::parse_value(v))
             .map_err(|m| Error::input(&format!("--set {arg}"), p, m))?;
         set_paths.push((p.to_string(), arg.clone()));
+    }
+    if overrides.iter().all(|a| !a.starts_with("states.")) {
+        expand_states(&mut table, &src, path)?;
     }
     let file = deserialize(&src, text, &table, &set_paths)?;
     let model = resolve::resolve(&file, path).map_err(|probs| {
@@ -70,6 +85,12 @@ pub fn from_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenar
         model,
         overrides: overrides.to_vec(),
     })
+}
+
+/// `[population] from = …`: the real state system (`states_table`).
+fn expand_states(table: &mut toml::Table, src: &str, path: &Path) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    states_table::expand(table, src, dir).map_err(Error::Input)
 }
 
 /// Parses TOML text (a scenario or a sweep file); a syntax error is located by line and

@@ -971,6 +971,15 @@ fn treaties(
             let st = lookup(v, &key("champion.state"), "state", &c.state, state_ix)?;
             Some((st, c.power, c.targets_per_step.max(0) as usize))
         });
+        if !["open", "until_entry_into_force"].contains(&t.signature.as_str()) {
+            v.push(
+                key("signature"),
+                format!(
+                    "`{}` is not allowed: \"open\" (sign whenever adopting) or \"until_entry_into_force\" (later joiners accede)",
+                    t.signature
+                ),
+            );
+        }
         norms[ni].treaty = Some(model::Treaty {
             opens_step: opens.unwrap_or(0).clamp(0, meta.steps.max(0)) as u32,
             entry_into_force: t.entry_into_force.max(1) as u32,
@@ -980,6 +989,7 @@ fn treaties(
             pressure: t.pressure,
             opening_pressure: t.opening_pressure,
             champion,
+            signature_closes: t.signature == "until_entry_into_force",
         });
     }
 }

@@ -186,6 +186,15 @@ pub struct TreatySpec {
     /// A champion state's universalisation drive after entry into force (Canada).
     #[serde(default)]
     pub champion: Option<ChampionSpec>,
+    /// `"until_entry_into_force"`: signature closes when the treaty enters into force and
+    /// later joiners accede (Mine Ban Treaty, Arts. 15-16); `"open"` (default): adopters
+    /// sign whenever they adopt.
+    #[serde(default = "signature_open")]
+    pub signature: String,
+}
+
+fn signature_open() -> String {
+    "open".into()
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
