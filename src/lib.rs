@@ -10,6 +10,7 @@ pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod error;
+pub mod limits;
 pub mod mechanisms;
 pub mod model;
 pub mod observe;

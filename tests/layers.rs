@@ -14,10 +14,11 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
     Some(match module {
         "error" | "rng" | "stats" => &[],
         "model" => &[],
-        "mechanisms" | "observe" | "scenario" => &["model"],
+        "mechanisms" | "observe" | "scenario" | "limits" => &["model"],
         "engine" => &["mechanisms", "observe", "model"],
         "output" => &["observe", "model"],
         "app" => &[
+            "limits",
             "engine",
             "scenario",
             "output",
@@ -27,6 +28,7 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
         ],
         "sweep" | "serve" => &[
             "app",
+            "limits",
             "engine",
             "scenario",
             "output",
@@ -38,6 +40,7 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
             "sweep",
             "serve",
             "app",
+            "limits",
             "engine",
             "scenario",
             "output",
