@@ -156,7 +156,8 @@ pub fn default_out(name: &str) -> PathBuf {
     PathBuf::from("out").join(safe)
 }
 
-/// The bundled scenarios and sweeps: (path, first line of the description).
+/// The bundled scenarios, sweeps, fits and sensitivity analyses: (path, first line of
+/// the description).
 pub fn bundled() -> Vec<(&'static str, String)> {
     BUNDLED
         .iter()
@@ -165,6 +166,8 @@ pub fn bundled() -> Vec<(&'static str, String)> {
             let desc = t
                 .get("scenario")
                 .or_else(|| t.get("sweep"))
+                .or_else(|| t.get("fit"))
+                .or_else(|| t.get("sensitivity"))
                 .and_then(|s| s.get("description"))
                 .and_then(|d| d.as_str())
                 .unwrap_or("")

@@ -56,6 +56,25 @@ pub enum Command {
         #[arg(required = true, value_name = "SHARD_DIR")]
         shards: Vec<PathBuf>,
     },
+    /// Calibrates scenario parameters to an observed series (ABC-SMC): writes
+    /// posterior.csv, fit.json, predictive.csv and fit.svg/.png (see docs/calibration.md).
+    Fit(FitArgs),
+    /// Global sensitivity analysis (Sobol indices with a Saltelli design, or Morris
+    /// elementary effects): writes indices.csv, runs.csv and indices.svg/.png (see
+    /// docs/sensitivity.md).
+    Sensitivity(FitArgs),
+}
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct FitArgs {
+    /// The fit (or sensitivity) file, or the name of a bundled one.
+    pub file: PathBuf,
+    /// Output directory (default: out/<name>/).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
 }
 
 #[derive(clap::Args, Debug, Clone)]
@@ -75,6 +94,10 @@ pub struct SweepArgs {
     /// Run only the runs with `run % N == K` (one shard of a cluster job array).
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
+    /// Write DIR/slurm/submit.sh and its .sbatch files instead of running: a Slurm job
+    /// array of N shard tasks and a merge job that depends on it (absolute paths).
+    #[arg(long, value_name = "N")]
+    pub slurm: Option<u64>,
     /// Testing: stop after this many runs, as if interrupted.
     #[arg(long, hide = true)]
     pub max_runs: Option<u64>,
@@ -122,6 +145,18 @@ pub fn cmd_run(a: &RunArgs) -> Result<()> {
             ));
         }
     }
+    if let Ok((path, text)) = scenario_text(&a.scenario) {
+        if let Some(cmd) = analysis_kind(&text) {
+            return Err(Error::input(
+                &path.display().to_string(),
+                cmd,
+                format!(
+                    "this is a {cmd} file: run it with `normlife {cmd} {}`",
+                    a.scenario.display()
+                ),
+            ));
+        }
+    }
     let sc = load_scenario(&a.scenario, a.seed, a.steps, &a.set)?;
     app::check_size(&sc, a.replicates, a.threads, a.allow_large)?;
     let dir = a.out.clone().unwrap_or_else(|| default_out(&sc.model.name));
@@ -161,9 +196,63 @@ pub fn cmd_check(file: &Path, set: &[String]) -> Result<()> {
             return Ok(());
         }
     }
+    if let Ok((_, text)) = scenario_text(file) {
+        if let Some(cmd) = analysis_kind(&text) {
+            if !set.is_empty() {
+                return Err(Error::input(
+                    "--set",
+                    "",
+                    format!("a {cmd} file takes no --set: use its `set = [...]`"),
+                ));
+            }
+            print!("{}", describe_analysis(file, cmd)?);
+            return Ok(());
+        }
+    }
     let sc = load_scenario(file, None, None, set)?;
     out(&app::describe(&sc));
     Ok(())
+}
+
+/// `fit` or `sensitivity` if the TOML text has a `[fit]` or `[sensitivity]` table.
+fn analysis_kind(text: &str) -> Option<&'static str> {
+    let t: toml::Table = text.parse().ok()?;
+    ["fit", "sensitivity"]
+        .into_iter()
+        .find(|k| t.contains_key(*k))
+}
+
+/// `check` of a fit or sensitivity file: validates it (as the command would, before any
+/// simulation) and says what it would run.
+fn describe_analysis(file: &Path, cmd: &str) -> Result<String> {
+    if cmd == "fit" {
+        let f = crate::fit::spec::load(file)?;
+        let s = &f.settings;
+        Ok(format!(
+            "{}: valid fit \"{}\" of {} ({} parameter(s): {}); {} particles, up to {} generations: about {} simulations\n",
+            file.display(),
+            f.name,
+            f.setup.base_path.display(),
+            f.setup.paths.len(),
+            f.setup.paths.join(", "),
+            s.particles,
+            s.generations,
+            crate::fit::estimate(s)
+        ))
+    } else {
+        let a = crate::sensitivity::spec::load(file)?;
+        Ok(format!(
+            "{}: valid sensitivity analysis \"{}\" of {} ({} parameter(s): {}); {} design points × {} replicate(s); outcomes: {}\n",
+            file.display(),
+            a.name,
+            a.setup.base_path.display(),
+            a.setup.paths.len(),
+            a.setup.paths.join(", "),
+            a.points(),
+            a.replicates,
+            a.outcomes.join(", ")
+        ))
+    }
 }
 
 pub fn cmd_scenarios() -> Result<()> {
@@ -206,10 +295,29 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Serve { scenario, port } => crate::serve::serve(&scenario, port),
         Command::Sweep(a) => cmd_sweep(&a),
         Command::Merge { out, shards } => cmd_merge(&out, &shards),
+        Command::Fit(a) => cmd_fit(&a),
+        Command::Sensitivity(a) => cmd_sensitivity(&a),
     }
 }
 
 pub fn cmd_sweep(a: &SweepArgs) -> Result<()> {
+    if let Some(n) = a.slurm {
+        if a.shard.is_some() || a.resume || a.max_runs.is_some() {
+            return Err(Error::input(
+                "--slurm",
+                "",
+                "writes the scripts of the whole sweep: drop --shard and --resume (each shard task resumes by itself)",
+            ));
+        }
+        let s = crate::sweep::slurm_scripts(&a.sweep, a.out.clone(), n)?;
+        eprintln!(
+            "normlife: wrote {} (a job array of {n} shard task(s) and a merge job); submit with `bash {}`; results in {}",
+            s.submit.parent().unwrap_or(&s.dir).display(),
+            s.submit.display(),
+            s.dir.display()
+        );
+        return Ok(());
+    }
     let o = crate::sweep::Options {
         threads: a.threads,
         out: a.out.clone(),
@@ -267,6 +375,44 @@ pub fn cmd_merge(out: &Path, shards: &[PathBuf]) -> Result<()> {
         r.total,
         r.dir.display(),
         plots_note(&r.plots)
+    );
+    Ok(())
+}
+
+pub fn cmd_fit(a: &FitArgs) -> Result<()> {
+    let o = crate::fit::Options {
+        threads: a.threads,
+        out: a.out.clone(),
+        quiet: false,
+    };
+    let r = crate::fit::fit(&a.file, &o)?;
+    eprintln!(
+        "normlife: fit: {} generation(s), {} simulations (estimated {}) in {:.2}s ({:.0} simulations/s); {}; posterior.csv, fit.json, predictive.csv, fit.svg/.png in {}",
+        r.generations,
+        r.simulations,
+        r.estimate,
+        r.seconds,
+        r.simulations as f64 / r.seconds.max(1e-9),
+        r.status,
+        r.dir.display()
+    );
+    Ok(())
+}
+
+pub fn cmd_sensitivity(a: &FitArgs) -> Result<()> {
+    let o = crate::sensitivity::Options {
+        threads: a.threads,
+        out: a.out.clone(),
+        quiet: false,
+    };
+    let r = crate::sensitivity::run(&a.file, &o)?;
+    eprintln!(
+        "normlife: sensitivity ({}): {} simulations in {:.2}s ({:.0} simulations/s); indices.csv, runs.csv, indices.svg/.png in {}",
+        r.method,
+        r.simulations,
+        r.seconds,
+        r.simulations as f64 / r.seconds.max(1e-9),
+        r.dir.display()
     );
     Ok(())
 }

@@ -36,7 +36,32 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
             "observe",
             "model",
         ],
+        // Calibration reuses the sweep's file parsing, outcomes and CSV cells;
+        // sensitivity reuses the fit's base-scenario setup.
+        "fit" => &[
+            "sweep",
+            "app",
+            "engine",
+            "scenario",
+            "output",
+            "mechanisms",
+            "observe",
+            "model",
+        ],
+        "sensitivity" => &[
+            "fit",
+            "sweep",
+            "app",
+            "engine",
+            "scenario",
+            "output",
+            "mechanisms",
+            "observe",
+            "model",
+        ],
         "cli" => &[
+            "sensitivity",
+            "fit",
             "sweep",
             "serve",
             "app",

@@ -9,12 +9,14 @@
 //! * `aggregate`: `aggregate.csv` from a complete `runs.csv`
 //! * `plots`: heat maps and bands
 //! * `progress`: progress bar or plain lines
+//! * `slurm`: `--slurm N`, the job-array and merge scripts for a Slurm cluster
 
 pub mod aggregate;
 pub mod exec;
 pub mod grid;
 pub mod plots;
 pub mod progress;
+pub mod slurm;
 pub mod spec;
 
 use crate::error::{Error, Result};
@@ -430,6 +432,25 @@ pub fn merge(out: &Path, shard_dirs: &[PathBuf]) -> Result<Report> {
         seconds: t0.elapsed().as_secs_f64(),
         plots,
     })
+}
+
+/// `normlife sweep SWEEP.toml --slurm N`: validates the sweep (every combination) and
+/// writes the Slurm scripts into `DIR/slurm/` (see `slurm`).
+pub fn slurm_scripts(file: &Path, out: Option<PathBuf>, n: u64) -> Result<slurm::Scripts> {
+    if n == 0 {
+        return Err(Error::input(
+            "--slurm",
+            "",
+            "the number of shard tasks must be ≥ 1",
+        ));
+    }
+    let loaded = spec::load(file)?;
+    let pool = crate::app::pool(None)?;
+    let grid = Grid::new(&loaded.plan);
+    grid::validate(&loaded, &grid, &pool)?;
+    let dir = out.unwrap_or_else(|| default_out(&loaded.plan, None));
+    crate::output::prepare_dir(&dir)?;
+    slurm::write(&loaded, file, &dir, n)
 }
 
 /// `check SWEEP.toml`: validates the file and every combination of its axes.

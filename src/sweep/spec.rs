@@ -478,6 +478,13 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
 
 /// Parses and deserializes a sweep file; a problem is located in the file.
 fn parse_sweep_file(src: &str, text: &str) -> Result<SweepFile> {
+    parse_file(src, text)
+}
+
+/// Parses a TOML file into `T` (`deny_unknown_fields` types) with located problems: a
+/// syntax error or the first wrong key, by line and column (sweep, fit and sensitivity
+/// files).
+pub fn parse_file<T: serde::de::DeserializeOwned>(src: &str, text: &str) -> Result<T> {
     let table = scenario::parse_toml(src, text)?;
     match serde_path_to_error::deserialize(toml::Value::Table(table)) {
         Ok(f) => Ok(f),
@@ -524,26 +531,48 @@ fn parse_sweep_file(src: &str, text: &str) -> Result<SweepFile> {
     }
 }
 
-/// The base scenario, relative to the sweep file: its path, text and model.
-fn base_scenario(
-    cx: &mut Ctx,
-    file: &SweepFile,
-    sweep_path: &Path,
-) -> Result<(PathBuf, String, Model)> {
-    let rel = Path::new(&file.sweep.scenario);
+/// Finds the base scenario `rel` named in the file at `file_path`: relative to that
+/// file, absolute, or a bundled scenario name. `Err` carries the path tried.
+pub fn find_base(file_path: &Path, rel: &str) -> std::result::Result<(PathBuf, String), PathBuf> {
+    let rel = Path::new(rel);
     let candidate = if rel.is_absolute() {
         rel.to_path_buf()
     } else {
-        normalize(&sweep_path.parent().unwrap_or(Path::new("")).join(rel))
+        normalize(&file_path.parent().unwrap_or(Path::new("")).join(rel))
     };
     let found = if candidate.exists() {
         crate::app::scenario_text(&candidate)
     } else {
         crate::app::scenario_text(&candidate).or_else(|_| crate::app::scenario_text(rel))
     };
-    let (base_path, base_text) = match found {
+    found.map_err(|_| candidate)
+}
+
+/// True if the problems of applying `PATH=VALUE` say that PATH names nothing.
+pub fn is_unknown_path(probs: &[Problem]) -> bool {
+    probs.iter().any(|q| {
+        [
+            "unknown key",
+            "unknown table",
+            "no element",
+            "empty segment",
+            "not a table",
+            "is a list addressed",
+        ]
+        .iter()
+        .any(|w| q.message.contains(w))
+    })
+}
+
+/// The base scenario, relative to the sweep file: its path, text and model.
+fn base_scenario(
+    cx: &mut Ctx,
+    file: &SweepFile,
+    sweep_path: &Path,
+) -> Result<(PathBuf, String, Model)> {
+    let (base_path, base_text) = match find_base(sweep_path, &file.sweep.scenario) {
         Ok(x) => x,
-        Err(_) => {
+        Err(candidate) => {
             cx.at(
                 "sweep",
                 None,
@@ -781,18 +810,7 @@ fn check_axis_values(
                 }
             }
             Err(Error::Input(probs)) => {
-                let unknown_path = probs.iter().any(|q| {
-                    [
-                        "unknown key",
-                        "unknown table",
-                        "no element",
-                        "empty segment",
-                        "not a table",
-                        "is a list addressed",
-                    ]
-                    .iter()
-                    .any(|w| q.message.contains(w))
-                });
+                let unknown_path = is_unknown_path(&probs);
                 if unknown_path {
                     let msgs: Vec<String> = probs.iter().map(|q| clean(&q.message)).collect();
                     cx.at(

@@ -1,0 +1,356 @@
+//! Calibration (`normlife fit`): Bass parameter recovery on synthetic data over several
+//! seeds (90% posterior intervals cover the true p and q and are far narrower than the
+//! priors), reproducibility at any thread count, a stopped fit keeps its generations,
+//! and bad fit files exit 2 before any simulation.
+
+mod common;
+
+use common::{assert_input_error, root, run_bin};
+use normlife::fit::{self, Options};
+use std::path::{Path, PathBuf};
+
+const P: f64 = 0.03;
+const Q: f64 = 0.38;
+/// Settings of the synthetic Bass runs: 1,000 states, 15 years from year 0.
+const SETS: &str = r#""scenario.start_year=0", "population.n=1000", "scenario.steps=15""#;
+
+/// Writes the cumulative adopters of one Bass run with the true p, q as an observed
+/// series (`year,cumulative`).
+fn synthetic(dir: &Path, seed: u64) -> PathBuf {
+    let sc = common::load(
+        "scenarios/classic/bass.toml",
+        &[
+            "scenario.start_year=0",
+            "population.n=1000",
+            "scenario.steps=15",
+            &format!("scenario.seed={seed}"),
+        ],
+    );
+    let r = normlife::engine::run(&sc.model, 0);
+    let mut s = String::from("year,cumulative\n");
+    for row in r.rows.iter().filter(|x| x.step > 0) {
+        s.push_str(&format!("{},{}\n", row.step, row.adopters));
+    }
+    let p = dir.join(format!("bass_{seed}.csv"));
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn fit_file(dir: &Path, data: &Path, seed: u64, particles: u32, generations: u32) -> PathBuf {
+    let text = format!(
+        r#"[fit]
+name = "bass_recovery"
+scenario = "{}"
+set = [{SETS}]
+seed = {seed}
+particles = {particles}
+generations = {generations}
+quantile = 0.5
+
+[[parameters]]
+path = "domestic.rate"
+prior = {{ dist = "uniform", min = 0.0, max = 0.1 }}
+
+[[parameters]]
+path = "socialization.rate"
+prior = {{ dist = "uniform", min = 0.0, max = 1.0 }}
+
+[observed]
+file = "{}"
+column = "cumulative"
+norm = "product"
+measure = "adopters"
+"#,
+        root().join("scenarios/classic/bass.toml").display(),
+        data.file_name().unwrap().to_str().unwrap()
+    );
+    let p = dir.join(format!("fit_{seed}.toml"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn interval(dir: &Path, path: &str) -> (f64, f64, f64) {
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("fit.json")).unwrap()).unwrap();
+    let p = &j["parameters"][path];
+    (
+        p["q05"].as_f64().unwrap(),
+        p["median"].as_f64().unwrap(),
+        p["q95"].as_f64().unwrap(),
+    )
+}
+
+#[test]
+fn bass_parameters_are_recovered_over_seeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = [1u64, 2, 3, 4, 5, 6];
+    let (mut cover_p, mut cover_q) = (0, 0);
+    let mut report = String::new();
+    for &seed in &seeds {
+        let data = synthetic(tmp.path(), seed);
+        let f = fit_file(tmp.path(), &data, 100 + seed, 60, 9);
+        let out = tmp.path().join(format!("out_{seed}"));
+        let o = Options {
+            threads: None,
+            out: Some(out.clone()),
+            quiet: true,
+        };
+        fit::fit(&f, &o).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let (p05, pm, p95) = interval(&out, "domestic.rate");
+        let (q05, qm, q95) = interval(&out, "socialization.rate");
+        report.push_str(&format!(
+            "seed {seed}: p 90% [{p05:.4}, {p95:.4}] median {pm:.4}; q 90% [{q05:.3}, {q95:.3}] median {qm:.3}\n"
+        ));
+        cover_p += (p05 <= P && P <= p95) as u32;
+        cover_q += (q05 <= Q && Q <= q95) as u32;
+        // Much narrower than the priors' central 90% (0.09 for p, 0.9 for q).
+        assert!(
+            p95 - p05 < 0.25 * 0.09,
+            "seed {seed}: p interval too wide\n{report}"
+        );
+        assert!(
+            q95 - q05 < 0.4 * 0.9,
+            "seed {seed}: q interval too wide\n{report}"
+        );
+    }
+    eprintln!(
+        "{report}coverage of the 90% intervals over {} seeds: p {cover_p}/{n}, q {cover_q}/{n}",
+        seeds.len(),
+        n = seeds.len()
+    );
+    // Nominal 90%: with 6 seeds, at most one miss per parameter.
+    assert!(
+        cover_p >= 5 && cover_q >= 5,
+        "coverage below nominal:\n{report}"
+    );
+}
+
+#[test]
+fn fit_is_identical_at_any_thread_count_and_writes_its_outputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = synthetic(tmp.path(), 9);
+    let f = fit_file(tmp.path(), &data, 9, 40, 3);
+    let mut bytes = Vec::new();
+    for threads in [1usize, 2, 3] {
+        let out = tmp.path().join(format!("t{threads}"));
+        let o = Options {
+            threads: Some(threads),
+            out: Some(out.clone()),
+            quiet: true,
+        };
+        fit::fit(&f, &o).unwrap();
+        let files: Vec<Vec<u8>> = ["posterior.csv", "fit.json", "predictive.csv", "fit.svg"]
+            .iter()
+            .map(|n| std::fs::read(out.join(n)).unwrap())
+            .collect();
+        assert!(out.join("fit.png").exists());
+        bytes.push(files);
+    }
+    assert_eq!(bytes[0], bytes[1], "1 vs 2 threads differ");
+    assert_eq!(bytes[0], bytes[2], "1 vs 3 threads differ");
+    let post = String::from_utf8(bytes[0][0].clone()).unwrap();
+    assert!(
+        post.starts_with("generation,particle,weight,distance,domestic.rate,socialization.rate\n")
+    );
+    assert_eq!(
+        post.lines().count(),
+        1 + 3 * 40,
+        "3 generations of 40 particles"
+    );
+    let j: serde_json::Value = serde_json::from_slice(&bytes[0][1]).unwrap();
+    assert_eq!(j["generations"].as_array().unwrap().len(), 3);
+    assert_eq!(j["status"], "complete");
+    let tol: Vec<f64> = j["generations"].as_array().unwrap()[1..]
+        .iter()
+        .map(|g| g["tolerance"].as_f64().unwrap())
+        .collect();
+    assert!(tol[1] <= tol[0], "tolerances must not grow: {tol:?}");
+    assert!(
+        j["posterior_predictive"]["distance_of_median"]
+            .as_f64()
+            .unwrap()
+            < 0.05
+    );
+}
+
+/// Through the binary: the estimate is printed before the work starts.
+#[test]
+fn fit_prints_its_estimate_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = synthetic(tmp.path(), 3);
+    let f = fit_file(tmp.path(), &data, 3, 20, 2);
+    let out = tmp.path().join("o");
+    let r = run_bin(&["fit", f.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{err}");
+    let first = err.lines().next().unwrap_or("");
+    assert!(
+        first.contains("about") && first.contains("simulations"),
+        "first line: {first}"
+    );
+    assert!(err.contains("generation 1 done"), "{err}");
+}
+
+fn bad(tmp: &Path, name: &str, text: &str) -> PathBuf {
+    let p = tmp.join(format!("{name}.toml"));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+#[test]
+fn bad_fit_files_exit_2_located_before_any_simulation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = synthetic(tmp.path(), 1);
+    let good = std::fs::read_to_string(fit_file(tmp.path(), &data, 1, 20, 2)).unwrap();
+    let cases: Vec<(&str, String, Vec<&str>)> = vec![
+        (
+            "unknown_path",
+            good.replace(
+                "path = \"socialization.rate\"",
+                "path = \"socialization.rat\"",
+            ),
+            vec![
+                "unknown PATH `socialization.rat`",
+                "did you mean `rate`",
+                ":15:",
+            ],
+        ),
+        (
+            "prior_min_ge_max",
+            good.replace("min = 0.0, max = 0.1", "min = 0.1, max = 0.1"),
+            vec!["must be less than `max`", ":12:"],
+        ),
+        (
+            "zero_particles",
+            good.replace("particles = 20", "particles = 0"),
+            vec!["fit.particles", "must be ≥ 2", ":6:"],
+        ),
+        (
+            "unknown_dist",
+            good.replace(
+                "dist = \"uniform\", min = 0.0, max = 1.0",
+                "dist = \"lognormal\", min = 0.0, max = 1.0",
+            ),
+            vec![
+                "unknown prior `lognormal`",
+                "allowed: uniform, log-uniform, normal",
+            ],
+        ),
+        (
+            "unknown_norm",
+            good.replace("norm = \"product\"", "norm = \"produkt\""),
+            vec!["produkt", "observed"],
+        ),
+        (
+            "not_covering",
+            good.replace(
+                "scenario.steps=15",
+                "scenario.steps=15\", \"scenario.start_year=1900",
+            ),
+            vec!["does not cover the run", "at least 3"],
+        ),
+        (
+            "unknown_key",
+            good.replace("quantile = 0.5", "quantil = 0.5"),
+            vec!["unknown key `quantil`", "did you mean `quantile`", ":8:"],
+        ),
+    ];
+    for (name, text, needles) in cases {
+        let f = bad(tmp.path(), name, &text);
+        let out = tmp.path().join(format!("out_{name}"));
+        let r = run_bin(&["fit", f.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let err = assert_input_error(name, &r, &needles);
+        assert!(
+            !err.contains("generation 0 done"),
+            "{name}: simulated before refusing"
+        );
+        assert!(
+            !out.join("posterior.csv").exists(),
+            "{name}: wrote posterior.csv"
+        );
+    }
+}
+
+/// A fit killed mid-way keeps every finished generation: posterior.csv holds whole
+/// generations only and fit.json (status "running") parses.
+#[test]
+fn a_stopped_fit_keeps_its_finished_generations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = synthetic(tmp.path(), 4);
+    let f = fit_file(tmp.path(), &data, 4, 30, 40);
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace("quantile = 0.5", "quantile = 0.5\nmin_acceptance = 0.0001");
+    std::fs::write(&f, text).unwrap();
+    let out = tmp.path().join("o");
+    let mut child = common::bin()
+        .args([
+            "fit",
+            f.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--threads",
+            "1",
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let post = out.join("posterior.csv");
+    let t0 = std::time::Instant::now();
+    loop {
+        let n = std::fs::read_to_string(&post)
+            .map(|s| s.lines().count())
+            .unwrap_or(0);
+        if n > 1 + 2 * 30 {
+            break;
+        }
+        assert!(
+            t0.elapsed().as_secs() < 60,
+            "no two generations within 60 s"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the fit ended before it could be stopped"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let rows = std::fs::read_to_string(&post).unwrap().lines().count() - 1;
+    assert_eq!(
+        rows % 30,
+        0,
+        "posterior.csv holds a partial generation ({rows} rows)"
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
+    assert_eq!(j["status"], "running");
+    let g = j["generations"].as_array().unwrap().len();
+    assert!(
+        g == rows / 30 || g + 1 == rows / 30,
+        "fit.json has {g} generations, posterior.csv {}",
+        rows / 30
+    );
+}
+
+#[test]
+fn check_validates_fit_and_sensitivity_files_and_run_refuses_them() {
+    let o = run_bin(&["check", "suffrage_fit"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && out.contains("valid fit \"suffrage_fit\""),
+        "{out}"
+    );
+    let o = run_bin(&["check", "suffrage_sa"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success() && out.contains("120 design points × 4 replicate(s)"),
+        "{out}"
+    );
+    let o = run_bin(&["run", "suffrage_fit"]);
+    assert_input_error(
+        "run a fit file",
+        &o,
+        &["this is a fit file", "normlife fit suffrage_fit"],
+    );
+}
