@@ -61,14 +61,23 @@ pub fn load_scenario(
 ) -> Result<Scenario> {
     let (path, text) = scenario_text(arg)?;
     let mut overrides = Vec::new();
-    if let Some(s) = seed {
+    // A seed is any u64 (runs.csv of a sweep writes such seeds); TOML integers stop at
+    // i64::MAX, so larger seeds are set on the loaded scenario instead.
+    let big_seed = seed.filter(|&s| s > i64::MAX as u64);
+    if let Some(s) = seed.filter(|_| big_seed.is_none()) {
         overrides.push(format!("scenario.seed={s}"));
     }
     if let Some(s) = steps {
         overrides.push(format!("scenario.steps={s}"));
     }
     overrides.extend(set.iter().cloned());
-    scenario::from_text(&path, &text, &overrides)
+    let mut sc = scenario::from_text(&path, &text, &overrides)?;
+    if let Some(s) = big_seed {
+        sc.model.seed = s;
+        sc.file.scenario.seed = s;
+        sc.overrides.insert(0, format!("scenario.seed={s}"));
+    }
+    Ok(sc)
 }
 
 /// Builds a rayon pool with `threads` workers (None: all cores).
@@ -77,9 +86,40 @@ pub fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool> {
         return Err(Error::input("--threads", "", "must be ≥ 1"));
     }
     rayon::ThreadPoolBuilder::new()
-        .num_threads(threads.unwrap_or(0))
+        .num_threads(threads.map_or(0, |t| t.min(useful_threads())))
         .build()
         .map_err(|e| Error::Other(format!("cannot start worker threads: {e}")))
+}
+
+/// What one `normlife run` may take unless `--allow-large` is given (docs/robustness in
+/// the README): 10¹² state-norm-steps (hours on a laptop core) and 8 GB held at once.
+pub const RUN_LIMIT: crate::limits::Limit = crate::limits::Limit {
+    work: 1e12,
+    bytes: 8.0 * 1024.0 * 1024.0 * 1024.0,
+    scope: "one run",
+    advice: "lower population.n, scenario.steps or --replicates, or pass --allow-large if this machine can take it",
+};
+
+/// Refuses (exit 2, with the estimate) a run over `RUN_LIMIT` before anything is
+/// allocated, unless `allow_large`.
+pub fn check_size(
+    sc: &Scenario,
+    replicates: u64,
+    threads: Option<usize>,
+    allow_large: bool,
+) -> Result<()> {
+    if allow_large {
+        return Ok(());
+    }
+    let workers = threads.unwrap_or(usize::MAX).min(useful_threads());
+    let e = crate::limits::estimate(&sc.model, replicates, workers);
+    crate::limits::check(&e, &RUN_LIMIT)
+}
+
+/// The most worker threads that help: one per core (results do not depend on the count,
+/// so `--threads 100000` is capped here instead of starting 100,000 threads).
+pub fn useful_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Runs the replicates of a scenario in parallel; results are in replicate order.

@@ -81,8 +81,9 @@ pub struct FitArgs {
 pub struct SweepArgs {
     /// The sweep file (or the name of a bundled sweep, e.g. `critical_timing`).
     pub sweep: PathBuf,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads (default: all cores; more than the cores are not used). Results do
+    /// not depend on it.
+    #[arg(long, allow_negative_numbers = true, value_parser = threads_arg)]
     pub threads: Option<usize>,
     /// Output directory (default: out/<sweep name>/, or out/<sweep name>/shard_K_of_N/).
     #[arg(long)]
@@ -119,12 +120,16 @@ pub struct RunArgs {
     /// Number of replicates (runs with seeds derived from the scenario seed).
     #[arg(long, default_value_t = 1)]
     pub replicates: u64,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads (default: all cores; more than the cores are not used). Results do
+    /// not depend on it.
+    #[arg(long, allow_negative_numbers = true, value_parser = threads_arg)]
     pub threads: Option<usize>,
     /// Output directory (default: out/<scenario name>/).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// Run even when the estimate of work or memory is over the documented limit.
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 pub fn cmd_run(a: &RunArgs) -> Result<()> {
@@ -153,6 +158,7 @@ pub fn cmd_run(a: &RunArgs) -> Result<()> {
         }
     }
     let sc = load_scenario(&a.scenario, a.seed, a.steps, &a.set)?;
+    app::check_size(&sc, a.replicates, a.threads, a.allow_large)?;
     let dir = a.out.clone().unwrap_or_else(|| default_out(&sc.model.name));
     output::prepare_dir(&dir)?;
     let t0 = std::time::Instant::now();
@@ -172,7 +178,7 @@ pub fn cmd_run(a: &RunArgs) -> Result<()> {
         written,
         dir.display()
     );
-    print!("{}", output::text::summary_text(&sc.model, &runs));
+    out(&output::text::summary_text(&sc.model, &runs));
     Ok(())
 }
 
@@ -186,7 +192,7 @@ pub fn cmd_check(file: &Path, set: &[String]) -> Result<()> {
                     "a sweep file takes no --set: edit its axes",
                 ));
             }
-            print!("{}", crate::sweep::check(file)?);
+            out(&crate::sweep::check(file)?);
             return Ok(());
         }
     }
@@ -204,7 +210,7 @@ pub fn cmd_check(file: &Path, set: &[String]) -> Result<()> {
         }
     }
     let sc = load_scenario(file, None, None, set)?;
-    print!("{}", app::describe(&sc));
+    out(&app::describe(&sc));
     Ok(())
 }
 
@@ -250,10 +256,34 @@ fn describe_analysis(file: &Path, cmd: &str) -> Result<String> {
 }
 
 pub fn cmd_scenarios() -> Result<()> {
+    let mut s = String::new();
     for (path, desc) in app::bundled() {
-        println!("{path:<44} {desc}");
+        s.push_str(&format!("{path:<44} {desc}\n"));
     }
+    out(&s);
     Ok(())
+}
+
+/// Writes to standard output; a reader that went away (`normlife scenarios | head -1`)
+/// ends the output quietly instead of panicking.
+fn out(s: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(s.as_bytes()).and_then(|()| o.flush());
+}
+
+/// `--threads N`: a whole number ≥ 1 (said in words, as clap would call `-1` an unknown
+/// flag).
+fn threads_arg(s: &str) -> std::result::Result<usize, String> {
+    match s.trim().parse::<i128>() {
+        Ok(n) if n >= 1 => Ok(n.min(usize::MAX as i128) as usize),
+        Ok(n) => Err(format!(
+            "the number of worker threads must be a whole number ≥ 1, got {n}"
+        )),
+        Err(_) => Err(format!(
+            "the number of worker threads must be a whole number ≥ 1, got `{s}`"
+        )),
+    }
 }
 
 /// Runs the parsed command line.

@@ -118,7 +118,7 @@ impl Dist {
                     let z = if quantiles {
                         mean + sd * inverse_normal_cdf(q)
                     } else if sd > 0.0 {
-                        Normal::new(mean, sd).expect("validated").sample(rng)
+                        Normal::new(mean, sd).map_or(mean, |d| d.sample(rng))
                     } else {
                         mean
                     };
@@ -132,10 +132,10 @@ impl Dist {
                     if quantiles {
                         (mu + sigma * inverse_normal_cdf(q)).exp()
                     } else {
-                        LogNormal::new(mu, sigma).expect("validated").sample(rng)
+                        LogNormal::new(mu, sigma).map_or(mu.exp(), |d| d.sample(rng))
                     }
                 }
-                Dist::Beta { a, b } => Beta::new(a, b).expect("validated").sample(rng),
+                Dist::Beta { a, b } => Beta::new(a, b).map_or(0.5, |d| d.sample(rng)),
                 // Validated to hold one value per state; a shorter list (from code that
                 // skipped validation) repeats cyclically rather than panicking.
                 Dist::List(ref xs) => xs[i % xs.len()],

@@ -25,31 +25,51 @@ const KIND_NAMES: &[&str] = &[
 ];
 
 impl Dist {
-    /// Problems with the parameters, as (key, message).
+    /// Problems with the parameters, as (key, message): every parameter a finite number
+    /// (a normal's `min`/`max` may be left out, i.e. unbounded, but not NaN), spreads ≥ 0,
+    /// beta shapes > 0, ranges ordered.
     pub fn problems(&self) -> Vec<(String, String)> {
         let mut v = Vec::new();
+        let mut order = Vec::new();
+        let mut spread = Vec::new();
         match *self {
-            Dist::Const(x) if !x.is_finite() => v.push((String::new(), "must be finite".into())),
-            Dist::Uniform { min, max, .. } if !(min <= max) => {
-                v.push(("max".into(), format!("must be ≥ min ({min}), got {max}")))
+            Dist::Const(x) => {
+                finite(&mut v, "", x);
             }
-            Dist::Normal { sd, min, max, .. } => {
-                if !(sd >= 0.0) {
-                    v.push(("sd".into(), format!("must be ≥ 0, got {sd}")));
-                }
-                if !(min <= max) {
-                    v.push(("max".into(), format!("must be ≥ min ({min}), got {max}")));
+            Dist::Uniform { min, max, .. } => {
+                if finite(&mut v, "min", min) & finite(&mut v, "max", max) {
+                    order.push((min, max));
                 }
             }
-            Dist::LogNormal { sigma, .. } if !(sigma >= 0.0) => {
-                v.push(("sigma".into(), format!("must be ≥ 0, got {sigma}")))
+            Dist::Normal {
+                mean, sd, min, max, ..
+            } => {
+                finite(&mut v, "mean", mean);
+                if finite(&mut v, "sd", sd) {
+                    spread.push(("sd", sd));
+                }
+                let (lo, hi) = (min.is_nan(), max.is_nan());
+                if lo {
+                    finite(&mut v, "min", min);
+                }
+                if hi {
+                    finite(&mut v, "max", max);
+                }
+                if !lo && !hi {
+                    order.push((min, max));
+                }
+            }
+            Dist::LogNormal { mu, sigma, .. } => {
+                finite(&mut v, "mu", mu);
+                if finite(&mut v, "sigma", sigma) {
+                    spread.push(("sigma", sigma));
+                }
             }
             Dist::Beta { a, b } => {
-                if !(a > 0.0) {
-                    v.push(("a".into(), format!("must be > 0, got {a}")));
-                }
-                if !(b > 0.0) {
-                    v.push(("b".into(), format!("must be > 0, got {b}")));
+                for (k, x) in [("a", a), ("b", b)] {
+                    if finite(&mut v, k, x) && x <= 0.0 {
+                        v.push((k.into(), format!("must be > 0, got {x}")));
+                    }
                 }
             }
             Dist::List(ref xs) => {
@@ -64,14 +84,19 @@ impl Dist {
                 }
             }
             Dist::Sequence { from, step } => {
-                if !from.is_finite() {
-                    v.push(("from".into(), format!("must be finite, got {from}")));
-                }
-                if !step.is_finite() {
-                    v.push(("step".into(), format!("must be finite, got {step}")));
-                }
+                finite(&mut v, "from", from);
+                finite(&mut v, "step", step);
             }
-            _ => {}
+        }
+        for (k, x) in spread {
+            if x < 0.0 {
+                v.push((k.into(), format!("must be ≥ 0, got {x}")));
+            }
+        }
+        for (min, max) in order {
+            if min > max {
+                v.push(("max".into(), format!("must be ≥ min ({min}), got {max}")));
+            }
         }
         v
     }
@@ -90,6 +115,14 @@ impl Dist {
             _ => Vec::new(),
         }
     }
+}
+
+/// Records "must be a finite number" for `key` unless `x` is finite; returns whether it is.
+fn finite(v: &mut Vec<(String, String)>, key: &str, x: f64) -> bool {
+    if !x.is_finite() {
+        v.push((key.to_string(), format!("must be a finite number, got {x}")));
+    }
+    x.is_finite()
 }
 
 impl<'de> Deserialize<'de> for Dist {

@@ -154,7 +154,10 @@ fn deserialize(
             // toml adds context lines ("in `table`"); keep the message itself.
             let raw = e.inner().to_string();
             let raw = raw.lines().next().unwrap_or("").trim().to_string();
-            let message = friendly(&raw);
+            let message = match enum_names(table, &key, &raw) {
+                Some(names) => format!("must be one of {names}; {}", friendly(&raw)),
+                None => friendly(&raw),
+            };
             // Unknown keys point at the key itself, others at the value.
             let key = match unknown_key(&raw) {
                 Some(k) if key.is_empty() || key == "?" => k,
@@ -167,6 +170,24 @@ fn deserialize(
             )]))
         }
     }
+}
+
+/// For a value of the wrong type where a named choice is expected (serde says "expected
+/// unit variant"), the allowed names: found by asking serde about a string no choice has.
+fn enum_names(table: &toml::Table, key: &str, raw: &str) -> Option<String> {
+    if !raw.contains("variant") || raw.starts_with("unknown variant") || key.is_empty() {
+        return None;
+    }
+    let mut probe = table.clone();
+    overrides::apply(&mut probe, key, toml::Value::String("\u{1}".into())).ok()?;
+    let e = serde_path_to_error::deserialize::<_, ScenarioFile>(toml::Value::Table(probe)).err()?;
+    let msg = e.inner().to_string();
+    let tail = msg
+        .lines()
+        .next()?
+        .strip_prefix("unknown variant `\u{1}`")?;
+    let names = expected_names(tail);
+    (!names.is_empty()).then(|| names.join(", "))
 }
 
 /// The name in "unknown field `x`".

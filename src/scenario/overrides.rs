@@ -42,14 +42,16 @@ pub fn split(arg: &str) -> Result<(&str, &str), String> {
     }
 }
 
-/// Parses VALUE as TOML, falling back to a string.
+/// Parses VALUE as ONE TOML value, falling back to a string: text after the value (a
+/// newline and `seed = 9`) makes it a string, which the scenario's types then refuse,
+/// rather than a second, silently dropped (or injected) key.
 pub fn parse_value(v: &str) -> toml::Value {
     let doc = format!("v = {v}");
     match doc.parse::<toml::Table>() {
-        Ok(mut t) => t
+        Ok(mut t) if t.len() == 1 => t
             .remove("v")
             .unwrap_or_else(|| toml::Value::String(v.into())),
-        Err(_) => toml::Value::String(v.to_string()),
+        _ => toml::Value::String(v.to_string()),
     }
 }
 

@@ -10,6 +10,23 @@ use std::path::Path;
 
 type Problems = Vec<(String, String)>;
 
+/// The largest rate, weight or amount a scenario may give: sums over 10⁸ states of such
+/// numbers stay finite and exact enough (1e308 weights would overflow to NaN shares).
+pub const LARGE: f64 = 1e12;
+/// Calendar years a scenario may name (start_year and every `*_year`).
+pub const YEARS: (f64, f64) = (-10_000.0, 10_000.0);
+
+/// Why `id` is not a valid id (for states, norms, coalitions, … and generated prefixes).
+fn id_rule(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        Some("must not be empty")
+    } else if id.contains('.') || id.contains(',') || id.contains(char::is_whitespace) {
+        Some("must not contain dots, commas or spaces (ids are used in --set paths and CSV files)")
+    } else {
+        None
+    }
+}
+
 struct V {
     p: Problems,
 }
@@ -27,13 +44,13 @@ impl V {
         }
     }
     fn nonneg(&mut self, key: &str, x: f64) {
-        if !(x >= 0.0 && x.is_finite()) {
-            self.push(key, format!("must be a finite number ≥ 0, got {x}"));
+        if !(x >= 0.0 && x <= LARGE) {
+            self.push(key, format!("must be a number in [0, {LARGE:e}], got {x}"));
         }
     }
     fn positive(&mut self, key: &str, x: f64) {
-        if !(x > 0.0 && x.is_finite()) {
-            self.push(key, format!("must be a finite number > 0, got {x}"));
+        if !(x > 0.0 && x <= LARGE) {
+            self.push(key, format!("must be a number in (0, {LARGE:e}], got {x}"));
         }
     }
     fn values(&mut self, key: &str, v: &[f64], d: usize) -> Vec<f64> {
@@ -57,6 +74,26 @@ impl V {
             }
         }
         v.to_vec()
+    }
+    /// Checks that a distribution without hard bounds practically stays in [lo, hi]: its
+    /// values within 6 standard deviations (a lognormal's up to e^(μ+6σ)) lie there.
+    fn practical(&mut self, key: &str, d: &model::Dist, lo: f64, hi: f64, n: usize) {
+        if !d.problems().is_empty() {
+            return; // reported by `dist`
+        }
+        let (a, b) = match *d {
+            model::Dist::Normal {
+                mean, sd, min, max, ..
+            } => ((mean - 6.0 * sd).max(min), (mean + 6.0 * sd).min(max)),
+            model::Dist::LogNormal { mu, sigma, .. } => (0.0, (mu + 6.0 * sigma).exp()),
+            _ => d.range_n(n),
+        };
+        if !(a >= lo && b <= hi) {
+            self.push(
+                key,
+                format!("values must practically lie in [{lo}, {hi}]; this distribution gives values up to [{a}, {b}] (within 6 standard deviations)"),
+            );
+        }
     }
     /// Checks a distribution drawn for `n` generated states.
     fn dist(&mut self, key: &str, d: &model::Dist, lo: f64, hi: f64, n: usize) {
@@ -116,10 +153,13 @@ fn lookup(
 fn ids<'a>(v: &mut V, table: &str, it: impl Iterator<Item = &'a str>) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     for (i, id) in it.enumerate() {
-        if id.is_empty() {
-            v.push(format!("{table}.{i}.id"), "must not be empty");
-        } else if id.contains('.') || id.contains(',') || id.contains(char::is_whitespace) {
-            v.push(format!("{table}.{id}.id"), "must not contain dots, commas or spaces (ids are used in --set paths and CSV files)");
+        if let Some(msg) = id_rule(id) {
+            let at = if id.is_empty() {
+                i.to_string()
+            } else {
+                id.to_string()
+            };
+            v.push(format!("{table}.{at}.id"), msg);
         }
         if m.insert(id.to_string(), i).is_some() {
             v.push(
@@ -276,6 +316,32 @@ fn check_meta(v: &mut V, meta: &Meta) {
         );
     }
     v.positive("scenario.step_years", meta.step_years);
+    if let Some(y0) = meta.start_year {
+        let end = y0 + meta.step_years * meta.steps.max(0) as f64;
+        if !(YEARS.0..=YEARS.1).contains(&y0) {
+            v.push(
+                "scenario.start_year",
+                format!("must be a year in [{}, {}], got {y0}", YEARS.0, YEARS.1),
+            );
+        } else if meta.step_years.is_finite() && !(end <= YEARS.1) {
+            v.push(
+                "scenario.step_years",
+                format!(
+                    "the run would end in year {end}, after {}: shorten steps or step_years",
+                    YEARS.1
+                ),
+            );
+        }
+    }
+    let mut dims = BTreeSet::new();
+    for d in &meta.value_dimensions {
+        if !dims.insert(d) {
+            v.push(
+                "scenario.value_dimensions",
+                format!("value dimension `{d}` is listed twice"),
+            );
+        }
+    }
     if !(meta.tipping_share > 0.0 && meta.tipping_share <= 1.0) {
         v.push(
             "scenario.tipping_share",
@@ -411,11 +477,8 @@ fn population(v: &mut V, f: &ScenarioFile, p: &PopulationSpec, ix: &Ix) -> model
             format!("at most 100,000,000 states, got {}", p.n),
         );
     }
-    if p.id_prefix.is_empty() || p.id_prefix.contains('.') {
-        v.push(
-            "population.id_prefix",
-            "must be a non-empty prefix without dots",
-        );
+    if let Some(msg) = id_rule(&p.id_prefix) {
+        v.push("population.id_prefix", msg);
     } else if f
         .states
         .iter()
@@ -442,12 +505,15 @@ fn population(v: &mut V, f: &ScenarioFile, p: &PopulationSpec, ix: &Ix) -> model
                 ),
             );
         }
-        if p.region_shares.iter().any(|&x| !(x >= 0.0))
+        if p.region_shares.iter().any(|&x| !(x >= 0.0 && x <= LARGE))
             || p.region_shares.iter().sum::<f64>() <= 0.0
         {
             v.push(
                 "population.region_shares",
-                "shares must be ≥ 0 and not all 0",
+                format!(
+                    "shares must be numbers in [0, {LARGE:e}], not all 0, got {:?}",
+                    p.region_shares
+                ),
             );
         }
         p.region_shares.clone()
@@ -463,6 +529,7 @@ fn population(v: &mut V, f: &ScenarioFile, p: &PopulationSpec, ix: &Ix) -> model
         .collect();
     let pn = p.n.max(0) as usize;
     v.dist("population.weight", &p.weight, 0.0, f64::INFINITY, pn);
+    v.practical("population.weight", &p.weight, 0.0, LARGE, pn);
     let thr_hi = if unit == ThresholdUnit::Share {
         1.0
     } else {
@@ -517,6 +584,7 @@ fn population(v: &mut V, f: &ScenarioFile, p: &PopulationSpec, ix: &Ix) -> model
             f64::INFINITY,
             pn,
         );
+        v.practical("population.joins_year", j, YEARS.0, YEARS.1, pn);
     }
     if p.critical_count < 0 || p.critical_count > p.n.max(0) {
         v.push(
@@ -962,6 +1030,13 @@ fn treaties(
             f64::INFINITY,
             n_states,
         );
+        v.practical(
+            &key("ratification_lag"),
+            &t.ratification_lag,
+            0.0,
+            LARGE,
+            n_states,
+        );
         v.nonneg(&key("institutionalization"), t.institutionalization);
         v.nonneg(&key("entry_delay"), t.entry_delay);
         v.nonneg(&key("pressure"), t.pressure);
@@ -1020,6 +1095,12 @@ fn clusters(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Clusters {
                 key("norms"),
                 format!("a cluster needs at least two norms, got {}", c.norms.len()),
             );
+        }
+        let mut named = BTreeSet::new();
+        for nid in &c.norms {
+            if !named.insert(nid) {
+                v.push(key("norms"), format!("norm `{nid}` is named twice"));
+            }
         }
         v.unit(&key("fuzziness"), c.fuzziness);
         clusters.push(model::Cluster {
@@ -1143,38 +1224,49 @@ fn check_monitoring(v: &mut V, mo: &MonitoringSpec) {
     v.nonneg("monitoring.funding", mo.funding);
 }
 
-/// The observed series a run is compared with.
+/// The observed series a run is compared with; every problem of the table is reported.
 fn observed(v: &mut V, f: &ScenarioFile, ix: &Ix, path: &Path) -> Option<model::Observed> {
-    let norm_ix = &ix.norm;
-    f.observed.as_ref().and_then(|o| {
-        let n = lookup(v, "observed.norm", "norm", &o.norm, norm_ix)?;
-        if o.measure != "parties" && o.measure != "adopters" {
+    let o = f.observed.as_ref()?;
+    let n = lookup(v, "observed.norm", "norm", &o.norm, &ix.norm);
+    if o.measure != "parties" && o.measure != "adopters" {
+        v.push(
+            "observed.measure",
+            format!("unknown `{}`; allowed: parties, adopters", o.measure),
+        );
+    }
+    if f.scenario.start_year.is_none() {
+        v.push(
+            "observed",
+            "an observed series is matched by year: the scenario needs start_year",
+        );
+    }
+    if let Some(x) = o.states {
+        if !(x >= 1.0 && x <= LARGE) {
             v.push(
-                "observed.measure",
-                format!("unknown `{}`; allowed: parties, adopters", o.measure),
+                "observed.states",
+                format!(
+                    "the number of states is a denominator: must be in [1, {LARGE:e}], got {x}"
+                ),
             );
         }
-        if f.scenario.start_year.is_none() {
-            v.push(
-                "observed",
-                "an observed series is matched by year: the scenario needs start_year",
-            );
-        }
-        let p = path.parent().unwrap_or(Path::new(".")).join(&o.file);
-        match read_series(&p, &o.column) {
-            Ok(points) => Some(model::Observed {
-                norm: n,
-                parties: o.measure == "parties",
-                points,
-                states: o.states,
-                source: o.source.clone(),
-                file: o.file.clone(),
-            }),
-            Err(msg) => {
+    }
+    let p = path.parent().unwrap_or(Path::new(".")).join(&o.file);
+    let points = match read_series(&p, &o.column) {
+        Ok(points) => Some(points),
+        Err(msgs) => {
+            for msg in msgs {
                 v.push("observed.file", msg);
-                None
             }
+            None
         }
+    };
+    Some(model::Observed {
+        norm: n?,
+        parties: o.measure == "parties",
+        points: points?,
+        states: o.states,
+        source: o.source.clone(),
+        file: o.file.clone(),
     })
 }
 
@@ -1212,54 +1304,74 @@ fn check_collisions(v: &mut V, cp: &CollisionSpec) {
     }
 }
 
-/// Reads `year,<column>` from a CSV (other columns ignored; `#` comments allowed).
-fn read_series(p: &Path, column: &str) -> Result<Vec<(f64, f64)>, String> {
+/// Reads `year,<column>` from a CSV (other columns ignored; `#` comments allowed): years
+/// finite, in range and increasing, counts finite and ≥ 0. Every bad row is reported.
+fn read_series(p: &Path, column: &str) -> Result<Vec<(f64, f64)>, Vec<String>> {
+    let fail = |m: String| vec![m];
     let mut rdr = csv::ReaderBuilder::new()
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .from_path(p)
-        .map_err(|e| format!("cannot read the observed series {}: {e}", p.display()))?;
+        .map_err(|e| {
+            fail(format!(
+                "cannot read the observed series {}: {e}",
+                p.display()
+            ))
+        })?;
     let headers = rdr
         .headers()
-        .map_err(|e| format!("{}: {e}", p.display()))?
+        .map_err(|e| fail(format!("{}: {e}", p.display())))?
         .clone();
     let yi = headers
         .iter()
         .position(|h| h == "year")
-        .ok_or_else(|| format!("{}: no `year` column", p.display()))?;
+        .ok_or_else(|| fail(format!("{}: no `year` column", p.display())))?;
     let ci = headers.iter().position(|h| h == column).ok_or_else(|| {
         let cols: Vec<&str> = headers.iter().collect();
-        format!(
+        fail(format!(
             "{}: no `{column}` column{}; columns: {}",
             p.display(),
             did_you_mean(column, &cols),
             cols.join(", ")
-        )
+        ))
     })?;
-    let mut out = Vec::new();
+    let (mut out, mut errs) = (Vec::new(), Vec::new());
     for (i, rec) in rdr.records().enumerate() {
-        let rec = rec.map_err(|e| format!("{}: {e}", p.display()))?;
+        let rec = rec.map_err(|e| fail(format!("{}: {e}", p.display())))?;
         let line = rec.position().map_or(i + 2, |x| x.line() as usize);
-        let y: f64 = rec[yi].parse().map_err(|_| {
-            format!(
-                "{}:{line}: `year` is not a number: `{}`",
-                p.display(),
-                &rec[yi]
-            )
-        })?;
-        let c: f64 = rec[ci].parse().map_err(|_| {
-            format!(
-                "{}:{line}: `{column}` is not a number: `{}`",
-                p.display(),
+        let at = format!("{}:{line}", p.display());
+        let y = rec[yi]
+            .parse::<f64>()
+            .ok()
+            .filter(|y| (YEARS.0..=YEARS.1).contains(y));
+        let c = rec[ci]
+            .parse::<f64>()
+            .ok()
+            .filter(|c| (0.0..=LARGE).contains(c));
+        match (y, c) {
+            (None, _) => errs.push(format!(
+                "{at}: `year` must be a year in [{}, {}], got `{}`",
+                YEARS.0, YEARS.1, &rec[yi]
+            )),
+            (_, None) => errs.push(format!(
+                "{at}: `{column}` must be a count ≥ 0, got `{}`",
                 &rec[ci]
-            )
-        })?;
-        out.push((y, c));
+            )),
+            (Some(y), Some(_)) if out.last().is_some_and(|&(y0, _)| y <= y0) => errs.push(format!(
+                "{at}: years must increase row by row, got {y} after {}",
+                out.last().map_or(0.0, |x: &(f64, f64)| x.0)
+            )),
+            (Some(y), Some(c)) => out.push((y, c)),
+        }
     }
-    if out.is_empty() {
-        return Err(format!("{}: no rows", p.display()));
+    if out.is_empty() && errs.is_empty() {
+        errs.push(format!("{}: no rows", p.display()));
     }
-    Ok(out)
+    if errs.is_empty() {
+        Ok(out)
+    } else {
+        Err(errs)
+    }
 }
 
 /// Message for a share threshold φ ≤ 0 where peer pressure comes from network ties.
@@ -1277,6 +1389,13 @@ fn year_step(v: &mut V, key: &str, f: &ScenarioFile, year: f64) -> Option<i64> {
             v.push(
                 key,
                 "calendar years need scenario.start_year; or give steps instead",
+            );
+            None
+        }
+        Some(_) if !(YEARS.0..=YEARS.1).contains(&year) => {
+            v.push(
+                key,
+                format!("must be a year in [{}, {}], got {year}", YEARS.0, YEARS.1),
             );
             None
         }
@@ -1553,10 +1672,28 @@ fn edge_indices(
         }
         0
     };
-    edges
+    let out: Vec<(u32, u32)> = edges
         .iter()
         .map(|(line, a, b)| (index(*line, a), index(*line, b)))
-        .collect()
+        .collect();
+    let mut seen = BTreeMap::new();
+    for ((line, a, b), &(i, j)) in edges.iter().zip(&out) {
+        if a == b {
+            v.push(
+                "network.file",
+                format!(
+                    "{}:{line}: self-loop `{a},{b}`: a state is not its own neighbour",
+                    p.display()
+                ),
+            );
+        } else if let Some(first) = seen.insert((i.min(j), i.max(j)), *line) {
+            v.push(
+                "network.file",
+                format!("{}:{line}: duplicate edge `{a},{b}` (first on line {first}; edges are undirected)", p.display()),
+            );
+        }
+    }
+    out
 }
 
 /// Reads `source,target` rows (a header row is allowed), with located errors.

@@ -269,6 +269,12 @@ pub fn numeric(v: &toml::Value) -> Option<f64> {
     }
 }
 
+/// The most values one axis may have (a `steps` range is checked before it is expanded).
+pub const MAX_AXIS_VALUES: i64 = 10_000;
+/// The most runs (grid points × replicates) a sweep may have; checked before any axis
+/// value is tried on the base scenario.
+pub const MAX_RUNS: u64 = 10_000_000;
+
 /// Values of a `{from, to, steps}` range: integers when both ends are integers and the
 /// step is whole, otherwise floats rounded to 10 decimals.
 pub fn range(
@@ -281,6 +287,16 @@ pub fn range(
     };
     if steps < 1 {
         return Err(format!("empty axis: `steps` is {steps}, must be ≥ 1"));
+    }
+    if steps > MAX_AXIS_VALUES {
+        return Err(format!(
+            "`steps` is {steps}: an axis has at most {MAX_AXIS_VALUES} values"
+        ));
+    }
+    if !(f.is_finite() && t.is_finite()) {
+        return Err(format!(
+            "`from` and `to` must be finite numbers, got {f} and {t}"
+        ));
     }
     if steps == 1 {
         return Ok(vec![from.clone()]);
@@ -381,10 +397,25 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
         .collect();
     let mut axes: Vec<Axis> = Vec::new();
     let mut axis_values: Vec<Vec<toml::Value>> = Vec::new();
+    let replicates = meta.replicates.max(1) as u64;
+    let mut grid: u64 = 1;
     for (i, a) in file.axes.iter().enumerate() {
         let Some((p, values, reprs)) = axis(&mut cx, i, a, &axes) else {
             continue;
         };
+        grid = grid.saturating_mul(values.len() as u64);
+        if values.len() as i64 > MAX_AXIS_VALUES || grid.saturating_mul(replicates) > MAX_RUNS {
+            cx.at(
+                "axes",
+                Some(i),
+                None,
+                &format!("axes.{p}"),
+                format!(
+                    "the sweep would have {grid} grid points × {replicates} replicate(s) from this axis on: at most {MAX_AXIS_VALUES} values per axis and {MAX_RUNS} runs"
+                ),
+            );
+            return Err(Error::Input(cx.problems));
+        }
         let key = format!("axes.{p}");
         check_axis_values(
             &mut cx,
@@ -403,19 +434,18 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
         axis_values.push(values);
     }
     let plots = plots(&mut cx, &file, &axes, &axis_values, &outcomes);
-    let replicates = meta.replicates.max(1) as u64;
     let mut points: u64 = 1;
     for a in &axes {
         points = points.saturating_mul(a.values.len() as u64);
     }
     let runs = points.saturating_mul(replicates);
-    if runs >= u64::MAX / 2 {
+    if runs > MAX_RUNS {
         cx.at(
             "sweep",
             None,
             Some("replicates"),
             "sweep.replicates",
-            "the sweep has too many runs".into(),
+            format!("the sweep would have {runs} runs ({points} grid points × {replicates} replicates): at most {MAX_RUNS}"),
         );
     }
     if !cx.problems.is_empty() {
