@@ -577,13 +577,8 @@ fn population(v: &mut V, f: &ScenarioFile, p: &PopulationSpec, ix: &Ix) -> model
                 "calendar years need scenario.start_year",
             );
         }
-        v.dist(
-            "population.joins_year",
-            j,
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            pn,
-        );
+        let inf = f64::INFINITY;
+        v.dist("population.joins_year", j, -inf, inf, pn);
         v.practical("population.joins_year", j, YEARS.0, YEARS.1, pn);
     }
     if p.critical_count < 0 || p.critical_count > p.n.max(0) {
