@@ -23,7 +23,8 @@ pub fn load(rel: &str, set: &[&str]) -> Scenario {
 /// Loads a scenario from text.
 pub fn from_text(text: &str, set: &[&str]) -> Scenario {
     let set: Vec<String> = set.iter().map(|s| s.to_string()).collect();
-    scenario::from_text(Path::new("test.toml"), text, &set).unwrap_or_else(|e| panic!("{e}"))
+    scenario::from_text(&root().join("scenarios/test.toml"), text, &set)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Runs `r` replicates in parallel (results in replicate order).
