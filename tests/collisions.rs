@@ -957,7 +957,8 @@ fn child_labour_activation_needs_the_pro_work_coalition() {
 #[test]
 fn robustness_of_the_cases_at_plus_minus_20_percent() {
     type Case = fn(&[&str]) -> (Vec<(&'static str, f64, f64)>, String);
-    let cases: [(&str, Case, &[(&str, f64)]); 3] = [
+    type Row<'a> = (&'a str, Case, &'a [(&'a str, f64)]);
+    let cases: [Row; 3] = [
         (
             "drug_control",
             drug_control,

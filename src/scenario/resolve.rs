@@ -44,7 +44,7 @@ impl V {
         }
     }
     fn nonneg(&mut self, key: &str, x: f64) {
-        if !(x >= 0.0 && x <= LARGE) {
+        if !(0.0..=LARGE).contains(&x) {
             self.push(key, format!("must be a number in [0, {LARGE:e}], got {x}"));
         }
     }
@@ -505,7 +505,7 @@ fn population(v: &mut V, f: &ScenarioFile, p: &PopulationSpec, ix: &Ix) -> model
                 ),
             );
         }
-        if p.region_shares.iter().any(|&x| !(x >= 0.0 && x <= LARGE))
+        if p.region_shares.iter().any(|&x| !(0.0..=LARGE).contains(&x))
             || p.region_shares.iter().sum::<f64>() <= 0.0
         {
             v.push(
@@ -1236,7 +1236,7 @@ fn observed(v: &mut V, f: &ScenarioFile, ix: &Ix, path: &Path) -> Option<model::
         );
     }
     if let Some(x) = o.states {
-        if !(x >= 1.0 && x <= LARGE) {
+        if !(1.0..=LARGE).contains(&x) {
             v.push(
                 "observed.states",
                 format!(
