@@ -93,17 +93,21 @@ pub fn human(x: f64) -> String {
     } else if x >= 1e6 {
         format!("{:.1} million", x / 1e6)
     } else {
-        let n = x.round() as u64;
-        let s = n.to_string();
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
+        thousands(x.round() as u64)
     }
+}
+
+/// An integer with thousands separators: 3551 → "3,551".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Bytes in MB or GB.

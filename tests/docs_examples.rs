@@ -7,6 +7,7 @@ mod common;
 
 use common::root;
 use normlife::fit::plot::sig;
+use normlife::limits::thousands;
 
 fn check_figure(produced: &std::path::Path, doc: &str) {
     let dest = root().join(doc);
@@ -16,18 +17,6 @@ fn check_figure(produced: &std::path::Path, doc: &str) {
     let a = std::fs::read(produced).unwrap();
     let b = std::fs::read(&dest).unwrap_or_default();
     assert!(a == b, "{doc} is not the figure the example draws; regenerate with NORMLIFE_WRITE_DOCS=1 cargo test --release --test docs_examples");
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[test]
