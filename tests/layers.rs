@@ -330,24 +330,7 @@ pub fn functions(src: &str) -> Vec<(usize, usize, String)> {
 }
 
 /// Functions allowed to stay longer for now, with the reason.
-const LONG_OK: &[(&str, &str, &str)] = &[
-    (
-        "src/mechanisms/collisions.rs",
-        "session",
-        "being rewritten by the collision issue in parallel; split there",
-    ),
-    ("src/sweep/spec.rs", "from_text", "not split yet (issue 14)"),
-    (
-        "src/output/plots/adoption.rs",
-        "new",
-        "not split yet (issue 14)",
-    ),
-    (
-        "src/output/plots/adoption.rs",
-        "paint_panel",
-        "not split yet (issue 14)",
-    ),
-];
+const LONG_OK: &[(&str, &str, &str)] = &[];
 
 const MAX_LINES: usize = 150;
 
