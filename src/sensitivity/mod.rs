@@ -21,12 +21,8 @@ use crate::output::summary::round6;
 use spec::{Method, Sa};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Default)]
-pub struct Options {
-    pub threads: Option<usize>,
-    pub out: Option<PathBuf>,
-    pub quiet: bool,
-}
+/// The command's options: the same as a fit's (threads, output directory, quiet).
+pub use crate::fit::Options;
 
 #[derive(Debug, Clone)]
 pub struct Report {
