@@ -2,47 +2,15 @@
 //! `--set` overrides, parameters named by scenario PATH, their validation against the
 //! base before any simulation, and the model at a parameter vector.
 
-use crate::error::{Error, Problem, Result};
+use crate::error::{Error, Result};
 use crate::model::Model;
 use crate::scenario;
-use crate::sweep::spec::{find_base, is_unknown_path, locate_in};
+use crate::sweep::spec::{find_base, is_unknown_path};
 use std::path::{Path, PathBuf};
 
-/// The located problems of a fit or sensitivity file.
-pub struct Problems<'a> {
-    pub src: String,
-    pub text: &'a str,
-    pub list: Vec<Problem>,
-}
+pub use crate::sweep::spec::Problems;
 
-impl<'a> Problems<'a> {
-    pub fn new(path: &Path, text: &'a str) -> Self {
-        Problems {
-            src: path.display().to_string(),
-            text,
-            list: Vec::new(),
-        }
-    }
-
-    /// A problem at `key_in_file` of the `index`-th `[[table]]` (or of `[table]`).
-    pub fn at(
-        &mut self,
-        table: &str,
-        index: Option<usize>,
-        key_in_file: Option<&str>,
-        key: &str,
-        msg: String,
-    ) {
-        let lc = locate_in(self.text, table, index, key_in_file);
-        self.list.push(Problem {
-            source: self.src.clone(),
-            line: lc.map(|x| x.0),
-            column: lc.map(|x| x.1),
-            key: key.to_string(),
-            message: msg,
-        });
-    }
-
+impl Problems<'_> {
     pub fn result(self) -> Result<()> {
         if self.list.is_empty() {
             Ok(())

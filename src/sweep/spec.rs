@@ -223,14 +223,26 @@ pub fn clean(msg: &str) -> String {
     }
 }
 
-struct Ctx<'a> {
-    src: String,
-    text: &'a str,
-    problems: Vec<Problem>,
+/// The located problems of a sweep, fit or sensitivity file.
+pub struct Problems<'a> {
+    pub src: String,
+    pub text: &'a str,
+    pub list: Vec<Problem>,
 }
 
-impl Ctx<'_> {
-    fn at(
+type Ctx<'a> = Problems<'a>;
+
+impl<'a> Problems<'a> {
+    pub fn new(path: &Path, text: &'a str) -> Self {
+        Problems {
+            src: path.display().to_string(),
+            text,
+            list: Vec::new(),
+        }
+    }
+
+    /// A problem at `key_in_file` of the `index`-th `[[table]]` (or of `[table]`).
+    pub fn at(
         &mut self,
         table: &str,
         index: Option<usize>,
@@ -239,7 +251,7 @@ impl Ctx<'_> {
         msg: String,
     ) {
         let lc = locate_in(self.text, table, index, key_in_file);
-        self.problems.push(Problem {
+        self.list.push(Problem {
             source: self.src.clone(),
             line: lc.map(|x| x.0),
             column: lc.map(|x| x.1),
@@ -382,11 +394,7 @@ pub fn load(arg: &Path) -> Result<Loaded> {
 pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
     let src = sweep_path.display().to_string();
     let file = parse_sweep_file(&src, text)?;
-    let mut cx = Ctx {
-        src: src.clone(),
-        text,
-        problems: Vec::new(),
-    };
+    let mut cx = Problems::new(sweep_path, text);
     let (base_path, base_text, base_model) = base_scenario(&mut cx, &file, sweep_path)?;
     let catalog = catalog(&base_model);
     let meta = &file.sweep;
@@ -414,7 +422,7 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
                     "the sweep would have {grid} grid points × {replicates} replicate(s) from this axis on: at most {MAX_AXIS_VALUES} values per axis and {MAX_RUNS} runs"
                 ),
             );
-            return Err(Error::Input(cx.problems));
+            return Err(Error::Input(cx.list));
         }
         let key = format!("axes.{p}");
         check_axis_values(
@@ -448,8 +456,8 @@ pub fn from_text(sweep_path: &Path, text: &str) -> Result<Loaded> {
             format!("the sweep would have {runs} runs ({points} grid points × {replicates} replicates): at most {MAX_RUNS}"),
         );
     }
-    if !cx.problems.is_empty() {
-        return Err(Error::Input(cx.problems));
+    if !cx.list.is_empty() {
+        return Err(Error::Input(cx.list));
     }
     let plan = Plan {
         name: meta.name.trim().to_string(),
@@ -583,7 +591,7 @@ fn base_scenario(
                     candidate.display()
                 ),
             );
-            return Err(Error::Input(std::mem::take(&mut cx.problems)));
+            return Err(Error::Input(std::mem::take(&mut cx.list)));
         }
     };
     let base = match scenario::from_text(&base_path, &base_text, &[]) {
@@ -601,8 +609,8 @@ fn base_scenario(
                     if probs.len() == 1 { "" } else { "s" }
                 ),
             );
-            cx.problems.extend(probs);
-            return Err(Error::Input(std::mem::take(&mut cx.problems)));
+            cx.list.extend(probs);
+            return Err(Error::Input(std::mem::take(&mut cx.list)));
         }
         Err(e) => return Err(e),
     };
@@ -859,7 +867,7 @@ fn plots(
 ) -> Vec<Plot> {
     let mut plots: Vec<Plot> = Vec::new();
     for (i, pl) in file.plots.iter().enumerate() {
-        let n0 = cx.problems.len();
+        let n0 = cx.list.len();
         let axis_of = |p: &str| axes.iter().position(|a| a.path == p);
         let axis_names: Vec<String> = file
             .axes
@@ -972,7 +980,7 @@ fn plots(
                 format!("two plots would write {file_stem}.svg; give one a different `name`"),
             );
         }
-        if cx.problems.len() == n0 {
+        if cx.list.len() == n0 {
             plots.push(Plot {
                 kind: pl.kind,
                 x: pl.x.clone(),
