@@ -2,6 +2,7 @@
 //! file is written atomically (`atomic`).
 
 pub mod atomic;
+pub mod outdir;
 pub mod plots;
 pub mod summary;
 pub mod tables;
@@ -38,6 +39,22 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
     })?;
     let _ = std::fs::remove_file(probe);
     Ok(())
+}
+
+/// The manifest of a run directory (`outdir::MANIFEST`; `outdir` adds the list of
+/// files): what was run, so that a reader can tell a complete run directory and what
+/// made it.
+pub fn run_manifest(sc: &crate::scenario::Scenario, replicates: u64) -> serde_json::Value {
+    serde_json::json!({
+        "normlife": env!("CARGO_PKG_VERSION"),
+        "kind": "run",
+        "scenario": sc.model.name,
+        "file": sc.path.display().to_string(),
+        "seed": sc.model.seed,
+        "steps": sc.model.steps,
+        "replicates": replicates,
+        "overrides": sc.overrides,
+    })
 }
 
 /// Writes every run output of INTERFACE.md into `dir`.
