@@ -177,7 +177,7 @@ pub fn cmd_run(a: &RunArgs) -> Result<()> {
     let sim = t0.elapsed();
     let t1 = std::time::Instant::now();
     output::write_run(staged.dir(), &sc.model, &runs)?;
-    staged.commit(output::run_manifest(&sc, a.replicates))?;
+    staged.commit(app::run_manifest(&sc, a.replicates))?;
     let written = t1.elapsed();
     eprintln!(
         "normlife: {} ({} replicate{}, {} steps, {} states) simulated in {:.2?}; tables, summary and plots written in {:.2?} to {}",

@@ -41,22 +41,6 @@ pub fn prepare_dir(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The manifest of a run directory (`outdir::MANIFEST`; `outdir` adds the list of
-/// files): what was run, so that a reader can tell a complete run directory and what
-/// made it.
-pub fn run_manifest(sc: &crate::scenario::Scenario, replicates: u64) -> serde_json::Value {
-    serde_json::json!({
-        "normlife": env!("CARGO_PKG_VERSION"),
-        "kind": "run",
-        "scenario": sc.model.name,
-        "file": sc.path.display().to_string(),
-        "seed": sc.model.seed,
-        "steps": sc.model.steps,
-        "replicates": replicates,
-        "overrides": sc.overrides,
-    })
-}
-
 /// Writes every run output of INTERFACE.md into `dir`.
 pub fn write_run(dir: &Path, m: &Model, runs: &[RunResult]) -> Result<()> {
     tables::write_timeseries(&dir.join("timeseries.csv"), m, runs)?;
