@@ -164,6 +164,8 @@ static EXECUTIONS: AtomicU64 = AtomicU64::new(0);
 static VALID: AtomicU64 = AtomicU64::new(0);
 static RAN: AtomicU64 = AtomicU64::new(0);
 static SLOWEST_MS: AtomicU64 = AtomicU64::new(0);
+/// The slowest input so far (file, text), printed by the long run.
+static SLOWEST: std::sync::Mutex<Option<(PathBuf, String)>> = std::sync::Mutex::new(None);
 
 /// What `check` and a short run do with one text; panics propagate.
 fn exercise(path: &Path, text: &str) {
@@ -210,7 +212,10 @@ fn timed(path: &Path, text: &str) {
     let t0 = Instant::now();
     exercise(path, text);
     let took = t0.elapsed();
-    SLOWEST_MS.fetch_max(took.as_millis() as u64, Ordering::Relaxed);
+    let ms = took.as_millis() as u64;
+    if SLOWEST_MS.fetch_max(ms, Ordering::Relaxed) < ms {
+        *SLOWEST.lock().unwrap() = Some((path.to_path_buf(), text.to_string()));
+    }
     assert!(
         took < Duration::from_secs(20),
         "one input took {took:?} (a hang in check or a short run):\n{text}"
@@ -260,6 +265,11 @@ fn mutated_bundled_files_never_panic() {
         RAN.load(Ordering::Relaxed),
         SLOWEST_MS.load(Ordering::Relaxed)
     );
+    if SLOWEST_MS.load(Ordering::Relaxed) > 2000 {
+        if let Some((p, t)) = SLOWEST.lock().unwrap().as_ref() {
+            eprintln!("slowest input ({}):\n{t}", p.display());
+        }
+    }
 }
 
 /// Inputs that once panicked or hung, kept as regression tests (each must be refused or
