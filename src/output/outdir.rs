@@ -70,6 +70,8 @@ pub fn stage(dest: &Path, force: bool) -> Result<Staged> {
                 return Err(refuse(&dest, &f));
             }
         }
+        // A symbolic link to a directory is written through, not replaced by a directory.
+        in_place |= dest.is_symlink();
         in_place |= std::env::current_dir()
             .ok()
             .and_then(|c| c.canonicalize().ok())
