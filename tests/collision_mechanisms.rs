@@ -284,6 +284,10 @@ fn adopters_position_is_the_mean_value_of_the_adopting_members() {
         !adopters_position(&w, &[5, 6, 7], 0, &mut out),
         "no member holds a: no position"
     );
+    // b: states 2 and 4 with values (-0.5, 0.1) and (-0.1, -0.1).
+    assert!(adopters_position(&w, &[], 1, &mut out), "b has adopters");
+    close(out[0], -0.3, "b adopters' mean x");
+    close(out[1], 0.0, "b adopters' mean z");
 }
 
 #[test]
@@ -480,6 +484,13 @@ fn sides_sum_coalition_weight_and_member_state_voice() {
         b.strongest,
         Some(2),
         "the most powerful coalition with a voice"
+    );
+    m.coalitions[2].power = 0.4;
+    let [_, b] = sides(&m, &w, 0, &inc, 0);
+    assert_eq!(
+        b.strongest,
+        Some(0),
+        "on a tie of power, the first declared"
     );
     // No coalition on a side: its member states speak with full access.
     m.coalitions[1].start_step = 5;
@@ -1202,4 +1213,74 @@ fn positions_shift_toward_the_invoked_norm_on_its_dimension() {
     let mut w = copy(&m, &before);
     shift_positions(&m, &mut w);
     assert_eq!(w.values, before.values, "position_shift 0: nothing moves");
+}
+
+/// Agenda weight, the rule of finite attention: (push_a + push_b) × (solo_agenda +
+/// (1 − solo_agenda) × contest). Over a grid of constellations, the collision crowded
+/// out at a capacity-1 session is always the lighter one, and y gets the floor more
+/// often as the push from its other side grows.
+#[test]
+fn the_agenda_ranks_collisions_by_joint_pushes() {
+    let weight = |s: &[collisions::Side; 2]| {
+        (s[0].push + s[1].push) * (0.15 + 0.85 * contest(s[0].push, s[1].push))
+    };
+    let mut y_first = Vec::new();
+    for ch in [0.1, 0.2, 0.35, 0.5] {
+        let mut wins = 0;
+        for q in 0..40 {
+            let mut m = model();
+            m.forums[1].sessions.clear();
+            m.forums[0].state_voice = 0.0;
+            m.collision.articulation = 500.0;
+            m.coalitions[0].power = ch;
+            m.coalitions[2].norms = vec![3]; // pv: v only
+            m.coalitions.push(m.coalitions[1].clone());
+            let c = m.coalitions.last_mut().unwrap();
+            c.id = "pp".into();
+            c.norms = vec![2]; // p
+            c.power = 0.05 + 0.3 * q as f64;
+            let w = world(&m);
+            let inc = m.incompatibilities.clone();
+            let (wx, wy) = (
+                weight(&sides(&m, &w, 0, &inc[0], 2)),
+                weight(&sides(&m, &w, 0, &inc[1], 2)),
+            );
+            if (wx - wy).abs() < 1e-9 {
+                continue;
+            }
+            let lighter = if wx < wy { 0 } else { 1 };
+            let (w2, ev) = session_at(&m, &w, 2, q);
+            assert!(
+                w2.coll[0].articulated_step.is_some() && w2.coll[1].articulated_step.is_some(),
+                "both articulated (ch {ch}, pp {q})"
+            );
+            let out: Vec<usize> = ev
+                .iter()
+                .filter_map(|e| match e.kind {
+                    EventKind::CollisionCrowdedOut { collision } => Some(collision),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(
+                out,
+                vec![lighter],
+                "the lighter collision is crowded out: weights x {wx:.3}, y {wy:.3} (ch {ch}, pp step {q})"
+            );
+            if lighter == 0 {
+                wins += 1;
+            }
+        }
+        y_first.push(wins);
+    }
+    eprintln!("grid points where y has the floor, by ch's power 0.1, 0.2, 0.35, 0.5: {y_first:?}");
+    for i in 1..y_first.len() {
+        assert!(
+            y_first[i] <= y_first[i - 1],
+            "a stronger push on x leaves y the floor less often: {y_first:?}"
+        );
+    }
+    assert!(
+        y_first[0] > y_first[3] && y_first[3] > 0 && y_first[0] < 40,
+        "the grid crosses over at every power of ch: {y_first:?}"
+    );
 }
