@@ -904,6 +904,12 @@ fn uptake_follows_the_answering_sides_weight() {
                         && e.actor == want),
                 "the answering side's strongest coalition takes it up ({want})"
             );
+            let balance = 1.0 - asymmetry(sd[0].power, sd[1].power).0;
+            let detail = format!("x: uptake (balance of power {balance:.2})");
+            assert!(
+                ev.iter().any(|e| e.detail == detail),
+                "the activation reports the balance of power, 1 − asymmetry: {detail}"
+            );
         } else {
             assert_eq!(st.phase, Phase::Latent, "no uptake: stays latent");
         }
@@ -969,7 +975,14 @@ fn an_active_collision_is_debated_intensified_and_ended_with_its_chances() {
             );
             close(st.peak, i, "the peak follows");
             let o = match st.outcome {
-                Some(Outcome::Compromised) => 0,
+                Some(Outcome::Compromised) => {
+                    assert!(
+                        ev.iter()
+                            .any(|e| e.detail == "x: compromised (left to states)"),
+                        "a compromise leaves the question to states"
+                    );
+                    0
+                }
                 Some(Outcome::Resolved) => {
                     assert_eq!(
                         st.winner,
