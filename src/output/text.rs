@@ -157,9 +157,39 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
             many(m, runs, kk, &mut out);
         }
     }
+    if let Some(s) = record_text(m, runs) {
+        out.push('\n');
+        out.push_str(&s);
+    }
     out.push('\n');
     out.push_str(&collisions_text(m, runs));
     out
+}
+
+/// One sentence on how close the run came to the observed record: the distance of the
+/// median curve and, with a per-state record, the rank correlation and the first decile.
+fn record_text(m: &Model, runs: &[RunResult]) -> Option<String> {
+    let o = m.observed.as_ref()?;
+    let c = crate::observe::observed::compare(m, runs)?;
+    let what = if o.parties { "parties" } else { "adopters" };
+    let mut s = format!(
+        "Against the record ({}), the simulated median share of {what} was a mean {} percentage points from the observed one",
+        o.file,
+        (c.mean_abs_diff * 100.0).round()
+    );
+    if let Some(p) = crate::observe::per_state::of_model(m, runs).filter(|p| p.spearman.is_finite())
+    {
+        s.push_str(&format!(
+            "; state by state, the rank correlation between simulated median and observed adoption years was {:.2} over {} states, and {} of the {} observed first-decile adopters were in the model's first decile (chance: about {})",
+            p.spearman,
+            p.n,
+            p.first_decile_hits,
+            p.first_decile_observed,
+            (p.first_decile_chance * p.first_decile_observed as f64).round()
+        ));
+    }
+    s.push_str(".\n");
+    Some(s)
 }
 
 /// The row of norm `kk` at `step` (step 0: the start), if recorded.
