@@ -185,3 +185,25 @@ fn documents_cite_only_files_inside_the_repository() {
         bad.join("\n")
     );
 }
+
+/// The README quotes the classic-model validation; every figure it quotes is one of the
+/// table `tests/classic.rs` generates in docs/validation.md.
+#[test]
+fn readme_classic_figures_are_those_of_validation_md() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let val = std::fs::read_to_string(common::root().join("docs/validation.md")).unwrap();
+    let a = readme.find("## Classic models").unwrap();
+    let b = a + readme[a..].find("## Sweeps").unwrap();
+    let figures: Vec<&str> = readme[a..b]
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(|t| t.trim_end_matches('.'))
+        .filter(|t| t.contains('.') && t.parse::<f64>().is_ok())
+        .collect();
+    assert!(figures.len() >= 5, "no figures found: {figures:?}");
+    for f in figures {
+        assert!(
+            val.contains(f),
+            "README quotes {f} for the classic models; docs/validation.md does not have it"
+        );
+    }
+}
