@@ -654,10 +654,24 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
             "It was above the tipping share ({} of normative weight) from the start in every replicate: no tipping point.\n",
             pct(m.tipping_share)
         )),
-        None => out.push_str(&format!(
-            "It never reached the tipping share of {} in any of {r} replicates.\n",
-            pct(m.tipping_share)
-        )),
+        None => {
+            let above = runs
+                .iter()
+                .filter(|x| row_at(x, kk, 0).is_some_and(|s| s.weighted_share >= m.tipping_share))
+                .count();
+            out.push_str(&if above > 0 {
+                format!(
+                    "It started above the tipping share ({} of normative weight) in {above} of {r} replicates (no tipping point there) and never reached it in the other {}.\n",
+                    pct(m.tipping_share),
+                    r - above
+                )
+            } else {
+                format!(
+                    "It never reached the tipping share of {} in any of {r} replicates.\n",
+                    pct(m.tipping_share)
+                )
+            })
+        }
     }
     let rc = med(&|x| x.norms[kk].regime_change.map(|t| t.counted_share));
     if let Some(md) = rc.median {
