@@ -3,6 +3,7 @@
 
 pub mod atomic;
 pub mod dates;
+pub mod outdir;
 pub mod plots;
 pub mod summary;
 pub mod tables;
