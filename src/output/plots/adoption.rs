@@ -150,7 +150,13 @@ impl Adoption {
                 }
             }
             let series = series_of(&mut vals, r);
-            let stages = stage_runs(&stage_votes, &tcl, &mut stages_present);
+            let mut stages = stage_runs(&stage_votes, &tcl, &mut stages_present);
+            if r > 1 {
+                // The most common stage can flip for a step or two where replicates
+                // split; a run shorter than 2% of the span joins the one before it.
+                let min = 0.02 * (tcl(last_step as f64) - tcl(0.0));
+                stages = merge_short(stages, min);
+            }
             // A norm dominant from the start never *crosses* the tipping share.
             let start_above = vals[0]
                 .first()
@@ -169,6 +175,8 @@ impl Adoption {
             });
         }
         let observed = observed_series(m, runs, &mut panels);
+        // The stages drawn (after short runs were joined).
+        stages_present.retain(|s| panels.iter().any(|p| p.stages.iter().any(|x| x.0 == *s)));
         stages_present.sort_by_key(|s| Stage::ALL.iter().position(|x| x == s));
         let title = if r == 1 {
             format!("{}: norm adoption over time (seed {})", m.name, m.seed)
@@ -521,6 +529,19 @@ fn stage_runs(
         }
     }
     stages
+}
+
+/// Stage runs with every run shorter than `min` (except the first) joined to the run
+/// before it, and equal neighbours merged.
+fn merge_short(stages: Vec<(Stage, f64, f64)>, min: f64) -> Vec<(Stage, f64, f64)> {
+    let mut out: Vec<(Stage, f64, f64)> = Vec::with_capacity(stages.len());
+    for (st, a, b) in stages {
+        match out.last_mut() {
+            Some(last) if last.0 == st || b - a < min => last.2 = b,
+            _ => out.push((st, a, b)),
+        }
+    }
+    out
 }
 
 /// Tipping point and treaty markers of norm `kk`, the tipping times of replicates, and
