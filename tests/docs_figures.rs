@@ -207,3 +207,57 @@ fn readme_classic_figures_are_those_of_validation_md() {
         );
     }
 }
+
+/// The example pictures in `docs/img/` (README and `docs/plots.md`) are the ones the
+/// current binary draws: each is rendered here from its run and compared byte for byte
+/// (`NORMLIFE_WRITE_DOCS=1` rewrites them instead).
+#[test]
+fn docs_img_plots_are_the_ones_the_runs_draw() {
+    use normlife::output::plots::{self, adoption::Adoption, collisions::Collisions};
+    let write = std::env::var("NORMLIFE_WRITE_DOCS").as_deref() == Ok("1");
+    let mut stale = Vec::new();
+    let figures: [(&str, u64, &str, bool); 10] = [
+        ("lifecycle", 1, "adoption_lifecycle.png", true),
+        ("lifecycle", 30, "adoption_lifecycle_30.png", true),
+        ("landmines", 1, "adoption_landmines.png", true),
+        ("landmines", 30, "adoption_landmines_30.png", true),
+        ("child_rights", 30, "adoption_child_rights_30.png", true),
+        ("child_labour", 1, "collisions_child_labour.png", false),
+        ("child_labour", 30, "collisions_child_labour_30.png", false),
+        (
+            "human_trafficking",
+            1,
+            "collisions_human_trafficking.png",
+            false,
+        ),
+        (
+            "human_trafficking",
+            30,
+            "collisions_human_trafficking_30.png",
+            false,
+        ),
+        ("lifecycle", 1, "collisions_none.png", false),
+    ];
+    for (name, r, file, adoption) in figures {
+        let sc = common::load(&format!("scenarios/{name}.toml"), &[]);
+        let runs = common::replicates(&sc, r);
+        let png = if adoption {
+            let p = Adoption::new(&sc.model, &runs);
+            plots::encode_png(&plots::render_rgb(&p).unwrap(), plots::Painting::size(&p))
+        } else {
+            let p = Collisions::new(&sc.model, &runs);
+            plots::encode_png(&plots::render_rgb(&p).unwrap(), plots::Painting::size(&p))
+        }
+        .unwrap();
+        let path = common::root().join("docs/img").join(file);
+        if write {
+            std::fs::write(&path, &png).unwrap();
+        } else if std::fs::read(&path).ok().as_deref() != Some(&png[..]) {
+            stale.push(file);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/img: {stale:?} differ from what the runs draw; regenerate with NORMLIFE_WRITE_DOCS=1 cargo test --release --test docs_figures"
+    );
+}
