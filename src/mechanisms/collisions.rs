@@ -32,7 +32,7 @@ use crate::rng::{self, Keys};
 /// Access of coalition `ci` in forum `fi`: its own (`own_access`), or after a merger the
 /// best access among the coalitions sharing its pool — merged governance and staff
 /// (ICBL and CMC, seed 004) speak for both campaigns wherever either is admitted.
-fn coalition_access(m: &Model, w: &World, fi: usize, ci: usize) -> f64 {
+pub fn coalition_access(m: &Model, w: &World, fi: usize, ci: usize) -> f64 {
     let own = own_access(m, w, fi, ci);
     if m.mergers.is_empty() {
         return own;
@@ -74,30 +74,32 @@ pub fn access_factor(m: &Model, a: Access) -> f64 {
 
 /// One side of a collision in a session.
 #[derive(Debug, Clone, Default)]
-struct Side {
+pub struct Side {
     /// Coalition power × access, summed, plus the voice of member states.
-    power: f64,
+    pub power: f64,
     /// Pushes (power × access × salience) of its coalitions.
-    push: f64,
+    pub push: f64,
     /// Highest access among its coalitions (1 if only states speak for it).
-    access: f64,
-    coalitions: usize,
-    strongest: Option<usize>,
+    pub access: f64,
+    /// Active coalitions taking this side.
+    pub coalitions: usize,
+    /// The most powerful of them with a voice in the forum (access > 0).
+    pub strongest: Option<usize>,
 }
 
 /// A coalition's weight in a forum: its power amplified by its organizational platform
 /// (an IO behind it). Not capped: a side's weight enters the endings only relative to the
 /// other side's, and a chance is capped by its draw.
-fn reach(c: &Coalition) -> f64 {
+pub fn reach(c: &Coalition) -> f64 {
     c.power * (1.0 + c.platform)
 }
 
-fn active(c: &Coalition, t: u32) -> bool {
+pub fn active(c: &Coalition, t: u32) -> bool {
     t >= c.start_step
 }
 
 /// Weighted share of norm `k` among a forum's members (all states if none listed).
-fn member_share(w: &World, members: &[usize], k: usize) -> f64 {
+pub fn member_share(w: &World, members: &[usize], k: usize) -> f64 {
     let n = w.n;
     let (mut a, mut tot) = (0.0, 0.0);
     let mut add = |i: usize| {
@@ -119,7 +121,7 @@ fn member_share(w: &World, members: &[usize], k: usize) -> f64 {
 }
 
 /// Strength of a norm: its weighted adoption share and mean internalization.
-fn strength(w: &World, k: usize) -> f64 {
+pub fn strength(w: &World, k: usize) -> f64 {
     let n = w.n;
     let (mut a, mut i, mut tot) = (0.0, 0.0, 0.0);
     for s in 0..n {
@@ -138,7 +140,7 @@ fn strength(w: &World, k: usize) -> f64 {
 }
 
 /// Mean value position of the member states that adopted norm `k`, if any.
-fn adopters_position(w: &World, members: &[usize], k: usize, out: &mut Vec<f64>) -> bool {
+pub fn adopters_position(w: &World, members: &[usize], k: usize, out: &mut Vec<f64>) -> bool {
     let (n, d) = (w.n, w.d);
     out.clear();
     out.resize(d, 0.0);
@@ -224,7 +226,7 @@ pub fn step(m: &Model, w: &mut World, t: u32, keys: &Keys, events: &mut Vec<Even
 /// The two sides of an incompatibility in a session of forum `fi`: the coalitions taking
 /// each side (power × platform × access) and the voice of the member states holding each
 /// norm.
-fn sides(m: &Model, w: &World, fi: usize, inc: &Incompatibility, t: u32) -> [Side; 2] {
+pub fn sides(m: &Model, w: &World, fi: usize, inc: &Incompatibility, t: u32) -> [Side; 2] {
     let f = &m.forums[fi];
     let mut sides = [Side::default(), Side::default()];
     for (ci, c) in m.coalitions.iter().enumerate() {
@@ -280,7 +282,7 @@ pub fn asymmetry(power_a: f64, power_b: f64) -> (f64, usize) {
 /// invokes against brings the collision up more (× (1 + `challenge_bonus`)); a coalition
 /// defending a dominant norm it supports answers rather than raises it
 /// (× `defence_articulation`); any other coalition × 1.
-fn stance_factor(m: &Model, c: &Coalition, own: usize, other: usize) -> f64 {
+pub fn stance_factor(m: &Model, c: &Coalition, own: usize, other: usize) -> f64 {
     let p = &m.collision;
     if c.stance[other] == Some(Stance::Challenge) {
         1.0 + p.challenge_bonus
@@ -294,7 +296,7 @@ fn stance_factor(m: &Model, c: &Coalition, own: usize, other: usize) -> f64 {
 /// Divergence of coalition `ci`'s core values from the other side `1 - s` of `inc`: the
 /// most divergent active coalition there, or else the member states holding the other
 /// norm (the dominant discourse); 0.5 if neither exists.
-fn side_divergence(
+pub fn side_divergence(
     m: &Model,
     w: &World,
     fi: usize,
@@ -328,7 +330,7 @@ fn side_divergence(
 /// Chance per session that coalition `ci` articulates `inc` in forum `fi`, and its side:
 /// power × platform × access × priority × stance × value divergence × strength of the
 /// invoked norm (each with its floor).
-fn articulation_chance(
+pub fn articulation_chance(
     m: &Model,
     w: &World,
     fi: usize,
@@ -361,7 +363,7 @@ fn articulation_chance(
 /// Articulation attempts at one session: every coalition involved draws; of those that
 /// succeed, the one with the lowest draw relative to its chance speaks (independent of the
 /// order of declaration). Returns (coalition, side).
-fn articulate(
+pub fn articulate(
     m: &Model,
     w: &World,
     fi: usize,

@@ -1256,6 +1256,18 @@ fn observed(v: &mut V, f: &ScenarioFile, ix: &Ix, path: &Path) -> Option<model::
             );
         }
     }
+    let src = o.source.trim();
+    if src.is_empty() || src.chars().count() > 300 || src.contains('\n') {
+        v.push(
+            "observed.source",
+            "the source of the observed series is required (the plot's caption names it): one line of 1–300 characters",
+        );
+    } else if src.contains("../") {
+        v.push(
+            "observed.source",
+            "name the publication or a file inside the repository, not a path outside it",
+        );
+    }
     let p = path.parent().unwrap_or(Path::new(".")).join(&o.file);
     let points = match read_series(&p, &o.column) {
         Ok(points) => Some(points),
