@@ -33,6 +33,7 @@ fn bench(c: &mut Criterion) {
             threads: Some(threads),
             out: Some(out),
             quiet: true,
+            force: true,
             ..Default::default()
         };
         g.bench_function(format!("threads_{threads}"), |b| {

@@ -142,6 +142,22 @@ pub fn run_replicates(
     }))
 }
 
+/// The manifest of a run directory (`output::outdir::MANIFEST`; `outdir` adds the list of
+/// files): what was run, so that a reader can tell a complete run directory and what
+/// made it.
+pub fn run_manifest(sc: &Scenario, replicates: u64) -> serde_json::Value {
+    serde_json::json!({
+        "normlife": env!("CARGO_PKG_VERSION"),
+        "kind": "run",
+        "scenario": sc.model.name,
+        "file": sc.path.display().to_string(),
+        "seed": sc.model.seed,
+        "steps": sc.model.steps,
+        "replicates": replicates,
+        "overrides": sc.overrides,
+    })
+}
+
 pub fn default_out(name: &str) -> PathBuf {
     let safe: String = name
         .chars()

@@ -98,6 +98,13 @@ pub struct SweepArgs {
     /// array of N shard tasks and a merge job that depends on it (absolute paths).
     #[arg(long, value_name = "N")]
     pub slurm: Option<u64>,
+    /// Start afresh in a directory that holds finished runs of an earlier sweep (they
+    /// are lost; without it such a directory needs --resume).
+    #[arg(long, conflicts_with = "resume")]
+    pub force: bool,
+    /// Run even when the sweep's estimated work is over the documented limit.
+    #[arg(long)]
+    pub allow_large: bool,
     /// Testing: stop after this many runs, as if interrupted.
     #[arg(long, hide = true)]
     pub max_runs: Option<u64>,
@@ -130,6 +137,10 @@ pub struct RunArgs {
     /// Run even when the estimate of work or memory is over the documented limit.
     #[arg(long)]
     pub allow_large: bool,
+    /// Write into an output directory that holds files normlife did not write (they are
+    /// kept; the run's outputs are replaced).
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn cmd_run(a: &RunArgs) -> Result<()> {
@@ -160,12 +171,13 @@ pub fn cmd_run(a: &RunArgs) -> Result<()> {
     let sc = load_scenario(&a.scenario, a.seed, a.steps, &a.set)?;
     app::check_size(&sc, a.replicates, a.threads, a.allow_large)?;
     let dir = a.out.clone().unwrap_or_else(|| default_out(&sc.model.name));
-    output::prepare_dir(&dir)?;
+    let staged = output::outdir::stage(&dir, a.force)?;
     let t0 = std::time::Instant::now();
     let runs = run_replicates(&sc, a.replicates, a.threads)?;
     let sim = t0.elapsed();
     let t1 = std::time::Instant::now();
-    output::write_run(&dir, &sc.model, &runs)?;
+    output::write_run(staged.dir(), &sc.model, &runs)?;
+    staged.commit(app::run_manifest(&sc, a.replicates))?;
     let written = t1.elapsed();
     eprintln!(
         "normlife: {} ({} replicate{}, {} steps, {} states) simulated in {:.2?}; tables, summary and plots written in {:.2?} to {}",
@@ -325,6 +337,8 @@ pub fn cmd_sweep(a: &SweepArgs) -> Result<()> {
         shard: a.shard.clone(),
         max_runs: a.max_runs,
         quiet: false,
+        force: a.force,
+        allow_large: a.allow_large,
     };
     let r = crate::sweep::sweep(&a.sweep, &o)?;
     eprintln!(

@@ -268,6 +268,7 @@ fn step_impl<I: Iterator<Item = usize> + Clone>(
         treaties::open(m, w, t, &k, &mut ws.changes, &mut ws.events);
     }
     coalition_life::step(m, w, t, &mut ws.events);
+    coalition_life::reports(m, w, t, &mut ws.events);
     persuasion::plan(m, w, &mut ws.lobbying, &k, t);
     if m.has_treaties() {
         treaties::champion_drive(m, w, &mut ws.lobbying);
@@ -477,9 +478,13 @@ fn visit(
     let mult = adoption::mult(ns, w, i);
     if w.adopted[x] {
         let ii = internalization::adopter_step(ns, w, i, x);
-        if internalization::backslides(ns, ii, p * mult, || {
-            rng::draw(k.backslide, w.key[i], kk as u64)
-        }) {
+        if internalization::backslides(
+            ns,
+            ii,
+            p * mult,
+            || w.acceptance[i],
+            || rng::draw(k.backslide, w.key[i], kk as u64),
+        ) {
             rec.backslide(w, i, kk);
         } else if full {
             tally.count += 1;

@@ -93,6 +93,56 @@ fn syntax_error_is_located() {
     );
 }
 
+/// A syntax error does not hide the rest: every bad line is reported, and so is what the
+/// lines that parse get wrong (unknown keys, wrong types, bad values), in one run.
+#[test]
+fn syntax_errors_are_reported_with_every_other_problem() {
+    let text = with("seed = 3", "seed = = 3")
+        .replacen("power = 0.5", "power = 1.5", 1)
+        .replacen("id = \"c1\"", "id = \"c1\"\npowr = 0.2", 1);
+    expect_bad(
+        "syntax and more",
+        &text,
+        &[],
+        &[
+            "scenario.toml:4:",
+            "syntax",
+            "powr",
+            "did you mean `power`",
+            "coalitions.c1.power",
+            "[0, 1]",
+        ],
+    );
+    // Two syntax errors: both lines are named.
+    let two = with("steps = 10", "steps = = 10").replacen("power = 0.5", "power = 0.5 0.6", 1);
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("s.toml");
+    std::fs::write(&f, &two).unwrap();
+    let out = bin().args(["check", f.to_str().unwrap()]).output().unwrap();
+    let err = assert_input_error("two syntax errors", &out, &["s.toml:3:"]);
+    let line = two.lines().position(|l| l.starts_with("power")).unwrap() + 1;
+    assert!(
+        !err.contains("missing required key `steps`"),
+        "a key on a reported line is not also missing:\n{err}"
+    );
+    assert!(
+        err.contains(&format!("s.toml:{line}:")) && err.matches("syntax error").count() == 2,
+        "both syntax errors should be reported:\n{err}"
+    );
+    // A broken table header: the keys below it cannot be placed, so only the header is
+    // reported (no misleading messages about them).
+    let header = with("[[coalitions]]", "[[coalitions]");
+    let out = bin()
+        .args(["check", &{
+            std::fs::write(&f, &header).unwrap();
+            f.display().to_string()
+        }])
+        .output()
+        .unwrap();
+    let err = assert_input_error("broken header", &out, &["syntax"]);
+    assert!(!err.contains("unknown key"), "misleading follow-up:\n{err}");
+}
+
 #[test]
 fn unknown_key_suggests_nearest() {
     expect_bad(

@@ -60,6 +60,7 @@ file = "{}"
 column = "cumulative"
 norm = "product"
 measure = "adopters"
+source = "a Bass curve drawn by this test"
 "#,
         root().join("scenarios/classic/bass.toml").display(),
         data.file_name().unwrap().to_str().unwrap()

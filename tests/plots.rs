@@ -594,3 +594,189 @@ fn bundled_collision_scenario_plots_its_outcome() {
     assert!(!c.contains("No collision articulated"));
     assert_not_blank(&d.path().join("collisions.png"));
 }
+
+/// Every bundled scenario (top level and `classic/`), by path relative to the repository.
+fn bundled_scenarios() -> Vec<String> {
+    let mut v = Vec::new();
+    for dir in ["scenarios", "scenarios/classic"] {
+        for e in std::fs::read_dir(common::root().join(dir)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "toml") {
+                v.push(format!(
+                    "{dir}/{}",
+                    p.file_name().unwrap().to_string_lossy()
+                ));
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+/// Label boxes against the curves and data marks of both pictures of `runs`; the
+/// problems found, each naming the scenario and the picture.
+fn layout_problems(name: &str, m: &normlife::model::Model, runs: &[RunResult]) -> Vec<String> {
+    let mut bad = Vec::new();
+    let a = plots::adoption::Adoption::new(m, runs).layout();
+    let c = plots::collisions::Collisions::new(m, runs).layout();
+    for (pic, l) in [("adoption", &a), ("collisions", &c)] {
+        for (label, what) in l.overlaps() {
+            bad.push(format!(
+                "{name}, {} run(s), {pic}: label {label:?} covers {what}",
+                runs.len()
+            ));
+        }
+        for (text, w, avail) in &l.fitted {
+            if *w > *avail + 0.5 || text.contains('…') {
+                bad.push(format!(
+                    "{name}, {pic}: {text:?} is {w:.0} px wide in {avail:.0} px (or cut)"
+                ));
+            }
+        }
+    }
+    bad
+}
+
+/// Issue 15: no label box covers a curve, a data mark or another label, and no lane title
+/// is cut, in the pictures of every bundled scenario — single runs at several seeds and
+/// 30 replicates. The layout is data (`layout()`), so no pixel is read.
+#[test]
+fn no_label_covers_a_curve_in_any_bundled_scenario() {
+    let mut bad = Vec::new();
+    let mut pictures = 0;
+    let mut labels = 0;
+    for rel in bundled_scenarios() {
+        for seed in [42u64, 7, 101] {
+            let sc = common::load(&rel, &[&format!("scenario.seed={seed}")]);
+            let m = &sc.model;
+            let run = normlife::engine::run(m, 0);
+            labels += plots::adoption::Adoption::new(m, std::slice::from_ref(&run))
+                .layout()
+                .labels
+                .len();
+            bad.extend(layout_problems(&rel, m, &[run]));
+            pictures += 2;
+        }
+        let sc = common::load(&rel, &[]);
+        let runs = common::replicates(&sc, 30);
+        bad.extend(layout_problems(&rel, &sc.model, &runs));
+        pictures += 2;
+    }
+    println!(
+        "label layout: {pictures} pictures, {labels} adoption labels (single runs), {} problems",
+        bad.len()
+    );
+    assert!(
+        bad.is_empty(),
+        "{} label problems in {pictures} pictures:\n{}",
+        bad.len(),
+        bad.join("\n")
+    );
+}
+
+/// Issue 16: the adoption plot of a scenario with an observed series draws it as a curve
+/// named "observed" whose points are the declared counts over the declared number of
+/// states, at every declared year inside the run; the caption names the source.
+#[test]
+fn adoption_plot_overlays_the_observed_series() {
+    for rel in [
+        "scenarios/child_rights.toml",
+        "scenarios/child_trafficking.toml",
+        "scenarios/women_suffrage.toml",
+    ] {
+        let sc = common::load(rel, &[]);
+        let m = &sc.model;
+        let o = m.observed.as_ref().expect("observed block");
+        let runs = common::replicates(&sc, 3);
+        let layout = plots::adoption::Adoption::new(m, &runs).layout();
+        let curve = layout
+            .curves
+            .iter()
+            .find(|c| c.name.ends_with(": observed"))
+            .unwrap_or_else(|| panic!("{rel}: no observed curve"));
+        let (lo, hi) = (m.time_of(0.0), m.time_of(m.steps as f64));
+        let inside: Vec<&(f64, f64)> = o
+            .points
+            .iter()
+            .filter(|(y, _)| *y >= lo && *y <= hi + 1e-9)
+            .collect();
+        assert_eq!(
+            curve.data.len(),
+            inside.len(),
+            "{rel}: observed points drawn"
+        );
+        for ((y, share), (yd, count)) in curve.data.iter().zip(inside) {
+            assert_eq!(y, yd, "{rel}: observed year");
+            if let Some(n) = o.states {
+                assert!(
+                    (share * n - count).abs() < 1e-9,
+                    "{rel}: observed {count} in {yd} drawn as share {share} of {n}"
+                );
+            }
+        }
+        assert!(
+            curve.name.starts_with(&m.norms[o.norm].name),
+            "{rel}: panel"
+        );
+        let d = tempfile::tempdir().unwrap();
+        plots::write_run_plots(d.path(), m, &runs).unwrap();
+        let s = svg(&d.path().join("adoption.svg"));
+        let src: String = o.source.chars().take(30).collect();
+        has_all(&s, rel, &["observed (", "Observed: ", &src]);
+    }
+}
+
+/// Issue 15: a collision crowded off the agenda is drawn (× mark, note, legend) in the
+/// single run and counted across replicates; every ending drawn with its outcome.
+#[test]
+fn crowding_out_and_every_ending_are_drawn() {
+    let sc = common::load("scenarios/human_trafficking.toml", &[]);
+    let m = &sc.model;
+    let mut crowded_runs = 0;
+    for r in 0..6u64 {
+        let run = normlife::engine::run(m, r);
+        let layout = plots::collisions::Collisions::new(m, std::slice::from_ref(&run)).layout();
+        let crowded = run
+            .events
+            .iter()
+            .filter(|e| e.kind == "collision_crowded_out")
+            .count();
+        let marks = layout
+            .marks
+            .iter()
+            .filter(|(n, _)| n == "crowded out")
+            .count();
+        assert_eq!(marks, crowded, "run {r}: crowded-out events vs × marks");
+        let ends = run
+            .events
+            .iter()
+            .filter(|e| e.kind == "collision_ended")
+            .count();
+        let end_marks = layout
+            .marks
+            .iter()
+            .filter(|(n, _)| n.starts_with("end: ") || n.starts_with("earlier end: "))
+            .count();
+        assert_eq!(end_marks, ends, "run {r}: collision endings vs end marks");
+        if crowded > 0 {
+            crowded_runs += 1;
+            let d = tempfile::tempdir().unwrap();
+            plots::write_run_plots(d.path(), m, &[run]).unwrap();
+            let s = svg(&d.path().join("collisions.svg"));
+            has_all(&s, "collisions.svg", &["crowded off the agenda"]);
+        }
+    }
+    assert!(
+        crowded_runs > 0,
+        "human_trafficking: no run crowded a collision out"
+    );
+    let runs = common::replicates(&sc, 10);
+    let d = tempfile::tempdir().unwrap();
+    plots::write_run_plots(d.path(), m, &runs).unwrap();
+    let s = svg(&d.path().join("collisions.svg"));
+    has_all(
+        &s,
+        "collisions.svg (10 replicates)",
+        &["crowded off the agenda in "],
+    );
+}

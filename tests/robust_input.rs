@@ -192,7 +192,12 @@ fn observed_series_rows_are_checked_and_every_problem_reported() {
     rejects_with(
         &[("obs.csv", "year,cumulative\n1991,1\n")],
         &obs("states = 0"),
-        &["observed.states"],
+        &["observed.states", "observed.source", "required"],
+    );
+    rejects_with(
+        &[("obs.csv", "year,cumulative\n1991,1\n")],
+        &obs("source = \"../shared/data/x.csv\""),
+        &["observed.source", "not a path outside"],
     );
     // Three problems in one table: all three reported.
     let three = format!(

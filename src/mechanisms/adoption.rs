@@ -56,6 +56,14 @@ pub struct NormStep<'a> {
     pub decay_dt: f64,
     pub back_dt: f64,
     pub back_max: f64,
+    /// Compliance gain of adopters at a published monitoring report (× acceptance): the
+    /// share of the gap to full compliance closed; 0 between reports.
+    pub report_gain: f64,
+    /// Backsliding made costlier by reporting under monitoring (× acceptance).
+    pub back_guard: f64,
+    /// Share of the fuzziness gap closed by enforcement through adjacent norms, for a
+    /// state that adopted all neighbouring norms of the cluster (0: none, or no cluster).
+    pub adjacent: f64,
 }
 
 /// Blended adopter shares of norm `kk` per region, frozen for the step, into `out`.
@@ -101,7 +109,12 @@ impl<'a> NormStep<'a> {
             ),
             sys_count: w.count_sys[kk] as u64,
             extra_pressure: treaties::pressure(m, w, kk) + w.monitor[kk] * m.monitoring.shaming,
-            rate_dt: m.domestic_rate * dt,
+            rate_dt: domestic::rate_dt(
+                m.domestic_rate,
+                dt,
+                m.domestic_damping,
+                domestic::institutionalization(prevalence, w.eif_step[kk].is_some()),
+            ),
             growth_dt: m.domestic_growth * dt,
             cluster_dt: clusters::rate_dt(m, kk),
             brake: w.norm_brake[kk],
@@ -115,6 +128,13 @@ impl<'a> NormStep<'a> {
             decay_dt: m.decay * dt,
             back_dt: m.backslide_rate * dt,
             back_max: m.backslide_max_internalization,
+            report_gain: w.report[kk] * m.monitoring.reporting,
+            back_guard: w.monitor[kk] * m.monitoring.reporting,
+            adjacent: if m.neighbours[kk].is_empty() {
+                0.0
+            } else {
+                m.adjacent_enforcement
+            },
         }
     }
 
@@ -126,6 +146,7 @@ impl<'a> NormStep<'a> {
             && self.erosion == 0.0
             && self.speed_dt == 0.0
             && self.decay_dt == 0.0
+            && self.report_gain == 0.0
     }
 
     /// The live terms: which hazards can be non-zero for some state this step.
@@ -247,10 +268,14 @@ pub struct Hazard {
 }
 
 impl Hazard {
-    /// The cause of an adoption drawn at `u` < `total`: the hazards partition [0, total)
-    /// in the order domestic, persuasion, socialization, cluster.
+    /// The cause of an adoption drawn at `u` < `total`, `u` uniform in [0, 1): the
+    /// hazards partition [0, total) in the order domestic, persuasion, socialization,
+    /// cluster. When they sum above 1 every draw adopts, and the draw is scaled by the
+    /// sum (`u × total`), so each cause is recorded in proportion to its hazard (not in
+    /// the order of the partition) with the same one draw.
     #[inline(always)]
     pub fn cause(&self, u: f64) -> Cause {
+        let u = if self.total > 1.0 { u * self.total } else { u };
         if u < self.dom {
             Cause::Domestic
         } else if u < self.dom + self.per {
@@ -291,15 +316,15 @@ pub fn hazard(ns: &NormStep, v: &View, logit_base: impl FnOnce() -> f64) -> Haza
 }
 
 /// Whether (and why) the state adopts, given its hazards and its keyed draw. A certain
-/// adoption whose cause is socialization for every draw (a threshold met, no domestic or
-/// persuasion hazard) takes no draw: draws are keyed by (step, state, norm), so skipping
-/// one changes no other.
+/// adoption whose cause is socialization for every draw (a threshold met, no domestic,
+/// persuasion or cluster hazard) takes no draw: draws are keyed by (step, state, norm),
+/// so skipping one changes no other.
 #[inline(always)]
 pub fn decide(h: &Hazard, draw: impl FnOnce() -> f64) -> Option<Cause> {
     if !(h.total > 0.0) {
         return None;
     }
-    if h.dom == 0.0 && h.per == 0.0 && h.soc >= 1.0 {
+    if h.dom == 0.0 && h.per == 0.0 && h.soc >= 1.0 && h.total == h.soc {
         return Some(Cause::Socialization);
     }
     let u = draw();

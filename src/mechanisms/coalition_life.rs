@@ -87,6 +87,7 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
             };
             if due && !w.monitoring_on[ci] && !w.burnt_out[ci] {
                 w.monitoring_on[ci] = true;
+                w.monitoring_from[ci] = t;
                 events.push(Event::coalition(
                     t,
                     EventKind::MonitoringStarted,
@@ -118,6 +119,49 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
                     format!("resources {:.2}", w.resources[pool]),
                 ));
             }
+        }
+    }
+}
+
+/// The reporting cycle of monitoring (`[monitoring] reporting` > 0): every
+/// `report_every` years after it started, a monitoring coalition publishes a report on
+/// each of its norms, which makes adopters' non-compliance visible (event
+/// `monitoring_report`: how many adopters were reported on, how many visibly short, with
+/// compliance below 1/2). Sets this step's report strength per norm; reads the
+/// start-of-step world.
+pub fn reports(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
+    for k in 0..w.k {
+        w.report[k] = 0.0;
+    }
+    if !(m.monitoring.reporting > 0.0) {
+        return;
+    }
+    let every = ((m.monitoring.report_every / m.dt).round() as u32).max(1);
+    for (ci, c) in m.coalitions.iter().enumerate() {
+        let Some((_, strength)) = c.monitoring else {
+            continue;
+        };
+        let from = w.monitoring_from[ci];
+        if !w.monitoring_on[ci] || t <= from || !(t - from).is_multiple_of(every) {
+            continue;
+        }
+        for &k in &c.norms {
+            w.report[k] = w.report[k].max(strength);
+            let n = w.n;
+            let (mut adopters, mut short) = (0usize, 0usize);
+            for i in (0..n).filter(|&i| w.present[i] && w.adopted[k * n + i]) {
+                adopters += 1;
+                if w.compliance[k * n + i] < 0.5 {
+                    short += 1;
+                }
+            }
+            events.push(Event::coalition(
+                t,
+                EventKind::MonitoringReport,
+                Some(k),
+                &c.id,
+                format!("report on {adopters} adopters: {short} visibly short of compliance (below 1/2)"),
+            ));
         }
     }
 }

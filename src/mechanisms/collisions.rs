@@ -29,11 +29,25 @@ use crate::model::{
 };
 use crate::rng::{self, Keys};
 
-/// Access of coalition `ci` in forum `fi`: the forum's rule, raised toward full access by
+/// Access of coalition `ci` in forum `fi`: its own (`own_access`), or after a merger the
+/// best access among the coalitions sharing its pool — merged governance and staff
+/// (ICBL and CMC, seed 004) speak for both campaigns wherever either is admitted.
+pub fn coalition_access(m: &Model, w: &World, fi: usize, ci: usize) -> f64 {
+    let own = own_access(m, w, fi, ci);
+    if m.mergers.is_empty() {
+        return own;
+    }
+    let pool = w.pool[ci];
+    (0..m.coalitions.len())
+        .filter(|&cj| cj != ci && w.pool[cj] == pool)
+        .fold(own, |a, cj| a.max(own_access(m, w, fi, cj)))
+}
+
+/// A coalition's own access in forum `fi`: the forum's rule, raised toward full access by
 /// the share of its member states seated in the forum (states speak in intergovernmental
 /// forums; in drug control a group of states made the harm-reduction "interpretative
 /// statement"), × `seated_access`. A coalition the forum shuts out (`none`) stays out.
-pub fn coalition_access(m: &Model, w: &World, fi: usize, ci: usize) -> f64 {
+fn own_access(m: &Model, w: &World, fi: usize, ci: usize) -> f64 {
     let c = &m.coalitions[ci];
     let f = &m.forums[fi];
     let rule = access_factor(m, w.access[fi * m.coalitions.len() + ci]);

@@ -6,6 +6,7 @@
 //! under counter-pressure may revoke its commitment.
 
 use super::adoption::NormStep;
+use super::clusters;
 use crate::model::World;
 
 /// Internalization after one step for an adopter; `growth_dt` is the per-step growth rate.
@@ -41,8 +42,10 @@ pub fn backslide_hazard(rate_dt: f64, internalization: f32, max_i: f64, counter:
 
 /// An adopter's step: internalization grows (faster for a party to a treaty in force)
 /// and erodes under an active collision over the norm; compliance follows it toward its
-/// target (internalization less the cluster's fuzziness, plus monitoring as far as the
-/// state accepts it). Returns the new internalization.
+/// target (internalization less the cluster's fuzziness — narrowed by enforcement through
+/// adjacent norms the state has adopted — plus monitoring as far as the state accepts
+/// it); a published monitoring report makes non-compliance visible and lifts compliance
+/// (reputation). Returns the new internalization.
 #[inline(always)]
 pub fn adopter_step(ns: &NormStep, w: &mut World, i: usize, x: usize) -> f32 {
     let party = !w.ratified.is_empty() && w.ratified[x];
@@ -56,21 +59,49 @@ pub fn adopter_step(ns: &NormStep, w: &mut World, i: usize, x: usize) -> f32 {
         ii = (ii as f64 * (1.0 - ns.erosion)) as f32;
     }
     w.internalization[x] = ii;
-    let target = (ii as f64 * (1.0 - ns.fuzz) + ns.monitor_gain * w.acceptance[i] as f64).min(1.0);
-    w.compliance[x] = follow(w.compliance[x], target, ns.speed_dt);
+    let fuzz = if ns.adjacent > 0.0 && ns.fuzz > 0.0 {
+        ns.fuzz * (1.0 - ns.adjacent * clusters::adopted_share(w, ns.neighbours, i, ns.t))
+    } else {
+        ns.fuzz
+    };
+    let target = (ii as f64 * (1.0 - fuzz) + ns.monitor_gain * w.acceptance[i] as f64).min(1.0);
+    let mut c = follow(w.compliance[x], target, ns.speed_dt);
+    if ns.report_gain > 0.0 {
+        c = reported(c, ns.report_gain * w.acceptance[i] as f64);
+    }
+    w.compliance[x] = c;
     ii
+}
+
+/// Compliance after a published report made the shortfall visible: `gain` (reporting ×
+/// strength × acceptance) of the gap to full compliance is closed.
+#[inline(always)]
+pub fn reported(c: f32, gain: f64) -> f32 {
+    let x = c as f64;
+    (x + gain.clamp(0.0, 1.0) * (1.0 - x)).clamp(0.0, 1.0) as f32
 }
 
 /// Backsliding: whether an adopter with internalization `ii` under peer pressure `pm`
 /// (scope pressure × legitimation multiplier) revokes its commitment, given its keyed
-/// draw. The counter-pressure is the share of peers who have not adopted.
+/// draw. The counter-pressure is the share of peers who have not adopted. Under a
+/// monitoring body that publishes reports, backsliding is visible and costlier: the
+/// hazard × (1 − `back_guard` × the state's `acceptance` of the monitoring).
 #[inline(always)]
-pub fn backslides(ns: &NormStep, ii: f32, pm: f64, draw: impl FnOnce() -> f64) -> bool {
+pub fn backslides(
+    ns: &NormStep,
+    ii: f32,
+    pm: f64,
+    acceptance: impl FnOnce() -> f32,
+    draw: impl FnOnce() -> f64,
+) -> bool {
     if !(ns.back_dt > 0.0) {
         return false;
     }
     let counter = 1.0 - pm.min(1.0);
-    let h = backslide_hazard(ns.back_dt, ii, ns.back_max, counter);
+    let mut h = backslide_hazard(ns.back_dt, ii, ns.back_max, counter);
+    if ns.back_guard > 0.0 {
+        h *= (1.0 - ns.back_guard * acceptance() as f64).max(0.0);
+    }
     h > 0.0 && draw() < h
 }
 

@@ -75,6 +75,8 @@ pub enum EventKind {
     CoalitionMerged,
     GoalMet,
     MonitoringStarted,
+    /// A monitoring body published a report on the norm (its reporting cycle).
+    MonitoringReport,
     CoalitionBurnout,
     AccessChanged,
     /// A coalition articulated the collision, invoking `norms[0]` against `norms[1]`.
@@ -120,6 +122,7 @@ impl EventKind {
             CoalitionMerged => "coalition_merged",
             GoalMet => "goal_met",
             MonitoringStarted => "monitoring_started",
+            MonitoringReport => "monitoring_report",
             CoalitionBurnout => "coalition_burnout",
             AccessChanged => "access_changed",
             CollisionArticulated { .. } => "collision_articulated",

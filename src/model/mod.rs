@@ -324,6 +324,9 @@ pub struct Model {
     pub coalitions: Vec<Coalition>,
     pub domestic_rate: f64,
     pub domestic_growth: f64,
+    /// Domestic hazard × (1 − damping × institutionalization) (F&S: domestic influence
+    /// "lessen[s] significantly once a norm has become institutionalized").
+    pub domestic_damping: f64,
     pub persuasion_efficacy: f64,
     pub persuasion_floor: f64,
     pub persuasion_mobilisation: f64,
@@ -346,6 +349,8 @@ pub struct Model {
     pub neighbours: Vec<Vec<usize>>,
     pub cluster_rate: f64,
     pub clarification: f64,
+    /// Share of the fuzziness gap closed by enforcement through adopted adjacent norms.
+    pub adjacent_enforcement: f64,
     /// (step, absorbing coalition, merged coalition).
     pub mergers: Vec<(u32, usize, usize)>,
     pub monitoring: MonitoringParams,
@@ -501,4 +506,10 @@ pub struct MonitoringParams {
     pub burnout: f64,
     /// Funding per year that monitoring brings (e.g. "funded largely by governments").
     pub funding: f64,
+    /// Reputational pressure of a published report (0: no reporting cycle): compliance
+    /// closes this share of its gap to 1 (× strength × acceptance) at each report, and
+    /// backsliding under monitoring × (1 − reporting × strength × acceptance).
+    pub reporting: f64,
+    /// Years between reports.
+    pub report_every: f64,
 }

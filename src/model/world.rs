@@ -109,6 +109,10 @@ pub struct World {
     pub pool: Vec<usize>,
     /// Per norm: monitoring strength this step.
     pub monitor: Vec<f64>,
+    /// Per norm: strength of the monitoring report published this step (0: none).
+    pub report: Vec<f64>,
+    /// Per coalition: the step its monitoring started (reports follow on its cycle).
+    pub monitoring_from: Vec<u32>,
 }
 
 /// The dynamic state of one potential collision (an incompatibility).
@@ -281,6 +285,8 @@ impl World {
             burnt_out: vec![false; m.coalitions.len()],
             pool: (0..m.coalitions.len()).collect(),
             monitor: vec![0.0; k],
+            report: vec![0.0; k],
+            monitoring_from: vec![0; m.coalitions.len()],
         }
     }
 

@@ -32,19 +32,26 @@ impl AtomicFile {
         self.file.as_mut().expect("open")
     }
 
-    /// Flushes, syncs and renames into place.
+    /// Flushes, syncs and renames into place; on failure (a full disk) the temporary
+    /// file is removed.
     pub fn commit(mut self) -> Result<()> {
         let f = self.file.take().expect("open");
-        let f = f
+        let r = f
             .into_inner()
-            .map_err(|e| Error::Other(format!("cannot write {}: {e}", self.tmp.display())))?;
-        f.sync_all().ok();
-        std::fs::rename(&self.tmp, &self.dest).map_err(|e| {
-            Error::Other(format!(
-                "cannot move {} into place: {e}",
-                self.dest.display()
-            ))
-        })
+            .map_err(|e| Error::Other(format!("cannot write {}: {e}", self.tmp.display())))
+            .and_then(|f| {
+                f.sync_all().ok();
+                std::fs::rename(&self.tmp, &self.dest).map_err(|e| {
+                    Error::Other(format!(
+                        "cannot move {} into place: {e}",
+                        self.dest.display()
+                    ))
+                })
+            });
+        if r.is_err() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+        r
     }
 }
 

@@ -43,10 +43,43 @@ pub fn load(path: &Path, overrides: &[String]) -> Result<Scenario> {
 }
 
 /// As `load`, from text already read (`path` names it in messages and anchors relative
-/// paths such as an edge-list file).
+/// paths such as an edge-list file). Every problem is reported at once: syntax errors
+/// (each bad line is skipped to find the next), then what the rest of the file gets
+/// wrong, as far as it can still be read.
 pub fn from_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenario> {
     let src = path.display().to_string();
-    let mut table = parse_toml(&src, text)?;
+    let (table, syntax) = parse_toml_recovering(&src, text);
+    let Some(table) = table else {
+        return Err(Error::Input(syntax));
+    };
+    match (from_table(path, text, table, overrides), syntax.is_empty()) {
+        (r, true) => r,
+        (Ok(_), false) => Err(Error::Input(syntax)),
+        (Err(Error::Input(more)), false) => {
+            // A required key on a skipped line is not missing: its line was reported.
+            let skipped: Vec<String> = syntax
+                .iter()
+                .filter_map(|p| text.lines().nth(p.line? - 1))
+                .filter_map(|l| Some(format!("`{}`", l.split_once('=')?.0.trim())))
+                .collect();
+            let more = more.into_iter().filter(|p| {
+                !(p.message.starts_with("missing required key")
+                    && skipped.iter().any(|k| p.message.ends_with(k.as_str())))
+            });
+            Err(Error::Input(syntax.into_iter().chain(more).collect()))
+        }
+        (Err(e), false) => Err(e),
+    }
+}
+
+/// Overrides, state table, deserialization and validation of a parsed scenario.
+fn from_table(
+    path: &Path,
+    text: &str,
+    mut table: toml::Table,
+    overrides: &[String],
+) -> Result<Scenario> {
+    let src = path.display().to_string();
     let mut set_paths = Vec::new();
     // Overrides of listed states apply after a state table is expanded into them.
     let (late, early): (Vec<&String>, Vec<&String>) =
@@ -68,23 +101,29 @@ pub fn from_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenar
     if overrides.iter().all(|a| !a.starts_with("states.")) {
         expand_states(&mut table, &src, path)?;
     }
-    let file = deserialize(&src, text, &table, &set_paths)?;
-    let model = resolve::resolve(&file, path).map_err(|probs| {
-        Error::Input(
-            probs
-                .into_iter()
-                .map(|(key, message)| locate_problem(&src, text, &set_paths, key, message))
-                .collect(),
-        )
-    })?;
-    Ok(Scenario {
-        path: path.to_path_buf(),
-        text: text.to_string(),
-        table,
-        file,
-        model,
-        overrides: overrides.to_vec(),
-    })
+    let (file, mut problems) = deserialize(&src, text, &table, &set_paths);
+    let Some(file) = file else {
+        return Err(Error::Input(problems));
+    };
+    match resolve::resolve(&file, path) {
+        Ok(model) if problems.is_empty() => Ok(Scenario {
+            path: path.to_path_buf(),
+            text: text.to_string(),
+            table,
+            file,
+            model,
+            overrides: overrides.to_vec(),
+        }),
+        Ok(_) => Err(Error::Input(problems)),
+        Err(probs) => {
+            problems.extend(
+                probs
+                    .into_iter()
+                    .map(|(key, message)| locate_problem(&src, text, &set_paths, key, message)),
+            );
+            Err(Error::Input(problems))
+        }
+    }
 }
 
 /// `[population] from = …`: the real state system (`states_table`).
@@ -96,19 +135,54 @@ fn expand_states(table: &mut toml::Table, src: &str, path: &Path) -> Result<()> 
 /// Parses TOML text (a scenario or a sweep file); a syntax error is located by line and
 /// column in `src`.
 pub fn parse_toml(src: &str, text: &str) -> Result<toml::Table> {
-    text.parse().map_err(|e: toml::de::Error| {
-        let (line, column) = e
-            .span()
-            .map(|s| locate::line_col(text, s.start))
-            .map_or((None, None), |(l, c)| (Some(l), Some(c)));
-        Error::Input(vec![Problem {
-            source: src.to_string(),
-            line,
-            column,
-            key: String::new(),
-            message: format!("TOML syntax error: {}", e.message().trim()),
-        }])
-    })
+    text.parse()
+        .map_err(|e: toml::de::Error| Error::Input(vec![syntax_problem(src, text, &e)]))
+}
+
+fn syntax_problem(src: &str, text: &str, e: &toml::de::Error) -> Problem {
+    let (line, column) = e
+        .span()
+        .map(|s| locate::line_col(text, s.start))
+        .map_or((None, None), |(l, c)| (Some(l), Some(c)));
+    Problem {
+        source: src.to_string(),
+        line,
+        column,
+        key: String::new(),
+        message: format!("TOML syntax error: {}", e.message().trim()),
+    }
+}
+
+/// The most syntax errors reported from one file.
+const MAX_SYNTAX_ERRORS: usize = 20;
+
+/// Parses TOML text, reporting every syntax error: the line of each error is skipped
+/// (commented out, so line numbers stay) and parsing starts again. The table of what is
+/// left comes back too, unless a skipped line was a table header (then the keys after it
+/// would land in the wrong table and every message about them would mislead) or the
+/// errors did not stop.
+pub fn parse_toml_recovering(src: &str, text: &str) -> (Option<toml::Table>, Vec<Problem>) {
+    let mut t = text.to_string();
+    let mut problems = Vec::new();
+    let mut structure_lost = false;
+    while problems.len() < MAX_SYNTAX_ERRORS {
+        let e = match t.parse::<toml::Table>() {
+            Ok(table) => return ((!structure_lost).then_some(table), problems),
+            Err(e) => e,
+        };
+        problems.push(syntax_problem(src, &t, &e));
+        let Some(span) = e.span() else { break };
+        let start = t[..span.start.min(t.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line = t[start..].lines().next().unwrap_or("").trim_start();
+        if line.starts_with('#') || line.is_empty() {
+            break;
+        }
+        structure_lost |= line.starts_with('[');
+        t.insert(start, '#');
+    }
+    (None, problems)
 }
 
 /// Attaches a source and a line/column to a problem found at `key`.
@@ -140,35 +214,82 @@ fn locate_problem(
     }
 }
 
+/// The most problems deserialization reports from one file.
+const MAX_TYPE_ERRORS: usize = 50;
+
+/// Deserializes the scenario, reporting every unknown key and wrong type: each offending
+/// key is dropped and deserialization starts again. The file comes back when what is left
+/// deserializes (so validation can report its own problems too); a missing required key
+/// ends the search.
 fn deserialize(
     src: &str,
     text: &str,
     table: &toml::Table,
     set_paths: &[(String, String)],
-) -> Result<ScenarioFile> {
-    let value = toml::Value::Table(table.clone());
-    match serde_path_to_error::deserialize::<_, ScenarioFile>(value) {
-        Ok(f) => Ok(f),
-        Err(e) => {
-            let key = id_path(table, e.path());
-            // toml adds context lines ("in `table`"); keep the message itself.
-            let raw = e.inner().to_string();
-            let raw = raw.lines().next().unwrap_or("").trim().to_string();
-            let message = match enum_names(table, &key, &raw) {
-                Some(names) => format!("must be one of {names}; {}", friendly(&raw)),
-                None => friendly(&raw),
-            };
-            // Unknown keys point at the key itself, others at the value.
-            let key = match unknown_key(&raw) {
-                Some(k) if key.is_empty() || key == "?" => k,
-                Some(k) if key == k || key.ends_with(&format!(".{k}")) => key,
-                Some(k) => format!("{key}.{k}"),
-                None => key,
-            };
-            Err(Error::Input(vec![locate_problem(
-                src, text, set_paths, key, message,
-            )]))
+) -> (Option<ScenarioFile>, Vec<Problem>) {
+    let mut value = toml::Value::Table(table.clone());
+    let mut problems = Vec::new();
+    while problems.len() < MAX_TYPE_ERRORS {
+        let e = match serde_path_to_error::deserialize::<_, ScenarioFile>(value.clone()) {
+            Ok(f) => return (Some(f), problems),
+            Err(e) => e,
+        };
+        let here = value.as_table().expect("a table");
+        let key = id_path(here, e.path());
+        // toml adds context lines ("in `table`"); keep the message itself.
+        let raw = e.inner().to_string();
+        let raw = raw.lines().next().unwrap_or("").trim().to_string();
+        let message = match enum_names(here, &key, &raw) {
+            Some(names) => format!("must be one of {names}; {}", friendly(&raw)),
+            None => friendly(&raw),
+        };
+        // Unknown keys point at the key itself, others at the value.
+        let unknown = unknown_key(&raw);
+        let key = match &unknown {
+            Some(k) if key.is_empty() || key == "?" => k.clone(),
+            Some(k) if key == *k || key.ends_with(&format!(".{k}")) => key,
+            Some(k) => format!("{key}.{k}"),
+            None => key,
+        };
+        problems.push(locate_problem(src, text, set_paths, key, message));
+        if raw.starts_with("missing field") || !remove_at(&mut value, e.path(), unknown.as_deref())
+        {
+            break;
         }
+    }
+    (None, problems)
+}
+
+/// Drops the value serde stopped at (for an unknown key, that key of the table the path
+/// leads to), so that deserialization can go on to the next problem. False when nothing
+/// could be dropped without changing the meaning of the rest (an element of a list).
+fn remove_at(root: &mut toml::Value, p: &serde_path_to_error::Path, unknown: Option<&str>) -> bool {
+    use serde_path_to_error::Segment;
+    fn child<'a>(v: &'a mut toml::Value, s: &Segment) -> Option<&'a mut toml::Value> {
+        match s {
+            Segment::Map { key } => v.as_table_mut()?.get_mut(key.as_str()),
+            Segment::Seq { index } => v.as_array_mut()?.get_mut(*index),
+            _ => None,
+        }
+    }
+    let drop_key =
+        |v: &mut toml::Value, k: &str| v.as_table_mut().is_some_and(|t| t.remove(k).is_some());
+    let segs: Vec<&Segment> = p.iter().collect();
+    let Some((last, parents)) = segs.split_last() else {
+        return unknown.is_some_and(|u| drop_key(root, u));
+    };
+    let mut cur = root;
+    for s in parents {
+        match child(cur, s) {
+            Some(c) => cur = c,
+            None => return false,
+        }
+    }
+    match (last, unknown) {
+        (Segment::Map { key }, Some(u)) if key == u => drop_key(cur, u),
+        (s, Some(u)) => child(cur, s).is_some_and(|t| drop_key(t, u)),
+        (Segment::Map { key }, None) => drop_key(cur, key),
+        _ => false,
     }
 }
 

@@ -273,6 +273,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         coalitions,
         domestic_rate: f.domestic.rate,
         domestic_growth: f.domestic.growth,
+        domestic_damping: f.domestic.institutional_damping,
         persuasion_efficacy: f.persuasion.efficacy,
         persuasion_floor: f.persuasion.movement_floor,
         persuasion_mobilisation: f.persuasion.mobilisation,
@@ -293,6 +294,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
         neighbours: clusters.neighbours,
         cluster_rate: clusters.rate,
         clarification: clusters.clarification,
+        adjacent_enforcement: clusters.adjacent,
         mergers,
         monitoring: (&f.monitoring).into(),
         observed,
@@ -796,6 +798,10 @@ fn socialization(v: &mut V, f: &ScenarioFile) -> model::Socialization {
     let unit = f.socialization.threshold_unit;
     v.nonneg("domestic.rate", f.domestic.rate);
     v.nonneg("domestic.growth", f.domestic.growth);
+    v.unit(
+        "domestic.institutional_damping",
+        f.domestic.institutional_damping,
+    );
     v.nonneg("persuasion.efficacy", f.persuasion.efficacy);
     v.unit("persuasion.movement_floor", f.persuasion.movement_floor);
     v.unit("persuasion.mobilisation", f.persuasion.mobilisation);
@@ -1071,6 +1077,7 @@ struct Clusters {
     neighbours: Vec<Vec<usize>>,
     rate: f64,
     clarification: f64,
+    adjacent: f64,
 }
 
 /// Clusters: declared, or inferred from shared problems / values of the triples.
@@ -1104,9 +1111,10 @@ fn clusters(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Clusters {
             fuzziness: c.fuzziness,
         });
     }
-    let (cluster_rate, clarification) = match &f.clustering {
+    let (cluster_rate, clarification, adjacent) = match &f.clustering {
         Some(cs) => {
             v.unit("clustering.fuzziness", cs.fuzziness);
+            v.unit("clustering.adjacent_enforcement", cs.adjacent_enforcement);
             v.nonneg("clustering.rate", cs.rate);
             v.nonneg("clustering.clarification", cs.clarification);
             let by_problem = matches!(cs.infer.as_str(), "problem" | "both");
@@ -1144,9 +1152,9 @@ fn clusters(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Clusters {
                     });
                 }
             }
-            (cs.rate, cs.clarification)
+            (cs.rate, cs.clarification, cs.adjacent_enforcement)
         }
-        None => (0.2, 0.1),
+        None => (0.2, 0.1, 0.0),
     };
     let mut fuzziness = vec![0.0f64; k];
     let mut neighbours = vec![Vec::new(); k];
@@ -1166,6 +1174,7 @@ fn clusters(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Clusters {
         neighbours,
         rate: cluster_rate,
         clarification,
+        adjacent,
     }
 }
 
@@ -1217,6 +1226,8 @@ fn check_monitoring(v: &mut V, mo: &MonitoringSpec) {
     v.nonneg("monitoring.shaming", mo.shaming);
     v.nonneg("monitoring.burnout", mo.burnout);
     v.nonneg("monitoring.funding", mo.funding);
+    v.unit("monitoring.reporting", mo.reporting);
+    v.positive("monitoring.report_every", mo.report_every);
 }
 
 /// The observed series a run is compared with; every problem of the table is reported.
@@ -1244,6 +1255,18 @@ fn observed(v: &mut V, f: &ScenarioFile, ix: &Ix, path: &Path) -> Option<model::
                 ),
             );
         }
+    }
+    let src = o.source.trim();
+    if src.is_empty() || src.chars().count() > 300 || src.contains('\n') {
+        v.push(
+            "observed.source",
+            "the source of the observed series is required (the plot's caption names it): one line of 1–300 characters",
+        );
+    } else if src.contains("../") {
+        v.push(
+            "observed.source",
+            "name the publication or a file inside the repository, not a path outside it",
+        );
     }
     let p = path.parent().unwrap_or(Path::new(".")).join(&o.file);
     let points = match read_series(&p, &o.column) {

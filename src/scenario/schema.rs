@@ -94,6 +94,12 @@ pub struct ClusteringSpec {
     /// Per year after entry into force: how fast institutionalization clarifies the norm.
     #[serde(default = "point_one")]
     pub clarification: f64,
+    /// Enforcement through adjacent norms (seed 001: prosecutors use "adjacent norms such
+    /// as forced labor to increase chances of conviction"), [0, 1]: the share of the
+    /// fuzziness gap between compliance and internalization closed for a state that has
+    /// adopted every neighbouring norm of the cluster (× the share it has adopted).
+    #[serde(default)]
+    pub adjacent_enforcement: f64,
 }
 
 /// Two coalitions on similar issues merging (ICBL and CMC, 2009-10): pooled resources,
@@ -124,6 +130,16 @@ pub struct MonitoringSpec {
     /// Funding per year that monitoring brings (e.g. "funded largely by governments").
     #[serde(default = "two")]
     pub funding: f64,
+    /// Reporting cycle: reputational pressure of a published report, [0, 1] (0: no
+    /// reports). Each report makes adopters' non-compliance visible: compliance closes
+    /// this share of its gap to 1 (× strength × acceptance), and between reports
+    /// backsliding is costlier (hazard × (1 − reporting × strength × acceptance)).
+    #[serde(default)]
+    pub reporting: f64,
+    /// Years between reports (Landmine Monitor: annual, first report a year after it was
+    /// set up).
+    #[serde(default = "one")]
+    pub report_every: f64,
 }
 
 impl Default for MonitoringSpec {
@@ -610,6 +626,10 @@ pub struct DomesticSpec {
     /// Logistic growth rate per year of domestic movements (0: fixed).
     #[serde(default)]
     pub growth: f64,
+    /// How far domestic influence lessens once the norm is institutionalized (F&S), in
+    /// [0, 1]: the domestic hazard × (1 − damping × institutionalization).
+    #[serde(default)]
+    pub institutional_damping: f64,
 }
 
 impl Default for DomesticSpec {
@@ -617,6 +637,7 @@ impl Default for DomesticSpec {
         DomesticSpec {
             rate: 0.02,
             growth: 0.0,
+            institutional_damping: 0.0,
         }
     }
 }
@@ -869,7 +890,7 @@ macro_rules! plain_struct {
 }
 plain_struct! {
     CollisionSpec => CollisionParams { articulation, challenge_bonus, defence_articulation, divergence_floor, strength_floor, restricted_access, seated_access, uptake, balance_floor, solo_agenda, intensity_gain, intensity_decay, suppression, compromise, resolution, shield, obstruction, slowdown, erosion, position_shift, hierarchy_penalty, session_resolution }
-    MonitoringSpec => MonitoringParams { compliance, shaming, burnout, funding }
+    MonitoringSpec => MonitoringParams { compliance, shaming, burnout, funding, reporting, report_every }
 }
 
 fn one() -> f64 {

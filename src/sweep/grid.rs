@@ -159,35 +159,43 @@ fn at_point(l: &Loaded, sets: &[String], e: Error) -> Error {
     }
 }
 
-/// Checks every combination of axis values (needed only with two or more axes: single
-/// values were checked when the sweep file was loaded). Reports up to 10 bad points.
-pub fn validate(l: &Loaded, grid: &Grid, pool: &rayon::ThreadPool) -> Result<()> {
+/// Checks every combination of axis values (single values were also checked when the
+/// sweep file was loaded) and returns the work of the whole sweep in state-norm-steps
+/// (`limits::estimate` of each grid point × replicates). Reports up to 10 bad points.
+pub fn validate(l: &Loaded, grid: &Grid, pool: &rayon::ThreadPool) -> Result<f64> {
     use rayon::prelude::*;
-    if grid.dims.len() < 2 {
-        return Ok(());
+    let work = |m: &Model| crate::limits::estimate(m, grid.replicates, 1).work;
+    if grid.dims.is_empty() {
+        return Ok(work(&l.base_model));
     }
-    let mut bad: Vec<(u64, Error)> = pool.install(|| {
+    type Acc = (f64, Vec<(u64, Error)>);
+    let (total, mut bad): Acc = pool.install(|| {
         (0..grid.points)
             .into_par_iter()
-            .filter_map(|g| match model(l, grid, g) {
-                Ok(m) if m.norms.len() != l.base_model.norms.len() => Some((
-                    g,
-                    Error::input(
-                        &l.sweep_path.display().to_string(),
-                        "axes",
-                        format!(
-                            "the combination {} changes the norms of the scenario",
-                            grid.overrides(g).join(", ")
-                        ),
-                    ),
-                )),
-                Ok(_) => None,
-                Err(e) => Some((g, e)),
-            })
-            .collect()
+            .fold(
+                || (0.0, Vec::new()),
+                |(w, mut bad): Acc, g| match model(l, grid, g) {
+                    Ok(m) if m.norms.len() != l.base_model.norms.len() => {
+                        bad.push((g, changes_norms(l, grid, g)));
+                        (w, bad)
+                    }
+                    Ok(m) => (w + work(&m), bad),
+                    Err(e) => {
+                        bad.push((g, e));
+                        (w, bad)
+                    }
+                },
+            )
+            .reduce(
+                || (0.0, Vec::new()),
+                |(a, mut x), (b, y)| {
+                    x.extend(y);
+                    (a + b, x)
+                },
+            )
     });
     if bad.is_empty() {
-        return Ok(());
+        return Ok(total);
     }
     bad.sort_by_key(|x| x.0);
     let total = bad.len();
@@ -208,6 +216,17 @@ pub fn validate(l: &Loaded, grid: &Grid, pool: &rayon::ThreadPool) -> Result<()>
         });
     }
     Err(Error::Input(probs))
+}
+
+fn changes_norms(l: &Loaded, grid: &Grid, g: u64) -> Error {
+    Error::input(
+        &l.sweep_path.display().to_string(),
+        "axes",
+        format!(
+            "the combination {} changes the norms of the scenario",
+            grid.overrides(g).join(", ")
+        ),
+    )
 }
 
 #[cfg(test)]

@@ -37,6 +37,98 @@ pub struct Options {
     pub max_runs: Option<u64>,
     /// No progress output.
     pub quiet: bool,
+    /// Start afresh in a directory holding finished runs (they are lost).
+    pub force: bool,
+    /// Run even when the sweep's work is over `SWEEP_LIMIT`.
+    pub allow_large: bool,
+}
+
+/// The most work one sweep invocation may take unless `--allow-large`: 10¹³
+/// state-norm-steps over all its runs (about a day on a two-core laptop at 5 × 10⁷ per
+/// second per core, docs/performance.md).
+pub const SWEEP_LIMIT: f64 = 1e13;
+
+/// Refuses (exit 2, with the estimate) a sweep or shard whose work is over
+/// `SWEEP_LIMIT`, before any run.
+fn check_work(work: f64, runs: u64, plan: &Plan, allow_large: bool) -> Result<()> {
+    if allow_large || work <= SWEEP_LIMIT {
+        return Ok(());
+    }
+    use crate::limits::human;
+    Err(Error::input(
+        "sweep",
+        "",
+        format!(
+            "too much work for one sweep: {} run(s) of \"{}\" simulate about {} state-norm-steps (states × norms × steps of each run, summed over the grid points and replicates), at most {} allowed; use fewer grid points, replicates, states or steps, split it over machines with --shard or --slurm, or pass --allow-large if this machine can take it",
+            crate::limits::thousands(runs),
+            plan.name,
+            human(work),
+            human(SWEEP_LIMIT)
+        ),
+    ))
+}
+
+/// Finished rows in `dir/runs.csv` (complete lines after the header).
+fn finished_rows(dir: &Path) -> u64 {
+    let Ok(f) = std::fs::File::open(dir.join("runs.csv")) else {
+        return 0;
+    };
+    let mut rd = std::io::BufReader::new(f);
+    let mut lines: u64 = 0;
+    loop {
+        let buf = match rd.fill_buf() {
+            Ok([]) | Err(_) => break,
+            Ok(b) => b,
+        };
+        lines += buf.iter().filter(|&&c| c == b'\n').count() as u64;
+        let n = buf.len();
+        rd.consume(n);
+    }
+    lines.saturating_sub(1)
+}
+
+/// A new sweep into a directory with finished runs needs `--resume` or `--force`.
+fn refuse_overwrite(dir: &Path, o: &Options) -> Result<()> {
+    if o.resume || o.force {
+        return Ok(());
+    }
+    let n = finished_rows(dir);
+    if n == 0 {
+        return Ok(());
+    }
+    Err(Error::input(
+        &dir.join("runs.csv").display().to_string(),
+        "",
+        format!(
+            "holds {} finished run(s) of an earlier sweep, which a new sweep would lose: continue it with --resume (runs only the missing runs of the same sweep), or start afresh with --force",
+            crate::limits::thousands(n)
+        ),
+    ))
+}
+
+/// Removes what is derived from a complete runs.csv (aggregate.csv and the plots of the
+/// earlier and of this sweep), before any run: a sweep stopped part-way never leaves an
+/// earlier sweep's aggregate beside its runs.
+fn clear_derived(dir: &Path, old: Option<&Plan>, plan: &Plan) -> Result<()> {
+    let mut names = vec!["aggregate.csv".to_string()];
+    for p in old.into_iter().chain([plan]) {
+        for pl in &p.plots {
+            names.push(format!("{}.svg", pl.file));
+            names.push(format!("{}.png", pl.file));
+        }
+    }
+    for n in names {
+        match std::fs::remove_file(dir.join(&n)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(Error::Other(format!(
+                    "cannot remove {}: {e}",
+                    dir.join(&n).display()
+                )))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// What a sweep invocation did.
@@ -217,23 +309,35 @@ pub fn sweep(file: &Path, o: &Options) -> Result<Report> {
     let loaded = spec::load(file)?;
     let pool = crate::app::pool(o.threads)?;
     let grid = Grid::new(&loaded.plan);
-    grid::validate(&loaded, &grid, &pool)?;
+    let work = grid::validate(&loaded, &grid, &pool)?;
     let mut plan = loaded.plan.clone();
     plan.shard = shard;
+    let (count, _) = share(plan.runs, shard);
+    check_work(
+        work * count as f64 / plan.runs.max(1) as f64,
+        count,
+        &plan,
+        o.allow_large,
+    )?;
     let dir = o.out.clone().unwrap_or_else(|| default_out(&plan, shard));
     crate::output::prepare_dir(&dir)?;
-
-    if o.resume {
-        if let Some(old) = read_manifest(&dir)? {
-            if !old.same_sweep(&plan) || old.shard != plan.shard {
-                return Err(Error::input(
-                    &dir.join("sweep.json").display().to_string(),
-                    "",
-                    "--resume: this directory holds a different sweep (another sweep file, base scenario or shard); choose another --out or drop --resume",
-                ));
-            }
+    crate::output::outdir::remove_stale_files(&dir);
+    let old = match read_manifest(&dir) {
+        Ok(p) => p,
+        Err(e) if o.resume => return Err(e),
+        Err(_) => None,
+    };
+    if let (true, Some(old)) = (o.resume, &old) {
+        if !old.same_sweep(&plan) || old.shard != plan.shard {
+            return Err(Error::input(
+                &dir.join("sweep.json").display().to_string(),
+                "",
+                "--resume: this directory holds a different sweep (another sweep file, base scenario or shard); choose another --out or drop --resume",
+            ));
         }
     }
+    refuse_overwrite(&dir, o)?;
+    clear_derived(&dir, old.as_ref(), &plan)?;
     crate::output::atomic::write(&dir.join("sweep.json"), &manifest_bytes(&plan)?)?;
 
     let (count, s) = share(plan.runs, shard);
@@ -360,11 +464,37 @@ pub fn merge(out: &Path, shard_dirs: &[PathBuf]) -> Result<Report> {
     let mut plan = first.clone();
     plan.shard = None;
     let grid = Grid::new(&plan);
-    let header = grid.runs_header(&plan.outcomes);
+    let dirs: Vec<PathBuf> = shards.iter().map(|x| x.1.clone()).collect();
+    check_shards(&dirs, &plan, &grid)?;
     crate::output::prepare_dir(out)?;
+    crate::output::outdir::remove_stale_files(out);
+    let old = read_manifest(out).ok().flatten();
+    clear_derived(out, old.as_ref(), &plan)?;
+    copy_shards(out, &dirs, &plan, &grid)?;
+    crate::output::atomic::write(&out.join("sweep.json"), &manifest_bytes(&plan)?)?;
+    let plots = finish(out, &plan, &grid)?;
+    Ok(Report {
+        dir: out.to_path_buf(),
+        total: plan.runs,
+        before: plan.runs,
+        done: 0,
+        complete: true,
+        seconds: t0.elapsed().as_secs_f64(),
+        plots,
+    })
+}
 
+/// How many bad rows of the shards `merge` lists (the rest are counted).
+const MAX_LISTED: usize = 10;
+
+/// Opens the runs.csv of each shard (sorted by K) past its header, which must be the
+/// sweep's.
+fn shard_readers(
+    dirs: &[PathBuf],
+    header: &str,
+) -> Result<Vec<(PathBuf, std::io::BufReader<std::fs::File>)>> {
     let mut readers = Vec::new();
-    for (_, d, _) in &shards {
+    for d in dirs {
         let p = d.join("runs.csv");
         let f = std::fs::File::open(&p)
             .map_err(|e| Error::input(&p.display().to_string(), "", format!("cannot read: {e}")))?;
@@ -379,59 +509,140 @@ pub fn merge(out: &Path, shard_dirs: &[PathBuf]) -> Result<Report> {
                 "line 1: the header does not match the sweep",
             ));
         }
-        readers.push((p, rd, 1u64));
+        readers.push((p, rd));
     }
+    Ok(readers)
+}
+
+/// What is wrong with the row of `run` (with its '\n'), if anything: the run, replicate,
+/// seed and swept values must be the sweep's, then one number (or nothing) per outcome.
+fn row_problem(line: &str, grid: &Grid, plan: &Plan, run: u64) -> Option<String> {
+    if line.is_empty() {
+        return Some(format!("run {run} is missing (the shard is incomplete or was interrupted: finish it with `normlife sweep ... --shard K/N --resume`)"));
+    }
+    let Some(body) = line.strip_suffix('\n') else {
+        return Some(format!("the row of run {run} is cut off (no line end)"));
+    };
+    let prefix = grid.prefix(run);
+    let Some(rest) = body
+        .strip_prefix(&prefix)
+        .filter(|r| r.is_empty() || r.starts_with(','))
+    else {
+        return Some(format!(
+            "not the row of run {run}: it must start with `{prefix}`"
+        ));
+    };
+    let cells: Vec<&str> = if rest.is_empty() {
+        Vec::new()
+    } else {
+        rest[1..].split(',').collect()
+    };
+    let k = plan.outcomes.len();
+    if cells.len() != k {
+        return Some(format!(
+            "run {run} has {} outcome column(s), the sweep has {k}",
+            cells.len()
+        ));
+    }
+    for (c, name) in cells.iter().zip(&plan.outcomes) {
+        if !c.is_empty() && !c.parse::<f64>().is_ok_and(f64::is_finite) {
+            return Some(format!(
+                "run {run}: `{name}` is `{}`, not a number (or empty)",
+                c.escape_debug()
+            ));
+        }
+    }
+    None
+}
+
+/// Checks every row of every shard before anything is written; lists the first
+/// `MAX_LISTED` bad rows (shard file and line) and counts the rest.
+fn check_shards(dirs: &[PathBuf], plan: &Plan, grid: &Grid) -> Result<()> {
+    let header = grid.runs_header(&plan.outcomes);
+    let mut readers = shard_readers(dirs, &header)?;
+    let n = dirs.len() as u64;
+    let mut probs: Vec<crate::error::Problem> = Vec::new();
+    let mut bad = 0usize;
+    let mut ended = vec![false; dirs.len()];
+    let mut line = String::new();
+    let mut note = |p: &Path, ln: u64, msg: String| {
+        bad += 1;
+        if probs.len() < MAX_LISTED {
+            probs.push(crate::error::Problem {
+                source: p.display().to_string(),
+                line: Some(ln as usize),
+                column: None,
+                key: String::new(),
+                message: msg,
+            });
+        }
+    };
+    for run in 0..plan.runs {
+        let i = (run % n) as usize;
+        if ended[i] {
+            continue;
+        }
+        let (p, rd) = &mut readers[i];
+        line.clear();
+        rd.read_line(&mut line)
+            .map_err(|e| Error::Other(format!("cannot read {}: {e}", p.display())))?;
+        let ln = run / n + 2;
+        if let Some(msg) = row_problem(&line, grid, plan, run) {
+            ended[i] = line.is_empty();
+            note(p, ln, msg.replace("K/N", &format!("{i}/{n}")));
+        }
+    }
+    for (i, (p, rd)) in readers.iter_mut().enumerate() {
+        let mut rest = Vec::new();
+        rd.read_to_end(&mut rest)
+            .map_err(|e| Error::Other(format!("cannot read {}: {e}", p.display())))?;
+        if !rest.is_empty() && !ended[i] {
+            let rows = (plan.runs + n - 1 - i as u64) / n;
+            note(p, rows + 2, "more rows than the shard has runs".into());
+        }
+    }
+    if bad > MAX_LISTED {
+        probs.push(crate::error::Problem {
+            source: "merge".into(),
+            line: None,
+            column: None,
+            key: String::new(),
+            message: format!(
+                "… and {} more bad row(s); nothing was written",
+                bad - MAX_LISTED
+            ),
+        });
+    }
+    if probs.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(probs))
+    }
+}
+
+/// Joins the checked shards into `out/runs.csv` (written atomically).
+fn copy_shards(out: &Path, dirs: &[PathBuf], plan: &Plan, grid: &Grid) -> Result<()> {
+    let header = grid.runs_header(&plan.outcomes);
+    let mut readers = shard_readers(dirs, &header)?;
+    let n = dirs.len() as u64;
     let mut dest = crate::output::atomic::AtomicFile::create(&out.join("runs.csv"))?;
     let werr = |e: std::io::Error| Error::Other(format!("cannot write runs.csv: {e}"));
     dest.writer().write_all(header.as_bytes()).map_err(werr)?;
     let mut line = String::new();
     for run in 0..plan.runs {
-        let (p, rd, ln) = &mut readers[(run % n) as usize];
+        let (p, rd) = &mut readers[(run % n) as usize];
         line.clear();
         rd.read_line(&mut line)
             .map_err(|e| Error::Other(format!("cannot read {}: {e}", p.display())))?;
-        *ln += 1;
-        let ok = line.ends_with('\n')
-            && line
-                .trim_end_matches('\n')
-                .strip_prefix(&grid.prefix(run))
-                .is_some_and(|r| r.is_empty() || r.starts_with(','));
-        if !ok {
-            return Err(Error::input(
-                &p.display().to_string(),
-                "",
-                format!(
-                    "line {ln}: run {run} is missing (the shard is incomplete or was interrupted: finish it with `normlife sweep ... --shard {}/{n} --resume`)",
-                    run % n
-                ),
-            ));
+        if row_problem(&line, grid, plan, run).is_some() {
+            return Err(Error::Other(format!(
+                "{} changed during the merge",
+                p.display()
+            )));
         }
         dest.writer().write_all(line.as_bytes()).map_err(werr)?;
     }
-    for (p, rd, ln) in &mut readers {
-        let mut rest = Vec::new();
-        rd.read_to_end(&mut rest)
-            .map_err(|e| Error::Other(format!("cannot read {}: {e}", p.display())))?;
-        if !rest.is_empty() {
-            return Err(Error::input(
-                &p.display().to_string(),
-                "",
-                format!("line {}: more rows than the shard has runs", *ln + 1),
-            ));
-        }
-    }
-    dest.commit()?;
-    crate::output::atomic::write(&out.join("sweep.json"), &manifest_bytes(&plan)?)?;
-    let plots = finish(out, &plan, &grid)?;
-    Ok(Report {
-        dir: out.to_path_buf(),
-        total: plan.runs,
-        before: plan.runs,
-        done: 0,
-        complete: true,
-        seconds: t0.elapsed().as_secs_f64(),
-        plots,
-    })
+    dest.commit()
 }
 
 /// `normlife sweep SWEEP.toml --slurm N`: validates the sweep (every combination) and
@@ -447,7 +658,21 @@ pub fn slurm_scripts(file: &Path, out: Option<PathBuf>, n: u64) -> Result<slurm:
     let loaded = spec::load(file)?;
     let pool = crate::app::pool(None)?;
     let grid = Grid::new(&loaded.plan);
-    grid::validate(&loaded, &grid, &pool)?;
+    let work = grid::validate(&loaded, &grid, &pool)?;
+    // Each task runs one share; a task over the limit would be refused on the cluster.
+    let task = loaded.plan.runs.div_ceil(n);
+    check_work(work / n as f64, task, &loaded.plan, false).map_err(|e| match e {
+        Error::Input(mut p) => {
+            for q in &mut p {
+                q.message = q.message.replace(
+                    "pass --allow-large if this machine can take it",
+                    "use more shard tasks (--slurm N)",
+                );
+            }
+            Error::Input(p)
+        }
+        other => other,
+    })?;
     let dir = out.unwrap_or_else(|| default_out(&loaded.plan, None));
     crate::output::prepare_dir(&dir)?;
     slurm::write(&loaded, file, &dir, n)
@@ -458,6 +683,15 @@ pub fn check(file: &Path) -> Result<String> {
     let l = spec::load(file)?;
     let pool = crate::app::pool(None)?;
     let grid = Grid::new(&l.plan);
-    grid::validate(&l, &grid, &pool)?;
-    Ok(spec::describe(&l))
+    let work = grid::validate(&l, &grid, &pool)?;
+    let over = if work > SWEEP_LIMIT {
+        " (over the limit of one sweep: `sweep` needs --allow-large or --shard)"
+    } else {
+        ""
+    };
+    Ok(format!(
+        "{}  work: about {} state-norm-steps{over}\n",
+        spec::describe(&l),
+        crate::limits::human(work)
+    ))
 }

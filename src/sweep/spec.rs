@@ -962,13 +962,16 @@ fn plots(
         };
         let _ = outcome;
         let file_stem = pl.name.clone().unwrap_or(default_file);
-        if file_stem.is_empty() || file_stem.contains(['/', '\\']) {
+        if let Err(why) = plot_file_name(&file_stem) {
             cx.at(
                 "plots",
                 Some(i),
                 Some("name"),
                 "plots.name",
-                format!("`{file_stem}` is not a file name"),
+                format!(
+                    "`{}` is not a plot file name: {why}",
+                    file_stem.escape_debug()
+                ),
             );
         }
         if plots.iter().any(|q| q.file == file_stem) {
@@ -992,6 +995,33 @@ fn plots(
         }
     }
     plots
+}
+
+/// The longest plot file name (without `.svg`): file systems stop at 255 bytes, and the
+/// temporary name of an atomic write adds about 20.
+pub const MAX_PLOT_NAME: usize = 200;
+
+/// A plot's file name (checked before the first run): 1 to `MAX_PLOT_NAME` bytes of
+/// letters, digits, `_`, `-` and `.`, not starting with `.`.
+fn plot_file_name(n: &str) -> std::result::Result<(), String> {
+    let allowed =
+        format!("1 to {MAX_PLOT_NAME} letters, digits, `_`, `-` or `.`, not starting with `.`");
+    if n.is_empty() || n.len() > MAX_PLOT_NAME {
+        return Err(format!("it has {} bytes; allowed: {allowed}", n.len()));
+    }
+    if let Some(c) = n
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+    {
+        return Err(format!(
+            "it contains `{}`; allowed: {allowed}",
+            c.escape_debug()
+        ));
+    }
+    if n.starts_with('.') {
+        return Err(format!("it starts with `.`; allowed: {allowed}"));
+    }
+    Ok(())
 }
 
 fn catalog_names_differ(a: &Model, b: &Model) -> bool {

@@ -4,11 +4,11 @@
 //! treaty events marked. With replicates: medians, 10–90% bands, the most common stage
 //! per step, and a rug and box of the tipping times under each panel.
 
-use super::style::{self, okabe, Canvas, Frame, Swatch, TextBox, MUTED, R, TEXT};
+use super::style::{self, okabe, Canvas, Curve, Frame, Layout, Swatch, TextBox, MUTED, R, TEXT};
 use super::Painting;
 use crate::model::Model;
 use crate::observe::stages::Stage;
-use crate::observe::RunResult;
+use crate::observe::{observed, RunResult};
 use crate::output::tables::fmt_time;
 use crate::output::text::fmt_date;
 use crate::stats::quantile;
@@ -70,6 +70,19 @@ struct Panel {
     tip_times: Vec<f64>,
     /// Label of the tipping-share line.
     share_label: String,
+    /// The scenario's observed series of this norm: (year, share of states).
+    observed: Vec<(f64, f64)>,
+}
+
+/// A label as placed: text, anchor, alignment, size, colour, and the box drawn behind it.
+struct Placed {
+    text: String,
+    x: f64,
+    y: f64,
+    h: HPos,
+    size: f64,
+    color: RGBColor,
+    bx: TextBox,
 }
 
 /// The adoption picture, computed once from the runs and painted on both backends.
@@ -84,6 +97,8 @@ pub struct Adoption {
     panels: Vec<Panel>,
     stages_present: Vec<Stage>,
     any_treaty: bool,
+    /// Legend text and caption of the observed series, if the scenario declares one.
+    observed: Option<(String, String)>,
 }
 
 fn median(v: &mut [f64]) -> Option<f64> {
@@ -150,8 +165,10 @@ impl Adoption {
                 markers,
                 tip_times,
                 share_label,
+                observed: Vec::new(),
             });
         }
+        let observed = observed_series(m, runs, &mut panels);
         stages_present.sort_by_key(|s| Stage::ALL.iter().position(|x| x == s));
         let title = if r == 1 {
             format!("{}: norm adoption over time (seed {})", m.name, m.seed)
@@ -183,6 +200,7 @@ impl Adoption {
             panels,
             stages_present,
             any_treaty,
+            observed,
         }
     }
 
@@ -207,6 +225,9 @@ impl Adoption {
                 "treaty events".into(),
             ));
         }
+        if let Some((what, _)) = &self.observed {
+            items.push((Swatch::Dots(OBSERVED), what.clone()));
+        }
         if self.replicates > 1 {
             items.push((
                 Swatch::Rug(okabe::BLACK),
@@ -221,13 +242,54 @@ impl Adoption {
         items
     }
 
+    /// Where the legend ends, and the caption under it (the observed series' source).
+    fn legend_end(&self) -> f64 {
+        style::legend_places(&self.legend_items(), 24.0, W as f64 - 24.0, 92.0, 15.0).1
+    }
+
     fn header_h(&self) -> f64 {
-        // Title, subtitle and up to three legend rows.
-        150.0
+        // Title, subtitle, the legend rows and the caption.
+        self.legend_end() + if self.observed.is_some() { 22.0 } else { 0.0 } + 4.0
     }
 
     fn panel_h(&self) -> f64 {
         PANEL_H + if self.replicates > 1 { RUG_H } else { 0.0 }
+    }
+
+    /// Top of panel `i` and its plotting frame.
+    fn frame(&self, i: usize) -> (f64, Frame) {
+        let py = self.header_h() + self.panel_h() * i as f64;
+        let f = Frame {
+            x0: X0,
+            x1: X1,
+            y0: py + 58.0,
+            y1: py + PANEL_H - 44.0,
+            xlo: self.xlo,
+            xhi: self.xhi,
+            ylo: 0.0,
+            yhi: 1.0,
+        };
+        (py, f)
+    }
+
+    /// The layout as data: every plotted curve (pixels and data units) and every label
+    /// box, for tests that check that no label covers a curve.
+    pub fn layout(&self) -> Layout {
+        let mut out = Layout::default();
+        for (i, p) in self.panels.iter().enumerate() {
+            let (py, f) = self.frame(i);
+            for (name, data) in panel_curves(p) {
+                out.curves.push(Curve {
+                    name: format!("{}: {name}", p.name),
+                    pixels: data.iter().map(|&(t, v)| (f.fx(t), f.fy(v))).collect(),
+                    data,
+                });
+            }
+            for l in self.place_labels(p, &f, py) {
+                out.labels.push((l.text, l.bx));
+            }
+        }
+        out
     }
 }
 
@@ -241,11 +303,13 @@ impl Painting for Adoption {
         cv.text(&self.title, 24.0, 36.0, 25.0, TEXT, HPos::Left)?;
         cv.text(&self.subtitle, 24.0, 62.0, 15.0, MUTED, HPos::Left)?;
         let y = style::legend(cv, &self.legend_items(), 24.0, W as f64 - 24.0, 92.0, 15.0)?;
-        let mut py = y.max(self.header_h() - 12.0);
+        if let Some((_, caption)) = &self.observed {
+            let c = cv.fit(caption, 13.0, W as f64 - 48.0);
+            cv.text(&c, 24.0, y - 4.0, 13.0, MUTED, HPos::Left)?;
+        }
         let n = self.panels.len();
         for (i, p) in self.panels.iter().enumerate() {
-            self.paint_panel(cv, p, py, i + 1 == n)?;
-            py += self.panel_h();
+            self.paint_panel(cv, p, i, i + 1 == n)?;
         }
         Ok(())
     }
@@ -256,22 +320,13 @@ impl Adoption {
         &self,
         cv: &Canvas<DB>,
         p: &Panel,
-        py: f64,
+        i: usize,
         last: bool,
     ) -> R {
         let rep = self.replicates > 1;
+        let (py, f) = self.frame(i);
         cv.text(&p.name, X0, py + 22.0, 20.0, TEXT, HPos::Left)?;
-        let strip = (py + 34.0, py + 58.0);
-        let f = Frame {
-            x0: X0,
-            x1: X1,
-            y0: strip.1,
-            y1: py + PANEL_H - 44.0,
-            xlo: self.xlo,
-            xhi: self.xhi,
-            ylo: 0.0,
-            yhi: 1.0,
-        };
+        let strip = (py + 34.0, f.y0);
         // Stage bands, with their labels in the strip above the plot.
         for &(s, a, b) in &p.stages {
             let (xa, xb) = (f.fx(a), f.fx(b));
@@ -326,7 +381,11 @@ impl Adoption {
         }
         paint_series(cv, &f, p, rep)?;
         cv.rect_outline(f.x0, f.y0, f.x1, f.y1, style::AXIS, 1)?;
-        paint_labels(cv, &f, p, ty)?;
+        for l in self.place_labels(p, &f, py) {
+            let b = l.bx;
+            cv.rect(b.x0, b.y0, b.x1, b.y1, WHITE.mix(0.85))?;
+            cv.text(&l.text, l.x, l.y, l.size, l.color, l.h)?;
+        }
         if rep {
             self.paint_rug(cv, &f, p, rug)?;
         }
@@ -576,46 +635,172 @@ fn paint_series<DB: DrawingBackend>(cv: &Canvas<DB>, f: &Frame, p: &Panel, rep: 
             .collect();
         cv.line(&pts, SERIES[k].1, SERIES[k].2 + u32::from(rep))?;
     }
+    // The observed series: its points, joined.
+    let obs: Vec<(f64, f64)> = p
+        .observed
+        .iter()
+        .map(|&(t, v)| (f.fx(t), f.fy(v)))
+        .collect();
+    cv.line(&obs, OBSERVED, 1)?;
+    for &(x, y) in &obs {
+        cv.circle(x, y, 3, OBSERVED)?;
+    }
     Ok(())
 }
 
-/// Labels: the tipping share (at height `ty`), then the events, each in the first free row.
-fn paint_labels<DB: DrawingBackend>(cv: &Canvas<DB>, f: &Frame, p: &Panel, ty: f64) -> R {
-    let mut placed: Vec<TextBox> = Vec::new();
-    placed.push(cv.label(
-        &p.share_label,
-        f.x0 + 8.0,
-        ty - 8.0,
-        13.0,
-        MUTED,
-        HPos::Left,
-    )?);
-    for mk in &p.markers {
-        let x = f.fx(mk.t);
-        let size = 13.5;
-        let w = cv.text_w(&mk.label, size);
-        let (lx, h) = if x + 6.0 + w <= f.x1 - 4.0 {
-            (x + 6.0, HPos::Left)
-        } else if x - 6.0 - w >= f.x0 + 4.0 {
-            (x - 6.0, HPos::Right)
-        } else {
-            (f.x1 - 4.0, HPos::Right)
-        };
-        let mut row = 0;
-        loop {
-            let y = f.y0 + 20.0 + row as f64 * 22.0;
-            let b = cv.text_box(&mk.label, lx, y, size, h).grow(3.0);
-            if row >= 12 || !placed.iter().any(|o| o.overlaps(&b)) {
-                let c = if mk.dashed {
-                    style::shade(mk.color, 0.35)
-                } else {
-                    mk.color
-                };
-                placed.push(cv.label(&mk.label, lx, y, size, c, h)?);
-                break;
-            }
-            row += 1;
-        }
+/// The curves of a panel in data units (time, value): the series (median with
+/// replicates) and the observed series.
+fn panel_curves(p: &Panel) -> Vec<(String, Vec<(f64, f64)>)> {
+    let mut v: Vec<(String, Vec<(f64, f64)>)> = p
+        .series
+        .iter()
+        .zip(SERIES)
+        .map(|(s, (name, _, _))| {
+            let pts = p
+                .times
+                .iter()
+                .zip(&s.mid)
+                .filter(|(_, v)| v.is_finite())
+                .map(|(&t, &v)| (t, v))
+                .collect();
+            (name.to_string(), pts)
+        })
+        .collect();
+    if !p.observed.is_empty() {
+        v.push(("observed".into(), p.observed.clone()));
     }
-    Ok(())
+    v
+}
+
+const OBSERVED: RGBColor = okabe::BLACK;
+
+/// The observed series of the scenario (if any) into its norm's panel, as shares of
+/// states at each declared year inside the run (the denominator rule of
+/// `observe::observed`); returns the legend text and the caption naming the source.
+fn observed_series(
+    m: &Model,
+    runs: &[RunResult],
+    panels: &mut [Panel],
+) -> Option<(String, String)> {
+    let o = m.observed.as_ref()?;
+    let cmp = observed::compare(m, runs)?;
+    let panel = panels.get_mut(o.norm)?;
+    panel.observed = cmp
+        .points
+        .iter()
+        .map(|p| (p.year, p.observed_share))
+        .collect();
+    let what = if o.parties { "parties" } else { "adopters" };
+    let of = match o.states {
+        Some(n) => format!("{n:.0} states"),
+        None => "states in the system".into(),
+    };
+    let legend = format!("observed ({what} ÷ {of})");
+    let caption = if o.source.trim().is_empty() {
+        format!("Observed: {} ({})", panel.name, o.file)
+    } else {
+        format!("Observed: {} (source: {})", panel.name, o.source.trim())
+    };
+    Some((legend, caption))
+}
+
+impl Adoption {
+    /// Labels of a panel, each at the first candidate place whose box covers no curve,
+    /// no event line and no label placed before it; a label with no such place goes to
+    /// the margin (the panel's title row, right-aligned).
+    ///
+    /// Candidates: the tipping-share label slides along its line (above, then below);
+    /// an event label takes rows from the top of the plot, right of its line, then left.
+    fn place_labels(&self, p: &Panel, f: &Frame, py: f64) -> Vec<Placed> {
+        let ty = f.fy(self.tipping_share);
+        let curves: Vec<Vec<(f64, f64)>> = panel_curves(p)
+            .into_iter()
+            .map(|(_, d)| d.iter().map(|&(t, v)| (f.fx(t), f.fy(v))).collect())
+            .collect();
+        let vline = |t: f64| vec![(f.fx(t), f.y0), (f.fx(t), f.y1)];
+        let share_line = vec![(f.x0, ty), (f.x1, ty)];
+        let mut placed: Vec<Placed> = Vec::new();
+        let mut margin: Vec<(String, RGBColor)> = Vec::new();
+        let free = |b: &TextBox, extra: &[Vec<(f64, f64)>], placed: &[Placed]| {
+            b.x0 >= f.x0 + 1.0
+                && b.x1 <= f.x1 - 1.0
+                && b.y0 >= f.y0 + 1.0
+                && b.y1 <= f.y1 - 1.0
+                && !style::covers(b, &curves, &[])
+                && !style::covers(b, extra, &[])
+                && !placed.iter().any(|o| o.bx.overlaps(b))
+        };
+        // The tipping-share label, along its line.
+        let marker_lines: Vec<Vec<(f64, f64)>> = p.markers.iter().map(|mk| vline(mk.t)).collect();
+        let size = 13.0;
+        let w = style::measure(&p.share_label, size);
+        let mut cands = Vec::new();
+        for dy in [-8.0, 18.0] {
+            let mut x = f.x0 + 8.0;
+            while x + w <= f.x1 - 4.0 {
+                cands.push((x, ty + dy));
+                x += 16.0;
+            }
+        }
+        match cands.into_iter().find(|&(x, y)| {
+            let b = style::text_box(&p.share_label, x, y, size, HPos::Left).grow(3.0);
+            free(&b, &marker_lines, &placed)
+        }) {
+            Some((x, y)) => placed.push(placed_at(&p.share_label, x, y, HPos::Left, size, MUTED)),
+            None => margin.push((p.share_label.clone(), MUTED)),
+        }
+        // Event labels, in rows from the top, right of their line, then left of it.
+        for (k, mk) in p.markers.iter().enumerate() {
+            let mut extra: Vec<Vec<(f64, f64)>> = marker_lines
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != k)
+                .map(|(_, l)| l.clone())
+                .collect();
+            extra.push(share_line.clone());
+            let x = f.fx(mk.t);
+            let size = 13.5;
+            let c = if mk.dashed {
+                style::shade(mk.color, 0.35)
+            } else {
+                mk.color
+            };
+            let mut spot = None;
+            let mut y = f.y0 + 20.0;
+            'rows: while y + 0.2 * size + 4.0 < f.y1 {
+                for (lx, h) in [(x + 6.0, HPos::Left), (x - 6.0, HPos::Right)] {
+                    let b = style::text_box(&mk.label, lx, y, size, h).grow(3.0);
+                    if free(&b, &extra, &placed) {
+                        spot = Some((lx, y, h));
+                        break 'rows;
+                    }
+                }
+                y += 11.0;
+            }
+            match spot {
+                Some((lx, y, h)) => placed.push(placed_at(&mk.label, lx, y, h, size, c)),
+                None => margin.push((mk.label.clone(), c)),
+            }
+        }
+        // The margin: the panel's title row, right-aligned, right to left.
+        let mut right = f.x1;
+        for (text, c) in margin {
+            let l = placed_at(&text, right, py + 22.0, HPos::Right, 13.0, c);
+            right = l.bx.x0 - 12.0;
+            placed.push(l);
+        }
+        placed
+    }
+}
+
+fn placed_at(text: &str, x: f64, y: f64, h: HPos, size: f64, color: RGBColor) -> Placed {
+    Placed {
+        text: text.to_string(),
+        x,
+        y,
+        h,
+        size,
+        color,
+        bx: style::text_box(text, x, y, size, h).grow(3.0),
+    }
 }

@@ -5,7 +5,7 @@
 //! replicate, the share of replicates in which the collision was activated and the
 //! distribution of outcomes. Without any collision: a picture that says so.
 
-use super::style::{self, okabe, Canvas, Frame, Swatch, MUTED, R, TEXT};
+use super::style::{self, okabe, Canvas, Frame, Layout, Swatch, TextBox, MUTED, R, TEXT};
 use super::Painting;
 use crate::model::Model;
 use crate::observe::{Outcome, RunResult};
@@ -28,6 +28,9 @@ pub fn outcome_color(o: Outcome) -> RGBColor {
 }
 
 const NOT_ACTIVATED: RGBColor = RGBColor(200, 200, 200);
+/// Articulations crowded off a session's agenda (no room to debate them).
+const CROWDED: RGBColor = okabe::REDDISH_PURPLE;
+const CROWDED_TEXT: &str = "crowded off the agenda (no room in the session)";
 
 /// One replicate's (or the single run's) record of a collision, in time units.
 struct Life {
@@ -41,10 +44,14 @@ struct Life {
     /// Endings before the last (a collision can end, e.g. suppressed, and be activated
     /// again): step and outcome, each marked on the lane in its outcome's colour.
     earlier_ends: Vec<(f64, Outcome)>,
+    /// Steps at which an articulation was crowded off the forum's agenda.
+    crowded: Vec<f64>,
 }
 
 struct Lane {
-    title: String,
+    /// The two norms, and the forum ("in …", empty without one).
+    norms: String,
+    forum: String,
     by: String,
     lives: Vec<Life>,
 }
@@ -108,16 +115,12 @@ impl Collisions {
                     None => {
                         ids.push(c.id.clone());
                         lanes.push(Lane {
-                            title: format!(
-                                "{} × {}{}",
-                                name(c.norms[0]),
-                                name(c.norms[1]),
-                                if c.forum.is_empty() {
-                                    String::new()
-                                } else {
-                                    format!(", in {}", forum(&c.forum))
-                                }
-                            ),
+                            norms: format!("{} × {}", name(c.norms[0]), name(c.norms[1])),
+                            forum: if c.forum.is_empty() {
+                                String::new()
+                            } else {
+                                format!("in {}", forum(&c.forum))
+                            },
                             by: if c.articulated_by.is_empty() || r > 1 {
                                 String::new()
                             } else {
@@ -148,10 +151,22 @@ impl Collisions {
                         .filter_map(|e| match e.kind {
                             crate::model::EventKind::CollisionEnded {
                                 collision, outcome, ..
-                            } if run.collisions[collision].id == c.id
+                            } if run.collisions.get(collision).is_some_and(|x| x.id == c.id)
                                 && Some(e.step) != c.ended_step =>
                             {
                                 Some((e.step as f64, outcome))
+                            }
+                            _ => None,
+                        })
+                        .collect(),
+                    crowded: run
+                        .events
+                        .iter()
+                        .filter_map(|e| match e.kind {
+                            crate::model::EventKind::CollisionCrowdedOut { collision }
+                                if run.collisions.get(collision).is_some_and(|x| x.id == c.id) =>
+                            {
+                                Some(e.step as f64)
                             }
                             _ => None,
                         })
@@ -196,37 +211,23 @@ impl Collisions {
         let dt = (self.times[n] - self.times[0]) / n as f64;
         self.times[0] + i * dt
     }
-}
 
-impl Painting for Collisions {
-    fn size(&self) -> (u32, u32) {
-        if self.lanes.is_empty() {
-            (W, 360)
-        } else {
-            (
-                W,
-                (HEADER_H + LANE_H * self.lanes.len() as f64 + 70.0).round() as u32,
-            )
-        }
+    fn any_crowded(&self) -> bool {
+        self.lanes
+            .iter()
+            .any(|l| l.lives.iter().any(|x| !x.crowded.is_empty()))
     }
 
-    fn paint<DB: DrawingBackend>(&self, cv: &Canvas<DB>) -> R {
-        cv.text(&self.title, 24.0, 36.0, 25.0, TEXT, HPos::Left)?;
-        if self.lanes.is_empty() {
-            return self.paint_empty(cv);
-        }
-        let sub = if self.replicates == 1 {
-            "One lane per collision: articulated (▼) by a coalition in a forum, activated when another answers; intensity over time; how it ended."
-        } else {
-            "One lane per collision: shade = share of replicates in which it is active at each step; ticks above: articulation, below: activation, one per replicate; outcomes on the right."
-        };
-        cv.text(sub, 24.0, 62.0, 14.0, MUTED, HPos::Left)?;
+    fn legend_items(&self) -> Vec<(Swatch, String)> {
         let mut items: Vec<(Swatch, String)> = vec![(Swatch::Heading, "outcome:".into())];
         for o in Outcome::ALL {
             items.push((Swatch::Box(outcome_color(o)), o.name().into()));
         }
         if self.replicates > 1 {
             items.push((Swatch::Box(NOT_ACTIVATED), "not activated".into()));
+        }
+        if self.any_crowded() {
+            items.push((Swatch::Cross(CROWDED), CROWDED_TEXT.into()));
         }
         items.push((
             Swatch::Heading,
@@ -236,23 +237,225 @@ impl Painting for Collisions {
                 "    intensity: low".into()
             },
         ));
-        let y = style::legend(cv, &items, 24.0, W as f64 - 200.0, 94.0, 14.0)?;
-        // Intensity ramp after the legend's last row.
-        let ramp_x = {
-            let last_w: f64 = items
-                .iter()
-                .map(|(s, l)| {
-                    cv.text_w(l, 14.0)
-                        + if matches!(s, Swatch::Heading) {
-                            20.0
-                        } else {
-                            46.0
-                        }
-                })
-                .sum();
-            24.0 + last_w.min(W as f64 - 380.0)
+        items
+    }
+
+    const LEGEND: (f64, f64, f64, f64) = (24.0, W as f64 - 200.0, 94.0, 14.0);
+
+    fn header_h(&self) -> f64 {
+        let (x0, x1, y, size) = Self::LEGEND;
+        (style::legend_places(&self.legend_items(), x0, x1, y, size).1 + 8.0).max(HEADER_H)
+    }
+
+    /// Lane height: the track, and one line more for every note line after the first
+    /// (the longest note of any lane sets it, so every lane has the same height).
+    fn lane_h(&self) -> f64 {
+        let f = self.frame_x();
+        let lines = self
+            .lanes
+            .iter()
+            .map(|l| self.plan(&f, l, 0.0).note.len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        LANE_H + NOTE_LINE * (lines - 1) as f64
+    }
+
+    /// The frame with its x extent only (no lanes).
+    fn frame_x(&self) -> Frame {
+        let mut f = self.frame_of(0.0);
+        f.y1 = f.y0;
+        f
+    }
+
+    fn frame(&self) -> Frame {
+        self.frame_of(self.lane_h() * self.lanes.len() as f64)
+    }
+
+    fn frame_of(&self, height: f64) -> Frame {
+        let x1 = if self.replicates > 1 {
+            W as f64 - 380.0
+        } else {
+            W as f64 - 28.0
         };
-        let ry = y - 14.0 * 1.7;
+        let top = self.header_h();
+        Frame {
+            x0: 28.0,
+            x1,
+            y0: top,
+            y1: top + height,
+            xlo: self.times[0],
+            xhi: *self.times.last().unwrap_or(&self.times[0]),
+            ylo: 0.0,
+            yhi: 1.0,
+        }
+    }
+
+    /// The lane's title and the width it may take: the two norms and the forum; when that
+    /// does not fit, the forum moves to the note line under the track (returned second);
+    /// only a title of two norms wider than the lane is shortened with "…".
+    fn title_of(&self, f: &Frame, lane: &Lane) -> (String, Option<String>, f64) {
+        let avail = f.x1 - f.x0 - 8.0 + if self.replicates > 1 { 32.0 } else { 0.0 };
+        let full = if lane.forum.is_empty() {
+            lane.norms.clone()
+        } else {
+            format!("{}, {}", lane.norms, lane.forum)
+        };
+        if style::measure(&full, TITLE) <= avail {
+            return (full, None, avail);
+        }
+        let t = if style::measure(&lane.norms, TITLE) <= avail {
+            lane.norms.clone()
+        } else {
+            style::fit(&lane.norms, TITLE, avail)
+        };
+        let forum = (!lane.forum.is_empty()).then(|| lane.forum.clone());
+        (t, forum, avail)
+    }
+
+    /// The bars of an intensity (or share-active) series on the track [ty0, ty1]: box and
+    /// value relative to the peak.
+    fn intensity_rects(&self, f: &Frame, v: &[f64], ty0: f64, ty1: f64) -> Vec<(TextBox, f64)> {
+        let mut out = Vec::new();
+        for (s, &x) in v.iter().enumerate() {
+            if x <= 0.0 || !x.is_finite() {
+                continue;
+            }
+            let q = (x / self.peak).clamp(0.0, 1.0);
+            let (xa, xb) = (
+                f.fx(self.t(s as f64 - 0.5)).max(f.x0),
+                f.fx(self.t(s as f64 + 0.5)).min(f.x1),
+            );
+            let h = (ty1 - ty0) * (0.15 + 0.85 * q);
+            out.push((
+                TextBox {
+                    x0: xa,
+                    y0: ty1 - h,
+                    x1: xb,
+                    y1: ty1,
+                },
+                q,
+            ));
+        }
+        out
+    }
+
+    /// The share of replicates in which a lane's collision is active at each step (a
+    /// mean intensity would stretch a short debate over the span of all replicates').
+    fn share_active(&self, lane: &Lane) -> Vec<f64> {
+        let n = self.times.len();
+        let mut v = vec![0.0; n];
+        for l in &lane.lives {
+            for (s, &x) in l.intensity.iter().enumerate().take(n) {
+                if x > 0.0 {
+                    v[s] += 1.0 / self.replicates as f64;
+                }
+            }
+        }
+        v
+    }
+
+    /// The layout as data: per lane its data marks (intensity bars, ends, crowded-out
+    /// marks), its labels, and its title with the width it had.
+    pub fn layout(&self) -> Layout {
+        let mut out = Layout::default();
+        if self.lanes.is_empty() {
+            return out;
+        }
+        let f = self.frame();
+        for (i, lane) in self.lanes.iter().enumerate() {
+            let ly = f.y0 + self.lane_h() * i as f64;
+            let pl = self.plan(&f, lane, ly);
+            out.marks
+                .extend(pl.marks.iter().map(|(n, b, _)| (n.clone(), *b)));
+            if let Some(l) = &pl.outcome {
+                out.labels.push((l.0.clone(), l.4));
+            }
+            out.fitted
+                .push((pl.title.clone(), style::measure(&pl.title, TITLE), pl.avail));
+            for line in &pl.note {
+                out.fitted
+                    .push((line.clone(), style::measure(line, NOTE), f.x1 - f.x0));
+            }
+        }
+        out
+    }
+}
+
+const TITLE: f64 = 15.0;
+const NOTE: f64 = 12.0;
+const NOTE_LINE: f64 = 15.0;
+
+/// The parts of a note joined with " · " into lines no wider than `width` (a part wider
+/// than a line is shortened with "…").
+fn wrap(parts: &[String], width: f64) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for part in parts {
+        match lines.last_mut() {
+            Some(l) if style::measure(&format!("{l} · {part}"), NOTE) <= width => {
+                l.push_str(" · ");
+                l.push_str(part);
+            }
+            _ => lines.push(style::fit(part, NOTE, width)),
+        }
+    }
+    if lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines
+}
+
+/// What a lane shows, computed once for the picture and for its layout.
+struct LanePlan {
+    title: String,
+    avail: f64,
+    /// "articulated by …", right-aligned in the title row (single run, when it fits).
+    by: Option<String>,
+    ty0: f64,
+    ty1: f64,
+    /// Data marks: what, box, colour.
+    marks: Vec<(String, TextBox, RGBColor)>,
+    /// The outcome label on the track: text, x, alignment, colour, box.
+    outcome: Option<(String, f64, HPos, RGBColor, TextBox)>,
+    /// The note under the track, in lines, and where it starts.
+    note: Vec<String>,
+    note_x: f64,
+}
+
+impl Painting for Collisions {
+    fn size(&self) -> (u32, u32) {
+        if self.lanes.is_empty() {
+            (W, 360)
+        } else {
+            (W, (self.frame().y1 + 70.0).round() as u32)
+        }
+    }
+
+    fn paint<DB: DrawingBackend>(&self, cv: &Canvas<DB>) -> R {
+        cv.text(&self.title, 24.0, 36.0, 25.0, TEXT, HPos::Left)?;
+        if self.lanes.is_empty() {
+            return self.paint_empty(cv);
+        }
+        let sub = if self.replicates == 1 {
+            "One lane per collision: articulated (▼) by a coalition in a forum, activated (▲) when another answers; intensity over time; how it ended."
+        } else {
+            "One lane per collision: shade = share of replicates in which it is active at each step; ticks above: articulation, below: activation, one per replicate; outcomes on the right."
+        };
+        cv.text(
+            &cv.fit(sub, 14.0, W as f64 - 48.0),
+            24.0,
+            62.0,
+            14.0,
+            MUTED,
+            HPos::Left,
+        )?;
+        let items = self.legend_items();
+        let (x0, x1, ly, size) = Self::LEGEND;
+        style::legend(cv, &items, x0, x1, ly, size)?;
+        // Intensity ramp right after the legend's last item.
+        let (at, _) = style::legend_places(&items, x0, x1, ly, size);
+        let (lx, ry) = at.last().copied().unwrap_or((x0, ly));
+        let ramp_x = lx + cv.text_w(&items[items.len() - 1].1, size) + 8.0;
         for i in 0..40 {
             let x = ramp_x + i as f64 * 3.0;
             cv.rect(
@@ -264,42 +467,24 @@ impl Painting for Collisions {
             )?;
         }
         let top = if self.replicates > 1 { "all" } else { "high" };
-        cv.text(top, ramp_x + 126.0, ry, 14.0, TEXT, HPos::Left)?;
-
-        let rep = self.replicates > 1;
-        let x1 = if rep {
-            W as f64 - 380.0
-        } else {
-            W as f64 - 28.0
-        };
-        let top = HEADER_H;
-        let bottom = top + LANE_H * self.lanes.len() as f64;
-        let f = Frame {
-            x0: 28.0,
-            x1,
-            y0: top,
-            y1: bottom,
-            xlo: self.times[0],
-            xhi: *self.times.last().unwrap_or(&self.times[0]),
-            ylo: 0.0,
-            yhi: 1.0,
-        };
+        cv.text(top, ramp_x + 126.0, ry, size, TEXT, HPos::Left)?;
+        let f = self.frame();
         let xt = style::nice_ticks(f.xlo, f.xhi, 10);
-        style::x_ticks(cv, &f, &xt, &style::fmt_tick, 13.0, Some(bottom + 20.0))?;
+        style::x_ticks(cv, &f, &xt, &style::fmt_tick, 13.0, Some(f.y1 + 20.0))?;
         cv.text(
             if self.has_years { "year" } else { "step" },
             (f.x0 + f.x1) / 2.0,
-            bottom + 46.0,
+            f.y1 + 46.0,
             15.0,
             MUTED,
             HPos::Center,
         )?;
         for (i, lane) in self.lanes.iter().enumerate() {
-            let ly = top + LANE_H * i as f64;
-            if rep {
-                self.paint_lane_rep(cv, &f, lane, ly)?;
-            } else {
-                self.paint_lane(cv, &f, lane, ly)?;
+            let ly = f.y0 + self.lane_h() * i as f64;
+            let pl = self.plan(&f, lane, ly);
+            self.paint_lane(cv, &f, lane, ly, &pl)?;
+            if self.replicates > 1 {
+                self.paint_outcomes(cv, &f, lane, ly, pl.ty0, pl.ty1)?;
             }
         }
         Ok(())
@@ -341,112 +526,143 @@ impl Collisions {
         Ok(())
     }
 
-    /// Intensity drawn as height and colour on the track [ty0, ty1].
-    fn paint_intensity<DB: DrawingBackend>(
-        &self,
-        cv: &Canvas<DB>,
-        f: &Frame,
-        v: &[f64],
-        ty0: f64,
-        ty1: f64,
-    ) -> R {
-        for (s, &x) in v.iter().enumerate() {
-            if x <= 0.0 || !x.is_finite() {
-                continue;
-            }
-            let q = (x / self.peak).clamp(0.0, 1.0);
-            let (xa, xb) = (
-                f.fx(self.t(s as f64 - 0.5)).max(f.x0),
-                f.fx(self.t(s as f64 + 0.5)).min(f.x1),
-            );
-            let h = (ty1 - ty0) * (0.15 + 0.85 * q);
-            cv.rect(xa, ty1 - h, xb, ty1, style::viridis(q))?;
-        }
-        Ok(())
-    }
-
-    /// A lane's title (fitted to the width) and its empty track; returns the track's top
-    /// and bottom and the title as drawn.
-    fn lane_track<DB: DrawingBackend>(
-        &self,
-        cv: &Canvas<DB>,
-        f: &Frame,
-        lane: &Lane,
-        ly: f64,
-    ) -> Result<(f64, f64, String), String> {
+    /// A lane's plan: title, marks, the outcome label and the note under the track.
+    fn plan(&self, f: &Frame, lane: &Lane, ly: f64) -> LanePlan {
         let (ty0, ty1) = (ly + 34.0, ly + 70.0);
-        let title = cv.fit(&lane.title, 15.0, f.x1 - f.x0 - 8.0);
-        cv.text(&title, f.x0, ly + 18.0, 15.0, TEXT, HPos::Left)?;
-        cv.rect(f.x0, ty0, f.x1, ty1, RGBColor(246, 246, 246))?;
-        Ok((ty0, ty1, title))
+        let (title, forum, avail) = self.title_of(f, lane);
+        let mut notes: Vec<String> = forum.into_iter().collect();
+        let mut marks: Vec<(String, TextBox, RGBColor)> = Vec::new();
+        let bar = |x: f64, what: String, c: RGBColor| {
+            let b = TextBox {
+                x0: x - 2.0,
+                y0: ty0 - 4.0,
+                x1: x + 2.0,
+                y1: ty1 + 4.0,
+            };
+            (what, b, c)
+        };
+        let cross_at = |x: f64| TextBox {
+            x0: x - 5.0,
+            y0: ty0 - 15.0,
+            x1: x + 5.0,
+            y1: ty0 - 5.0,
+        };
+        if self.replicates > 1 {
+            let v = self.share_active(lane);
+            for (b, q) in self.intensity_rects(f, &v, ty0, ty1) {
+                marks.push(("share active".into(), b, style::viridis(q)));
+            }
+            let r = self.replicates;
+            let mut n_crowd = 0;
+            for l in &lane.lives {
+                if let Some(&c) = l.crowded.first() {
+                    n_crowd += 1;
+                    marks.push(("crowded out".into(), cross_at(f.fx(self.t(c))), CROWDED));
+                }
+            }
+            let n_art = lane
+                .lives
+                .iter()
+                .filter(|l| l.articulated.is_some())
+                .count();
+            let n_act = lane.lives.iter().filter(|l| l.activated.is_some()).count();
+            notes.push(format!(
+                "articulated in {n_art} of {r} replicates, activated in {n_act} of {r}"
+            ));
+            if n_crowd > 0 {
+                notes.push(format!("crowded off the agenda in {n_crowd} of {r}"));
+            }
+            let note = wrap(&notes, f.x1 - f.x0);
+            return LanePlan {
+                title,
+                avail,
+                by: None,
+                ty0,
+                ty1,
+                marks,
+                outcome: None,
+                note,
+                note_x: f.x0,
+            };
+        }
+        let l = &lane.lives[0];
+        let by_fits =
+            style::measure(&title, TITLE) + style::measure(&lane.by, 13.0) + 24.0 < f.x1 - f.x0;
+        let by = (!lane.by.is_empty() && by_fits).then(|| lane.by.clone());
+        for (b, q) in self.intensity_rects(f, &l.intensity, ty0, ty1) {
+            marks.push(("intensity".into(), b, style::viridis(q)));
+        }
+        for &c in &l.crowded {
+            marks.push(("crowded out".into(), cross_at(f.fx(self.t(c))), CROWDED));
+        }
+        for &(e, o) in &l.earlier_ends {
+            let x = f.fx(self.t(e - 0.5)).min(f.x1);
+            marks.push((
+                format!("earlier end: {}", o.name()),
+                bar(x, String::new(), outcome_color(o)).1,
+                outcome_color(o),
+            ));
+        }
+        self.lane_notes(l, lane, by.is_some(), &mut notes);
+        let mut outcome = None;
+        if l.activated.is_some() {
+            let (xe, label) = self.end_of(f, l);
+            let c = outcome_color(l.outcome);
+            marks.push((
+                format!("end: {}", l.outcome.name()),
+                bar(xe, String::new(), c).1,
+                c,
+            ));
+            outcome = self.place_outcome(f, &label, xe, ty0, ty1, c, &marks);
+            if outcome.is_none() {
+                notes.push(label);
+            }
+        }
+        let note = wrap(&notes, f.x1 - f.x0);
+        let widest = note
+            .iter()
+            .map(|l| style::measure(l, NOTE))
+            .fold(0.0, f64::max);
+        let nx = l.articulated.map_or(f.x0, |a| f.fx(self.t(a)) - 6.0);
+        let note_x = nx.min(f.x1 - widest).max(f.x0);
+        LanePlan {
+            title,
+            avail,
+            by,
+            ty0,
+            ty1,
+            marks,
+            outcome,
+            note,
+            note_x,
+        }
     }
 
-    fn paint_lane<DB: DrawingBackend>(
-        &self,
-        cv: &Canvas<DB>,
-        f: &Frame,
-        lane: &Lane,
-        ly: f64,
-    ) -> R {
-        let l = &lane.lives[0];
-        let (ty0, ty1, title) = self.lane_track(cv, f, lane, ly)?;
-        let by_fits = cv.text_w(&title, 15.0) + cv.text_w(&lane.by, 13.0) + 24.0 < f.x1 - f.x0;
-        if !lane.by.is_empty() && by_fits {
-            cv.text(&lane.by, f.x1, ly + 18.0, 13.0, MUTED, HPos::Right)?;
-        }
-        let end_step = (self.times.len() - 1) as f64;
-        if let Some(a) = l.activated {
-            let e = l.ended.unwrap_or(end_step);
-            let last = if l.intensity.get(e as usize).is_some_and(|&x| x > 0.0) {
-                e + 0.5
-            } else {
-                e - 0.5
-            };
-            cv.rect_outline(
-                f.fx(self.t(a - 0.5)),
-                ty0,
-                f.fx(self.t(last)).min(f.x1),
-                ty1,
-                style::AXIS,
-                1,
-            )?;
-            self.paint_intensity(cv, f, &l.intensity, ty0, ty1)?;
-        }
-        cv.rect_outline(f.x0, ty0, f.x1, ty1, style::GRID, 1)?;
-        // Below the track: when it was articulated and activated.
-        let mut notes = Vec::new();
+    /// Notes of a single run's lane: articulation (and by whom, when that did not fit
+    /// beside the title), crowding-out, activation and earlier endings.
+    fn lane_notes(&self, l: &Life, lane: &Lane, by_shown: bool, notes: &mut Vec<String>) {
         if let Some(a) = l.articulated {
-            let x = f.fx(self.t(a));
-            cv.polygon(
-                &[(x - 6.0, ty0 - 9.0), (x + 6.0, ty0 - 9.0), (x, ty0 + 1.0)],
-                okabe::BLACK,
-            )?;
-            if lane.by.is_empty() || by_fits {
+            if lane.by.is_empty() || by_shown {
                 notes.push(format!("articulated {}", self.at(a)));
             } else {
-                // "articulated by X" did not fit beside the title.
                 notes.push(format!("{} in {}", lane.by, self.at(a)));
             }
         }
+        match l.crowded.as_slice() {
+            [] => {}
+            [c] => notes.push(format!("crowded off the agenda {}", self.at(*c))),
+            [c, ..] => notes.push(format!(
+                "crowded off the agenda {} times, first {}",
+                l.crowded.len(),
+                self.at(*c)
+            )),
+        }
         match l.activated {
             Some(a) => {
-                let x = f.fx(self.t(a));
-                cv.polygon(
-                    &[(x - 6.0, ty1 + 9.0), (x + 6.0, ty1 + 9.0), (x, ty1 - 1.0)],
-                    okabe::BLACK,
-                )?;
-                notes.push(if l.activations > 1 {
-                    format!(
-                        "activated {} (and {})",
-                        self.at(a),
-                        if l.activations == 2 {
-                            "once more".to_string()
-                        } else {
-                            format!("{} more times", l.activations - 1)
-                        }
-                    )
-                } else {
-                    format!("activated {}", self.at(a))
+                notes.push(match l.activations {
+                    0 | 1 => format!("activated {}", self.at(a)),
+                    2 => format!("activated {} (and once more)", self.at(a)),
+                    k => format!("activated {} (and {} more times)", self.at(a), k - 1),
                 });
                 for &(e, o) in &l.earlier_ends {
                     notes.push(format!("{} {}", o.name(), self.at(e)));
@@ -455,106 +671,148 @@ impl Collisions {
             None if l.articulated.is_some() => notes.push("no uptake: not activated".into()),
             None => notes.push("never articulated".into()),
         }
-        let note = notes.join(" · ");
-        let nx = l.articulated.map_or(f.x0, |a| f.fx(self.t(a)) - 6.0);
-        let nw = cv.text_w(&note, 12.0);
-        let nx = nx.min(f.x1 - nw).max(f.x0);
-        cv.text(&note, nx, ly + 92.0, 12.0, MUTED, HPos::Left)?;
-        // Earlier endings (e.g. suppressed, then activated again), in their colours.
-        for &(e, o) in &l.earlier_ends {
-            let x = f.fx(self.t(e - 0.5)).min(f.x1);
-            cv.rect(x - 2.0, ty0 - 4.0, x + 2.0, ty1 + 4.0, outcome_color(o))?;
-        }
-        // The end and the outcome.
-        if l.activated.is_some() {
-            let (xe, label) = match l.ended {
-                Some(e) => {
-                    let mut s = format!("{} {}", l.outcome.name(), self.at(e));
-                    if let (Outcome::Resolved, Some(wn)) = (l.outcome, &l.winner) {
-                        s.push_str(&format!(": {wn} on top"));
-                    }
-                    // At the end of the last active step.
-                    let last = if l.intensity.get(e as usize).is_some_and(|&x| x > 0.0) {
-                        e + 0.5
-                    } else {
-                        e - 0.5
-                    };
-                    (f.fx(self.t(last)).min(f.x1), s)
-                }
-                None => (f.x1, format!("{} at the end", l.outcome.name())),
-            };
-            let c = outcome_color(l.outcome);
-            cv.rect(xe - 2.0, ty0 - 4.0, xe + 2.0, ty1 + 4.0, c)?;
-            let size = 14.0;
-            let w = cv.text_w(&label, size);
-            let (lx, h) = if xe + 8.0 + w <= f.x1 {
-                (xe + 8.0, HPos::Left)
-            } else {
-                (xe - 8.0, HPos::Right)
-            };
-            cv.label(
-                &label,
-                lx,
-                (ty0 + ty1) / 2.0 + 5.0,
-                size,
-                style::shade(c, 0.35),
-                h,
-            )?;
-        }
-        Ok(())
     }
 
-    fn paint_lane_rep<DB: DrawingBackend>(
+    /// Where an activated collision's span ends (x) and the outcome's label.
+    fn end_of(&self, f: &Frame, l: &Life) -> (f64, String) {
+        match l.ended {
+            Some(e) => {
+                let mut s = format!("{} {}", l.outcome.name(), self.at(e));
+                if let (Outcome::Resolved, Some(wn)) = (l.outcome, &l.winner) {
+                    s.push_str(&format!(": {wn} on top"));
+                }
+                // At the end of the last active step.
+                let last = if l.intensity.get(e as usize).is_some_and(|&x| x > 0.0) {
+                    e + 0.5
+                } else {
+                    e - 0.5
+                };
+                (f.fx(self.t(last)).min(f.x1), s)
+            }
+            None => (f.x1, format!("{} at the end", l.outcome.name())),
+        }
+    }
+
+    /// The outcome label on the track, right of the end mark or left of it, wherever its
+    /// box covers no data mark; None when neither place is free (it then goes to the note).
+    #[allow(clippy::too_many_arguments)]
+    fn place_outcome(
+        &self,
+        f: &Frame,
+        label: &str,
+        xe: f64,
+        ty0: f64,
+        ty1: f64,
+        c: RGBColor,
+        marks: &[(String, TextBox, RGBColor)],
+    ) -> Option<(String, f64, HPos, RGBColor, TextBox)> {
+        let size = 14.0;
+        let y = (ty0 + ty1) / 2.0 + 5.0;
+        [(xe + 8.0, HPos::Left), (xe - 8.0, HPos::Right)]
+            .into_iter()
+            .map(|(x, h)| (x, h, style::text_box(label, x, y, size, h).grow(3.0)))
+            .find(|(_, _, b)| {
+                b.x0 >= f.x0 && b.x1 <= f.x1 && !marks.iter().any(|(_, m, _)| m.overlaps(b))
+            })
+            .map(|(x, h, b)| (label.to_string(), x, h, style::shade(c, 0.35), b))
+    }
+
+    fn paint_lane<DB: DrawingBackend>(
         &self,
         cv: &Canvas<DB>,
         f: &Frame,
         lane: &Lane,
         ly: f64,
+        pl: &LanePlan,
     ) -> R {
-        let r = self.replicates;
-        let (ty0, ty1, _) = self.lane_track(cv, f, lane, ly)?;
-        // Share of replicates in which the collision is active at each step (a mean
-        // intensity would stretch a short debate over the span of all replicates').
-        let n = self.times.len();
-        let mut mean = vec![0.0; n];
-        for l in &lane.lives {
-            for (s, &x) in l.intensity.iter().enumerate().take(n) {
-                if x > 0.0 {
-                    mean[s] += 1.0 / r as f64;
-                }
+        let (ty0, ty1) = (pl.ty0, pl.ty1);
+        cv.text(&pl.title, f.x0, ly + 18.0, TITLE, TEXT, HPos::Left)?;
+        if let Some(by) = &pl.by {
+            cv.text(by, f.x1, ly + 18.0, 13.0, MUTED, HPos::Right)?;
+        }
+        cv.rect(f.x0, ty0, f.x1, ty1, RGBColor(246, 246, 246))?;
+        if self.replicates == 1 {
+            let l = &lane.lives[0];
+            if let Some(a) = l.activated {
+                let (xe, _) = self.end_of(f, l);
+                cv.rect_outline(f.fx(self.t(a - 0.5)), ty0, xe, ty1, style::AXIS, 1)?;
             }
         }
-        self.paint_intensity(cv, f, &mean, ty0, ty1)?;
-        let mut n_art = 0;
-        let mut n_act = 0;
-        let mut counts = [0usize; 4];
-        for l in &lane.lives {
-            if let Some(a) = l.articulated {
-                n_art += 1;
-                let x = f.fx(self.t(a));
-                cv.line(&[(x, ty0 - 8.0), (x, ty0)], okabe::BLACK.mix(0.5), 2)?;
-            }
-            if let Some(a) = l.activated {
-                n_act += 1;
-                let x = f.fx(self.t(a));
-                cv.line(&[(x, ty1), (x, ty1 + 8.0)], okabe::BLACK.mix(0.5), 2)?;
-                let i = Outcome::ALL
-                    .iter()
-                    .position(|&o| o == l.outcome)
-                    .unwrap_or(3);
-                counts[i] += 1;
+        for (what, b, c) in &pl.marks {
+            if what == "crowded out" {
+                style::cross(cv, (b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0, 5.0, *c)?;
+            } else {
+                cv.rect(b.x0, b.y0, b.x1, b.y1, *c)?;
             }
         }
         cv.rect_outline(f.x0, ty0, f.x1, ty1, style::GRID, 1)?;
-        cv.text(
-            &format!("articulated in {n_art} of {r} replicates, activated in {n_act} of {r}"),
-            f.x0,
-            ly + 92.0,
-            12.0,
-            MUTED,
-            HPos::Left,
-        )?;
-        // Right: the outcome distribution over all replicates.
+        self.paint_ticks(cv, f, lane, ty0, ty1)?;
+        if let Some((text, x, h, c, b)) = &pl.outcome {
+            cv.rect(b.x0, b.y0, b.x1, b.y1, WHITE.mix(0.85))?;
+            cv.text(text, *x, (ty0 + ty1) / 2.0 + 5.0, 14.0, *c, *h)?;
+        }
+        for (k, line) in pl.note.iter().enumerate() {
+            let y = ly + 92.0 + NOTE_LINE * k as f64;
+            cv.text(line, pl.note_x, y, NOTE, MUTED, HPos::Left)?;
+        }
+        Ok(())
+    }
+
+    /// Articulation (▼ above the track) and activation (▲ below) of the single run, or
+    /// one tick per replicate.
+    fn paint_ticks<DB: DrawingBackend>(
+        &self,
+        cv: &Canvas<DB>,
+        f: &Frame,
+        lane: &Lane,
+        ty0: f64,
+        ty1: f64,
+    ) -> R {
+        for l in &lane.lives {
+            let rep = self.replicates > 1;
+            if let Some(a) = l.articulated {
+                let x = f.fx(self.t(a));
+                if rep {
+                    cv.line(&[(x, ty0 - 8.0), (x, ty0)], okabe::BLACK.mix(0.5), 2)?;
+                } else {
+                    let tri = [(x - 6.0, ty0 - 9.0), (x + 6.0, ty0 - 9.0), (x, ty0 + 1.0)];
+                    cv.polygon(&tri, okabe::BLACK)?;
+                }
+            }
+            if let Some(a) = l.activated {
+                let x = f.fx(self.t(a));
+                if rep {
+                    cv.line(&[(x, ty1), (x, ty1 + 8.0)], okabe::BLACK.mix(0.5), 2)?;
+                } else {
+                    let tri = [(x - 6.0, ty1 + 9.0), (x + 6.0, ty1 + 9.0), (x, ty1 - 1.0)];
+                    cv.polygon(&tri, okabe::BLACK)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Replicates: the share activated and the distribution of outcomes, right of the lane.
+    fn paint_outcomes<DB: DrawingBackend>(
+        &self,
+        cv: &Canvas<DB>,
+        f: &Frame,
+        lane: &Lane,
+        ly: f64,
+        ty0: f64,
+        ty1: f64,
+    ) -> R {
+        let r = self.replicates;
+        let mut counts = [0usize; 4];
+        let mut n_act = 0;
+        for l in lane.lives.iter().filter(|l| l.activated.is_some()) {
+            n_act += 1;
+            let i = Outcome::ALL
+                .iter()
+                .position(|&o| o == l.outcome)
+                .unwrap_or(3);
+            counts[i] += 1;
+        }
         let (bx0, bx1) = (f.x1 + 40.0, W as f64 - 28.0);
         cv.text(
             &format!(

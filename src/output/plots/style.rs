@@ -218,6 +218,137 @@ impl TextBox {
     }
 }
 
+/// The box text `s` at `size` occupies with its baseline at `y`; `h` says whether `x` is
+/// its left end, centre or right end.
+pub fn text_box(s: &str, x: f64, y: f64, size: f64, h: HPos) -> TextBox {
+    let w = measure(s, size);
+    let x0 = match h {
+        HPos::Left => x,
+        HPos::Center => x - w / 2.0,
+        HPos::Right => x - w,
+    };
+    TextBox {
+        x0,
+        y0: y - 0.68 * size,
+        x1: x0 + w,
+        y1: y + 0.2 * size,
+    }
+}
+
+/// `s`, shortened with "…" if needed to fit in `max_w` pixels at `size`.
+pub fn fit(s: &str, size: f64, max_w: f64) -> String {
+    if measure(s, size) <= max_w {
+        return s.to_string();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut n = chars.len();
+    while n > 0 {
+        n -= 1;
+        let t: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+        if measure(&t, size) <= max_w {
+            return t;
+        }
+    }
+    "…".into()
+}
+
+/// Whether the segment a–b crosses or touches the box (Liang–Barsky clipping).
+pub fn segment_hits(a: (f64, f64), b: (f64, f64), r: &TextBox) -> bool {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (pp, q) in [
+        (-dx, a.0 - r.x0),
+        (dx, r.x1 - a.0),
+        (-dy, a.1 - r.y0),
+        (dy, r.y1 - a.1),
+    ] {
+        if pp == 0.0 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / pp;
+            if pp < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            if t0 > t1 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether any segment of the polyline `pts` (pixels) crosses the box.
+pub fn polyline_hits(pts: &[(f64, f64)], r: &TextBox) -> bool {
+    match pts {
+        [] => false,
+        [a] => segment_hits(*a, *a, r),
+        _ => pts.windows(2).any(|w| segment_hits(w[0], w[1], r)),
+    }
+}
+
+/// What a picture drew, as data (pixels), so tests can check the layout without reading
+/// pixels: the curves and filled marks that carry data, and every label box placed over
+/// or beside them.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Plotted series: name and polyline in pixels; `data`: the same points in data
+    /// units (x: time, y: value).
+    pub curves: Vec<Curve>,
+    /// Filled data marks (e.g. intensity bars of a collision lane, outcome bars), named
+    /// by what they show, in pixels.
+    pub marks: Vec<(String, TextBox)>,
+    /// Placed labels: text and the box drawn behind it.
+    pub labels: Vec<(String, TextBox)>,
+    /// Text that must fit a width: text, its width and the width available.
+    pub fitted: Vec<(String, f64, f64)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Curve {
+    pub name: String,
+    pub pixels: Vec<(f64, f64)>,
+    pub data: Vec<(f64, f64)>,
+}
+
+/// How much of a stroke around a curve a label must keep clear of (pixels).
+pub const STROKE_CLEAR: f64 = 2.0;
+
+/// Whether box `b` covers a curve or a data mark of `obstacles`.
+pub fn covers(b: &TextBox, curves: &[Vec<(f64, f64)>], marks: &[TextBox]) -> bool {
+    let g = b.grow(STROKE_CLEAR);
+    curves.iter().any(|c| polyline_hits(c, &g)) || marks.iter().any(|m| m.overlaps(b))
+}
+
+impl Layout {
+    /// Labels covering a curve or a data mark, or another label: (label, what it covers).
+    pub fn overlaps(&self) -> Vec<(String, String)> {
+        let mut bad = Vec::new();
+        for (i, (t, b)) in self.labels.iter().enumerate() {
+            let g = b.grow(STROKE_CLEAR);
+            for c in &self.curves {
+                if polyline_hits(&c.pixels, &g) {
+                    bad.push((t.clone(), format!("curve {}", c.name)));
+                }
+            }
+            for (name, m) in &self.marks {
+                if m.overlaps(b) {
+                    bad.push((t.clone(), format!("mark {name}")));
+                }
+            }
+            for (u, o) in &self.labels[i + 1..] {
+                if o.overlaps(b) {
+                    bad.push((t.clone(), format!("label {u}")));
+                }
+            }
+        }
+        bad
+    }
+}
+
 fn p(x: f64, y: f64) -> (i32, i32) {
     (x.round() as i32, y.round() as i32)
 }
@@ -357,35 +488,12 @@ impl<'a, DB: DrawingBackend> Canvas<'a, DB> {
 
     /// `s`, shortened with "…" if needed to fit in `max_w` pixels at `size`.
     pub fn fit(&self, s: &str, size: f64, max_w: f64) -> String {
-        if self.text_w(s, size) <= max_w {
-            return s.to_string();
-        }
-        let chars: Vec<char> = s.chars().collect();
-        let mut n = chars.len();
-        while n > 0 {
-            n -= 1;
-            let t: String = chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
-            if self.text_w(&t, size) <= max_w {
-                return t;
-            }
-        }
-        "…".into()
+        fit(s, size, max_w)
     }
 
     /// The box `text` would occupy.
     pub fn text_box(&self, s: &str, x: f64, y: f64, size: f64, h: HPos) -> TextBox {
-        let w = self.text_w(s, size);
-        let x0 = match h {
-            HPos::Left => x,
-            HPos::Center => x - w / 2.0,
-            HPos::Right => x - w,
-        };
-        TextBox {
-            x0,
-            y0: y - 0.68 * size,
-            x1: x0 + w,
-            y1: y + 0.2 * size,
-        }
+        text_box(s, x, y, size, h)
     }
 
     /// Text on a white, slightly transparent box (for labels over curves).
@@ -592,9 +700,51 @@ pub enum Swatch {
     Box(RGBColor),
     Band(RGBColor),
     Rug(RGBColor),
+    /// An × mark (e.g. an articulation crowded off the agenda).
+    Cross(RGBColor),
+    /// Dots joined by a line (an observed series).
+    Dots(RGBColor),
     Heading,
     /// Starts a new row.
     NewRow,
+}
+
+/// Where each legend item goes (left end, baseline) when the legend flows left to right
+/// from (x0, y) and wraps within [x0, x1]; and the y after the legend.
+pub fn legend_places(
+    items: &[(Swatch, String)],
+    x0: f64,
+    x1: f64,
+    y: f64,
+    size: f64,
+) -> (Vec<(f64, f64)>, f64) {
+    let row = size * 1.7;
+    let mut x = x0;
+    let mut y = y;
+    let mut at = Vec::with_capacity(items.len());
+    for (sw, label) in items {
+        if matches!(sw, Swatch::NewRow) {
+            if x > x0 {
+                x = x0;
+                y += row;
+            }
+            at.push((x, y));
+            continue;
+        }
+        let sw_w = if matches!(sw, Swatch::Heading) {
+            0.0
+        } else {
+            26.0
+        };
+        let w = sw_w + measure(label, size) + 20.0;
+        if x + w > x1 && x > x0 {
+            x = x0;
+            y += row;
+        }
+        at.push((x, y));
+        x += w;
+    }
+    (at, y + row)
 }
 
 /// A legend that flows left to right and wraps within [x0, x1]; returns the y after it.
@@ -606,15 +756,9 @@ pub fn legend<DB: DrawingBackend>(
     y: f64,
     size: f64,
 ) -> Result<f64, String> {
-    let row = size * 1.7;
-    let mut x = x0;
-    let mut y = y;
-    for (sw, label) in items {
+    let (at, end) = legend_places(items, x0, x1, y, size);
+    for ((sw, label), &(x, y)) in items.iter().zip(&at) {
         if matches!(sw, Swatch::NewRow) {
-            if x > x0 {
-                x = x0;
-                y += row;
-            }
             continue;
         }
         let sw_w = if matches!(sw, Swatch::Heading) {
@@ -622,11 +766,6 @@ pub fn legend<DB: DrawingBackend>(
         } else {
             26.0
         };
-        let w = sw_w + cv.text_w(label, size) + 20.0;
-        if x + w > x1 && x > x0 {
-            x = x0;
-            y += row;
-        }
         let mid = y - 0.3 * size;
         match sw {
             Swatch::Line(c, wd) => cv.line(&[(x, mid), (x + 20.0, mid)], *c, *wd)?,
@@ -645,10 +784,22 @@ pub fn legend<DB: DrawingBackend>(
                     cv.line(&[(xx, mid - 7.0), (xx, mid + 7.0)], *c, 1)?;
                 }
             }
+            Swatch::Cross(c) => cross(cv, x + 10.0, mid, 6.0, *c)?,
+            Swatch::Dots(c) => {
+                cv.line(&[(x, mid), (x + 20.0, mid)], *c, 1)?;
+                for xx in [x + 3.0, x + 10.0, x + 17.0] {
+                    cv.circle(xx, mid, 3, *c)?;
+                }
+            }
             Swatch::Heading | Swatch::NewRow => {}
         }
         cv.text(label, x + sw_w, y, size, TEXT, HPos::Left)?;
-        x += w;
     }
-    Ok(y + row)
+    Ok(end)
+}
+
+/// An × of half-size `r` centred on (x, y).
+pub fn cross<DB: DrawingBackend>(cv: &Canvas<DB>, x: f64, y: f64, r: f64, c: RGBColor) -> R {
+    cv.line(&[(x - r, y - r), (x + r, y + r)], c, 2)?;
+    cv.line(&[(x - r, y + r), (x + r, y - r)], c, 2)
 }
