@@ -210,6 +210,40 @@ fn access_is_the_forum_rule_lifted_by_seated_member_states() {
     );
 }
 
+/// After a merger (seed 004: ICBL and CMC) the pooled campaign speaks with the best access
+/// of its members; a coalition outside the pool keeps its own.
+#[test]
+fn merged_coalitions_speak_with_the_best_access_of_their_pool() {
+    let mut m = model();
+    m.mergers = vec![(1, 0, 2)];
+    let mut w = world(&m);
+    w.pool[2] = 0; // pv merged into ch
+    w.access[1] = Access::Restricted; // forum f: def
+    w.access[2] = Access::Restricted; // forum f: pv
+    close(
+        coalition_access(&m, &w, 0, 2),
+        1.0,
+        "pv with ch's full access",
+    );
+    close(
+        coalition_access(&m, &w, 0, 0),
+        1.0,
+        "ch keeps its own full access",
+    );
+    close(
+        coalition_access(&m, &w, 0, 1),
+        0.35,
+        "def is outside the pool",
+    );
+    w.access[0] = Access::Restricted; // ch restricted, def full
+    w.access[1] = Access::Full;
+    close(
+        coalition_access(&m, &w, 0, 2),
+        0.35,
+        "the pool's best access, not another coalition's",
+    );
+}
+
 #[test]
 fn reach_activity_shares_and_strength_at_known_values() {
     let mut m = model();

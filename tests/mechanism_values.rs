@@ -1,0 +1,326 @@
+//! The small functions of the mechanisms other than collisions (domestic, clusters,
+//! internalization, the adoption rule's hazard split) at known values: each assertion
+//! states the formula it measures, at values where every term matters. Runs in
+//! milliseconds; with `tests/mechanisms.rs` it is what `cargo mutants` runs on these files
+//! (docs/mutants.md).
+
+mod common;
+use common::*;
+use normlife::mechanisms::adoption::{decide, hazard, Hazard, NormStep, View};
+use normlife::mechanisms::{clusters, domestic, internalization};
+use normlife::model::{Cause, World};
+
+/// Results pass through f32 (internalization, movements): compared to 1e-6.
+const EPS: f64 = 1e-6;
+
+fn close(a: f64, b: f64, what: &str) {
+    assert!((a - b).abs() < EPS, "{what}: got {a}, expected {b}");
+}
+
+fn model() -> normlife::model::Model {
+    from_text(
+        r#"[scenario]
+name = "values"
+steps = 4
+seed = 5
+[population]
+n = 6
+[[norms]]
+id = "a"
+initial_share = 0.0
+[[norms]]
+id = "b"
+initial_share = 0.0
+[[norms]]
+id = "c"
+initial_share = 0.0
+"#,
+        &[],
+    )
+    .model
+}
+
+#[test]
+fn domestic_hazard_growth_and_damping() {
+    close(
+        domestic::hazard(0.3, 0.5),
+        0.15,
+        "hazard = rate × Δt × movement",
+    );
+    let m = domestic::grow(0.2, 0.5) as f64;
+    close(
+        m,
+        (0.2f32 as f64) * (1.0 + 0.5 * (1.0 - 0.2f32 as f64)),
+        "logistic growth m + g m (1 − m)",
+    );
+    assert!(domestic::grow(0.9, 50.0) <= 1.0, "growth capped at 1");
+    close(
+        domestic::institutionalization(0.4, false),
+        0.4,
+        "without a treaty: prevalence",
+    );
+    close(
+        domestic::institutionalization(0.4, true),
+        1.0,
+        "a treaty in force: fully institutionalized",
+    );
+    close(
+        domestic::institutionalization(1.7, false),
+        1.0,
+        "prevalence clamped to [0, 1]",
+    );
+    close(
+        domestic::rate_dt(0.8, 0.25, 0.5, 0.6),
+        0.8 * 0.25 * 0.7,
+        "rate × Δt × (1 − damping × institutionalization)",
+    );
+    close(
+        domestic::rate_dt(0.8, 0.25, 0.0, 0.6),
+        0.2,
+        "no damping: rate × Δt",
+    );
+    close(
+        domestic::rate_dt(0.8, 0.25, 2.0, 0.9),
+        0.0,
+        "damping never makes the rate negative",
+    );
+}
+
+#[test]
+fn cluster_rate_fuzz_and_adjacent_norms() {
+    let mut m = model();
+    m.cluster_rate = 0.6;
+    m.fuzziness = vec![0.5, 0.25, 0.0];
+    m.dt = 0.25;
+    close(
+        clusters::rate_dt(&m, 0),
+        0.6 * 0.5 * 0.25,
+        "cluster_rate × fuzziness × Δt",
+    );
+    close(clusters::rate_dt(&m, 1), 0.6 * 0.25 * 0.25, "of norm b");
+    let mut w = World::new(&m, 1);
+    w.clarity = vec![0.4, 0.0, 0.0];
+    close(
+        clusters::fuzz(&m, &w, 0),
+        0.5 * 0.6,
+        "fuzziness × (1 − clarity)",
+    );
+    close(
+        clusters::fuzz(&m, &w, 1),
+        0.25,
+        "no clarity: the full fuzziness",
+    );
+    // State 2 holds b (norm 1) since step 1, and took up c (norm 2) this step (3).
+    let n = w.n;
+    w.adopted = vec![false; w.k * n];
+    w.changed_step = vec![0; w.k * n];
+    w.adopted[n + 2] = true;
+    w.changed_step[n + 2] = 1;
+    w.adopted[2 * n + 2] = true;
+    w.changed_step[2 * n + 2] = 3;
+    assert!(
+        clusters::adopted_neighbour(&w, &[1], 2, 3),
+        "b held at the start of step 3"
+    );
+    assert!(
+        !clusters::adopted_neighbour(&w, &[2], 2, 3),
+        "c adopted this step: not yet held"
+    );
+    assert!(
+        clusters::adopted_neighbour(&w, &[2], 2, 4),
+        "c held from the next step"
+    );
+    assert!(
+        !clusters::adopted_neighbour(&w, &[1, 2], 3, 3),
+        "state 3 holds neither"
+    );
+    // State 4 dropped b this step: it held b at the start of the step.
+    w.changed_step[n + 4] = 3;
+    assert!(
+        clusters::adopted_neighbour(&w, &[1], 4, 3),
+        "dropped this step: held at its start"
+    );
+    close(
+        clusters::adopted_share(&w, &[1, 2], 2, 3),
+        0.5,
+        "one of two neighbours held",
+    );
+    close(
+        clusters::adopted_share(&w, &[1, 2], 2, 4),
+        1.0,
+        "both held next step",
+    );
+    close(
+        clusters::adopted_share(&w, &[], 2, 3),
+        0.0,
+        "no neighbours: share 0",
+    );
+}
+
+#[test]
+fn internalization_growth_compliance_decay_and_backsliding() {
+    let g = internalization::grow(0.2, 0.25) as f64;
+    close(
+        g,
+        0.2f32 as f64 + 0.25 * (1.0 - 0.2f32 as f64),
+        "i + g (1 − i)",
+    );
+    close(
+        internalization::grow(0.2, 3.0) as f64,
+        1.0,
+        "growth per step capped at 1",
+    );
+    let c = internalization::follow(0.2, 0.6, 0.5) as f64;
+    close(
+        c,
+        (0.2f32 as f64 + 0.5 * (0.6 - 0.2f32 as f64)) as f32 as f64,
+        "c + speed (target − c)",
+    );
+    let c = internalization::follow(0.8, 0.2, 0.25) as f64;
+    close(
+        c,
+        (0.8f32 as f64 + 0.25 * (0.2 - 0.8f32 as f64)) as f32 as f64,
+        "compliance falls toward a lower target",
+    );
+    close(
+        internalization::decay(0.5, 0.2) as f64,
+        0.4,
+        "x (1 − decay)",
+    );
+    close(
+        internalization::decay(0.5, 5.0) as f64,
+        0.0,
+        "decay capped at 1",
+    );
+    let h = internalization::backslide_hazard(0.4, 0.25, 0.5, 0.6);
+    close(
+        h,
+        0.4 * 0.6 * (1.0 - 0.25f32 as f64 / 0.5),
+        "rate × counter × (1 − i / max_i)",
+    );
+    close(
+        internalization::backslide_hazard(0.4, 0.5, 0.5, 0.6),
+        0.0,
+        "at max_i: no backsliding",
+    );
+    close(
+        internalization::backslide_hazard(0.4, 0.1, 0.0, 0.6),
+        0.0,
+        "max_i 0: none",
+    );
+    close(
+        internalization::backslide_hazard(0.4, 0.25, 0.5, 3.0),
+        0.4 * 0.5,
+        "counter-pressure clamped at 1",
+    );
+    let r = internalization::reported(0.4, 0.25) as f64;
+    close(
+        r,
+        (0.4f32 as f64 + 0.25 * (1.0 - 0.4f32 as f64)) as f32 as f64,
+        "a report closes gain × the gap",
+    );
+    close(
+        internalization::reported(0.4, 7.0) as f64,
+        1.0,
+        "gain clamped at 1",
+    );
+}
+
+#[test]
+fn hazards_partition_the_draw_and_are_braked_alike() {
+    let h = Hazard {
+        dom: 0.1,
+        per: 0.2,
+        soc: 0.3,
+        total: 0.7,
+    };
+    assert_eq!(h.cause(0.05), Cause::Domestic, "[0, dom)");
+    assert_eq!(h.cause(0.25), Cause::Persuasion, "[dom, dom + per)");
+    assert_eq!(h.cause(0.55), Cause::Socialization, "[dom + per, + soc)");
+    assert_eq!(h.cause(0.65), Cause::Cluster, "the rest: cluster");
+    // Above 1, the draw is scaled by the total: causes in proportion to their hazards.
+    let big = Hazard {
+        dom: 1.0,
+        per: 0.5,
+        soc: 0.5,
+        total: 2.0,
+    };
+    assert_eq!(big.cause(0.45), Cause::Domestic, "0.9 of 2: domestic");
+    assert_eq!(big.cause(0.6), Cause::Persuasion, "1.2 of 2: persuasion");
+    assert_eq!(
+        big.cause(0.9),
+        Cause::Socialization,
+        "1.8 of 2: socialization"
+    );
+    assert_eq!(
+        decide(&h, || 0.69),
+        Some(Cause::Cluster),
+        "a draw below the total adopts"
+    );
+    assert_eq!(decide(&h, || 0.71), None, "a draw above the total does not");
+    let none = Hazard {
+        dom: 0.0,
+        per: 0.0,
+        soc: 0.0,
+        total: 0.0,
+    };
+    assert_eq!(decide(&none, || 0.0), None, "no hazard, no adoption");
+    let sure = Hazard {
+        dom: 0.0,
+        per: 0.0,
+        soc: 1.0,
+        total: 1.0,
+    };
+    assert_eq!(
+        decide(&sure, || panic!("no draw")),
+        Some(Cause::Socialization),
+        "a certain socialization takes no draw"
+    );
+
+    // The rule: brake × each hazard, total their sum.
+    let m = model();
+    let w = World::new(&m, 1);
+    let shares = vec![0.0; w.n_regions.max(1)];
+    let mut ns = NormStep::new(&m, &w, 0, 1, &shares, true);
+    ns.rate_dt = 0.2;
+    ns.cluster_dt = 0.3;
+    ns.extra_pressure = 0.0;
+    ns.count_unit = false;
+    ns.brake = 1.0;
+    let v = View {
+        pressure: 0.0,
+        mult: 1.0,
+        theta: 0.5,
+        movement: 0.5,
+        lobbying: 0.25,
+        count: 0,
+        cluster: true,
+    };
+    let free = hazard(&ns, &v, || 0.0);
+    ns.brake = 0.4;
+    let b = hazard(&ns, &v, || 0.0);
+    close(free.dom, 0.1, "domestic: rate × movement");
+    close(free.per, 0.25, "persuasion: this step's lobbying");
+    close(b.dom, 0.4 * free.dom, "domestic braked");
+    close(b.per, 0.4 * free.per, "persuasion braked");
+    close(b.soc, 0.4 * free.soc, "socialization braked");
+    close(
+        free.total - free.dom - free.per - free.soc,
+        0.3,
+        "cluster: cluster rate",
+    );
+    close(
+        b.total - b.dom - b.per - b.soc,
+        0.4 * 0.3,
+        "cluster braked alike",
+    );
+    let off = View {
+        cluster: false,
+        ..v
+    };
+    close(
+        hazard(&ns, &off, || 0.0).total,
+        b.dom + b.per + b.soc,
+        "no adopted neighbour: no cluster term",
+    );
+}
