@@ -226,7 +226,14 @@ impl Adoption {
             Swatch::Dashed(MUTED),
             format!("tipping share ({})", pct(self.tipping_share)),
         ));
-        items.push((Swatch::Line(okabe::BLACK, 2), "tipping point".into()));
+        // Only what is drawn: a tipping point line in some panel.
+        if self
+            .panels
+            .iter()
+            .any(|p| p.markers.iter().any(|m| !m.dashed))
+        {
+            items.push((Swatch::Line(okabe::BLACK, 2), "tipping point".into()));
+        }
         if self.any_treaty {
             items.push((
                 Swatch::Dashed(okabe::REDDISH_PURPLE),

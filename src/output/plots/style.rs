@@ -315,7 +315,7 @@ pub struct Curve {
 }
 
 /// How much of a stroke around a curve a label must keep clear of (pixels).
-pub const STROKE_CLEAR: f64 = 2.0;
+pub const STROKE_CLEAR: f64 = 4.0;
 
 /// Whether box `b` covers a curve or a data mark of `obstacles`.
 pub fn covers(b: &TextBox, curves: &[Vec<(f64, f64)>], marks: &[TextBox]) -> bool {
