@@ -766,8 +766,8 @@ fn ticker_and_series_for_the_player() {
     assert!(texts.iter().any(|t| t.contains("enters into force")));
     // The lines docs/in_class.md and the README quote (landmines, its seed, one run).
     for quoted in [
-        "December 1997 — 88 states sign the treaty",
-        "June 1999 — The treaty enters into force with 85 ratifications",
+        "December 1997 — 83 states sign the treaty",
+        "June 1999 — The treaty enters into force with 80 ratifications",
     ] {
         assert!(texts.iter().any(|t| t == quoted), "{quoted}: {texts:#?}");
     }
