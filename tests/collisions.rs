@@ -530,16 +530,19 @@ fn h7_without_joint_agenda_setting_a_collision_stays_marginal() {
 // ---------------------------------------------------------------------------------------
 // Constellations that change during a run: access changes and mergers.
 
-/// Opening the ILO to the pro-work coalition in 1998 (step 32; a counterfactual: the seed
-/// reports "the ongoing denial of access") makes the debate more contentious and the
-/// collision harder to close for prohibition.
+/// Keeping the ILO open to the pro-work coalition after the 1997 conferences (full access
+/// from step 32 on instead of restricted again; a counterfactual: the seed reports "the
+/// ongoing denial of access") makes the debate more contentious and the collision harder
+/// to close for prohibition.
 #[test]
 fn child_labour_opening_access_in_1998_makes_the_debate_more_contentious() {
     let id = "work_vs_prohibition";
     let text = std::fs::read_to_string(root().join("scenarios/child_labour.toml")).unwrap();
+    // The bundled scenario opens the 1997 conferences only (steps 28-31); here access
+    // stays open from 1997 on.
     let opened = text.replace(
-        "access = { pro_work = \"restricted\" }",
-        "access = { pro_work = \"restricted\" }\naccess_changes = [{ step = 32, coalition = \"pro_work\", access = \"full\" }]",
+        "{ step = 32, coalition = \"pro_work\", access = \"restricted\" }",
+        "{ step = 32, coalition = \"pro_work\", access = \"full\" }",
     );
     assert_ne!(
         text, opened,

@@ -29,6 +29,21 @@ fn lifecycle_tips_and_changes_regime_after_a_quarter_of_states() {
     let med = median(rc.clone());
     eprintln!("regime change counted share: median {med:.3}, share ≥ 0.25: {late:.2}");
     assert!(late >= 0.8, "regime change at ≥ 0.25 in only {late:.2}");
+    // The README quotes these figures.
+    let mut sorted = rc.clone();
+    sorted.sort_by(f64::total_cmp);
+    let q = |p| normlife::stats::quantile(&sorted, p);
+    let text = format!(
+        "at a median counted share of {med:.2} (≥ 0.25 in {:.0}% of replicates; 10–90%: {:.2}–{:.2})",
+        100.0 * late,
+        q(0.1),
+        q(0.9)
+    );
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.replace('\n', " ").contains(&text),
+        "README's lifecycle figures are stale; measured:\n{text}"
+    );
     assert!(
         (0.25..=0.5).contains(&med),
         "median counted share at regime change {med}"

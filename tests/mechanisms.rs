@@ -533,3 +533,58 @@ fn opening_access_earlier_raises_articulation() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Bad input for the new keys.
+
+/// Every new key is validated like the others: range (with what is allowed), finiteness,
+/// type, and unknown keys with the nearest valid name; every problem reported at once.
+#[test]
+fn new_mechanism_keys_bad_input() {
+    let base = LIFECYCLE.to_string();
+    check_rejects(
+        &base.replace(
+            "rate = 0.05\n",
+            "rate = 0.05\ninstitutional_damping = 1.5\n",
+        ),
+        &["domestic.institutional_damping", "[0, 1]", "1.5"],
+    );
+    check_rejects(
+        &base.replace(
+            "rate = 0.05\n",
+            "rate = 0.05\ninstitutional_damping = nan\n",
+        ),
+        &["domestic.institutional_damping", "[0, 1]"],
+    );
+    check_rejects(
+        &base.replace(
+            "rate = 0.05\n",
+            "rate = 0.05\ninstitutional_damping = \"high\"\n",
+        ),
+        &["institutional_damping"],
+    );
+    check_rejects(
+        &base.replace(
+            "rate = 0.05\n",
+            "rate = 0.05\ninstitutional_dampening = 0.5\n",
+        ),
+        &[
+            "institutional_dampening",
+            "did you mean `institutional_damping`",
+        ],
+    );
+    let err = check_rejects(
+        &format!("{base}[monitoring]\nreporting = -0.1\nreport_every = 0.0\n[clustering]\ninfer = \"none\"\nadjacent_enforcement = inf\n"),
+        &[
+            "monitoring.reporting",
+            "monitoring.report_every",
+            "(0,",
+            "clustering.adjacent_enforcement",
+        ],
+    );
+    assert!(err.contains("[0, 1]"), "ranges are stated: {err}");
+    check_rejects(
+        &format!("{base}[monitoring]\nreport_evry = 2.0\n"),
+        &["report_evry", "did you mean `report_every`"],
+    );
+}

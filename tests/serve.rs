@@ -158,6 +158,16 @@ fn scenario_api_lists_controls_generated_from_the_file() {
                     c["on"].as_str().unwrap().to_string(),
                     c["off"].as_str().unwrap().to_string(),
                 ]
+            } else if c["kind"] == "month" {
+                // A month picker: YYYY-MM, sent as the decimal year of the month's start.
+                let v = c["value"].as_str().unwrap();
+                let (y, m) = v.split_once('-').expect("YYYY-MM");
+                let (y, m): (f64, f64) = (y.parse().unwrap(), m.parse().unwrap());
+                assert!(
+                    v.len() == 7 && (1.0..=12.0).contains(&m),
+                    "{name}: {path}: {v}"
+                );
+                vec![format!("{}", y + (m - 1.0) / 12.0)]
             } else if c.get("index").is_some() {
                 let items: Vec<String> = controls
                     .iter()

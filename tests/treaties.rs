@@ -28,6 +28,20 @@ fn frac(runs: &[RunResult], f: impl Fn(&RunResult) -> bool) -> f64 {
     share(runs.iter().map(f))
 }
 
+fn pct(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
+}
+
+/// The README's table of the historical cases quotes `text` (the measured figures), so it
+/// cannot go stale.
+fn readme_says(text: &str) {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(text),
+        "README's table of the historical cases is stale; the measured figures read:\n{text}"
+    );
+}
+
 #[test]
 fn landmines_supporters_signatories_entry_into_force_and_us_out() {
     let sc = load("scenarios/landmines.toml", &[]);
@@ -55,6 +69,19 @@ fn landmines_supporters_signatories_entry_into_force_and_us_out() {
         at_year(&sc, r, k, 2005.0).parties >= 120 && us_out
     });
     let _ = us;
+    let months = median(
+        runs.iter()
+            .filter_map(|r| r.norms[k].entry_into_force_step)
+            .map(|s| (s as f64 - opened) * sc.model.dt * 12.0)
+            .collect(),
+    );
+    readme_says(&format!(
+        "| {}, {}, {} ({months:.0} months), {};",
+        pct(supporters),
+        pct(signatories),
+        pct(eif),
+        pct(cascade_without_us)
+    ));
     eprintln!("landmines: supporters 45-80 by mid-1997 in {supporters:.2}, signatories 100-145 by end 1997 in {signatories:.2}, entry into force 12-30 months after opening in {eif:.2}, ≥120 parties by 2005 with the US out in {cascade_without_us:.2}");
     assert!(supporters >= 0.7);
     assert!(signatories >= 0.7);
@@ -82,6 +109,7 @@ fn landmines_without_france_and_uk_tips_later() {
     };
     let (a, b) = (tip(&base), tip(&cf));
     eprintln!("landmines: median tipping step {a} with France and the UK, {b} without");
+    readme_says(&format!("median tipping step {b} instead of {a} (later)"));
     assert!(
         b > a,
         "keeping France and the UK out should slow the cascade: {a} vs {b}"
@@ -116,6 +144,11 @@ fn landmine_monitor_raises_compliance_and_funding() {
         / R as f64;
     eprintln!("landmines: compliance in 2009 {c_on:.3} with monitoring, {c_off:.3} without (difference {:.3}); higher in {higher:.2} of paired replicates", c_on - c_off);
     assert!(c_on > c_off && higher >= 0.9);
+    readme_says(&format!(
+        "{c_on:.3} vs. {c_off:.3} (+{:.3}; higher in {} of paired replicates)",
+        c_on - c_off,
+        pct(higher)
+    ));
     // Without monitoring the coalition's resources decay after entry into force.
     let eif_step = |r: &RunResult| r.norms[k].entry_into_force_step.unwrap() as usize;
     for (a, b) in r_on.iter().zip(&r_off) {
@@ -147,6 +180,13 @@ fn child_rights_fastest_cascade_matches_observed_crc() {
         cmp.mean_abs_diff, cmp.max_abs_diff, cmp.simulated_third_year, cmp.observed_third_year
     );
     assert!(one_year >= 0.7 && ten_years >= 0.7);
+    readme_says(&format!(
+        "| {}, {}; mean \\|Δshare\\| {:.3}, max {:.3} |",
+        pct(one_year),
+        pct(ten_years),
+        cmp.mean_abs_diff,
+        cmp.max_abs_diff
+    ));
     assert!(
         cmp.max_abs_diff <= 0.15,
         "simulated median strays from the CRC curve by {}",
@@ -198,6 +238,13 @@ fn child_trafficking_fuzzy_cluster_wide_gap_crisp_cluster_narrower() {
         adopt(&rf), compl(&rf), gap(&rf), gap(&rc), cmp.mean_abs_diff
     );
     assert!(ok >= 0.7);
+    readme_says(&format!(
+        "| {}; gap {:.2} (fuzzy 0.9) vs. {:.2} (crisp 0.1); Palermo curve mean \\|Δshare\\| {:.3}",
+        pct(ok),
+        gap(&rf),
+        gap(&rc),
+        cmp.mean_abs_diff
+    ));
     assert!(
         gap(&rc) < gap(&rf),
         "a crisp cluster should narrow the adoption-compliance gap"
@@ -252,6 +299,14 @@ fn women_suffrage_domestic_emergence_then_cascade() {
         "women's suffrage: 12-30 adopters by 1930 in {by1930:.2}, 30-65 more by 1950 in {added:.2}, only domestic causes before 1930 in {domestic_first:.2}, great powers later than the median early adopter in {later:.2}; observed series mean |Δshare| {:.3}",
         cmp.mean_abs_diff
     );
+    readme_says(&format!(
+        "| {}, {}, {}, {}; observed series mean \\|Δshare\\| {:.3};",
+        pct(by1930),
+        pct(added),
+        pct(domestic_first),
+        pct(later),
+        cmp.mean_abs_diff
+    ));
     assert!(by1930 >= 0.7);
     assert!(added >= 0.7);
     assert!(domestic_first >= 0.9);

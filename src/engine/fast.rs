@@ -20,14 +20,15 @@
 //! * `Open`: visit only the non-adopters (a per-norm list in index order, compacted after
 //!   every step; a superset is fine, adopters in it are skipped).
 //! * `Uniform`: every non-adopter has the same hazard this step (system scope only or
-//!   one region, no network, no lobbying, no cluster hazard, equal thresholds, equal
-//!   legitimation need or none, equal domestic movements or no domestic rate): the hazard
+//!   one region, no network, no lobbying, no cluster hazard, no state's cost, equal
+//!   thresholds, equal legitimation need or none, equal domestic movements or no domestic
+//!   rate): the hazard
 //!   is computed once and the loop is a keyed draw and a comparison per non-adopter. The
 //!   Bass model is one such case.
 //! * `Frontier`: the hazard is deterministic (threshold response) and depends only on
 //!   network neighbour counts (no system or regional scope, no domestic rate or growth, no
-//!   lobbying, no pressure from treaties or monitoring, no collision brake, no cluster
-//!   hazard). A non-adopter whose neighbour counts did not change since the last step —
+//!   lobbying, no pressure from treaties or monitoring, no collision brake, no state's
+//!   cost, no cluster hazard). A non-adopter whose neighbour counts did not change since the last step —
 //!   evaluated then under the same deterministic rule — cannot adopt now, so only the
 //!   neighbours of the last step's changes (marked in `apply_changes`) are visited. A
 //!   threshold cascade (Watts, complex contagion) costs O(edge visits) per step instead
@@ -203,6 +204,7 @@ impl FastPath {
             && !live.persuasion
             && !live.extra
             && !live.braked
+            && !live.costly
             && !live.cluster;
         if det {
             f.marking[kk] = true;
@@ -231,6 +233,7 @@ impl FastPath {
         // term, one region (or none weighted), the same threshold, legitimation need and
         // movement, and a count from the system scope.
         let uniform_ok = !live.persuasion
+            && !live.costly
             && !live.cluster
             && !live.growth
             && a_net == 0.0
@@ -248,6 +251,7 @@ impl FastPath {
                 lobbying: 0.0,
                 count: ns.sys_count,
                 cluster: false,
+                resist: 1.0,
             };
             let h = adoption::hazard(ns, &v, || socialization::logistic_base(s, theta));
             return FastPath::Uniform(h);

@@ -45,6 +45,8 @@ pub struct NormStep<'a> {
     pub brake: f64,
     /// Some coalition or champion lobbied this step (persuasion hazards may be non-zero).
     pub lobbied: bool,
+    /// Some state has a countervailing interest (`cost`) against the norm.
+    pub costly: bool,
     // --- adopters (internalization.rs) ---
     pub intern_dt: f64,
     /// Extra internalization growth of parties to a treaty in force.
@@ -119,6 +121,7 @@ impl<'a> NormStep<'a> {
             cluster_dt: clusters::rate_dt(m, kk),
             brake: w.norm_brake[kk],
             lobbied,
+            costly: w.costly[kk],
             intern_dt: (m.habit + m.law * prevalence) * dt,
             inst_dt: treaties::institutional_growth(m, w, kk),
             erosion: w.norm_erosion[kk].min(1.0),
@@ -160,6 +163,7 @@ impl<'a> NormStep<'a> {
             extra: self.extra_pressure != 0.0,
             braked: self.brake != 1.0,
             growth: self.growth_dt != 0.0,
+            costly: self.costly,
         }
     }
 }
@@ -181,6 +185,8 @@ pub struct Live {
     pub braked: bool,
     /// Domestic movements grow.
     pub growth: bool,
+    /// Some state's hazards are scaled by its countervailing interest (states differ).
+    pub costly: bool,
 }
 
 /// What one non-adopter brings to the rule.
@@ -198,6 +204,8 @@ pub struct View {
     pub count: u64,
     /// Has adopted a neighbouring norm of the cluster.
     pub cluster: bool,
+    /// 1 − the state's countervailing interest (`cost`): the factor of all its hazards.
+    pub resist: f64,
 }
 
 /// Peer pressure on state `i` (cell `x`) from the scopes, frozen aggregates only.
@@ -255,6 +263,7 @@ pub fn view(
             w.nb_count[x] as u64
         },
         cluster: ns.cluster_dt > 0.0 && clusters::adopted_neighbour(w, ns.neighbours, i, ns.t),
+        resist: if ns.costly { w.resist[x] } else { 1.0 },
     }
 }
 
@@ -301,8 +310,9 @@ pub fn hazard(ns: &NormStep, v: &View, logit_base: impl FnOnce() -> f64) -> Haza
         socialization::hazard_with(ns.s, ns.dt, p * v.mult, v.theta, logit_base)
     };
     let h_clu = if v.cluster { ns.cluster_dt } else { 0.0 };
-    let (h_dom, h_per, h_soc, h_clu) = if ns.brake != 1.0 {
-        let b = ns.brake;
+    // A collision brake and the state's countervailing interest scale every hazard alike.
+    let (h_dom, h_per, h_soc, h_clu) = if ns.brake != 1.0 || v.resist != 1.0 {
+        let b = ns.brake * v.resist;
         (h_dom * b, h_per * b, h_soc * b, h_clu * b)
     } else {
         (h_dom, h_per, h_soc, h_clu)

@@ -65,6 +65,8 @@ pub struct ListedState {
     pub defects: Vec<f64>,
     /// Norms the state never adopts.
     pub refuses: Vec<bool>,
+    /// Countervailing interest per norm in [0, 1]: adoption hazards × (1 − cost).
+    pub cost: Vec<f64>,
     pub monitoring_acceptance: f64,
 }
 
@@ -166,6 +168,10 @@ pub struct Observed {
     pub states: Option<f64>,
     pub source: String,
     pub file: String,
+    /// Per-state record: (listed state index, observed year), states of the scenario only.
+    pub by_state: Vec<(usize, f64)>,
+    /// Its file as the scenario names it (empty without a per-state record).
+    pub by_state_file: String,
 }
 
 #[derive(Debug, Clone)]

@@ -96,6 +96,11 @@ pub struct World {
     pub ratified: Vec<bool>,
     /// Per norm × state: the state defected (refuses the treaty and the norm).
     pub defected: Vec<bool>,
+    /// Per norm × state: 1 − the state's countervailing interest (`cost`), the factor of
+    /// its adoption hazards; empty when no state has a cost.
+    pub resist: Vec<f64>,
+    /// Per norm: some state has a cost for it (`resist` is read).
+    pub costly: Vec<bool>,
     /// Per norm: how far institutionalization has clarified what counts as a violation.
     pub clarity: Vec<f64>,
     // --- coalition life ---
@@ -277,6 +282,8 @@ impl World {
                 Vec::new()
             },
             defected: vec![false; n * k],
+            resist: Vec::new(),
+            costly: vec![false; k],
             clarity: vec![0.0; k],
             acceptance: Vec::with_capacity(n),
             goal_met: vec![None; m.coalitions.len()],
@@ -309,6 +316,13 @@ impl World {
                 self.critical[kk * n + i] = s.critical[kk];
                 // A hold-out never adopts: it is treated as having defected from the start.
                 self.defected[kk * n + i] = s.refuses[kk];
+                if s.cost[kk] > 0.0 {
+                    if self.resist.is_empty() {
+                        self.resist = vec![1.0; n * k];
+                    }
+                    self.resist[kk * n + i] = 1.0 - s.cost[kk];
+                    self.costly[kk] = true;
+                }
             }
         }
     }

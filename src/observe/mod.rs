@@ -466,7 +466,7 @@ fn norm_outcome(
         tgt[Cause::Cluster as usize] += r.new_cluster;
     }
     let last = rows[rows.len() - 1];
-    let (first_adopters, critical) = first_and_critical(m, w, kk);
+    let (first_adopters, critical) = first_and_critical(m, w, kk, events);
     NormOutcome {
         tipping,
         tipping_counted,
@@ -489,14 +489,35 @@ fn norm_outcome(
 }
 
 /// The first adopters during the run (step, name, cause), up to five, and the critical
-/// states (name, step of adoption if adopted at the end).
+/// states (name, step of adoption if adopted at the end). When adoptions are logged, the
+/// first adopters are the first `adopted` events, whatever became of those states later
+/// (a first adopter that backslid was still the first); otherwise the states holding the
+/// norm at the end, by step of adoption.
 #[allow(clippy::type_complexity)]
 fn first_and_critical(
     m: &Model,
     w: &World,
     kk: usize,
+    events: &[Event],
 ) -> (Vec<(u32, String, Cause)>, Vec<(String, Option<u32>)>) {
     let n = w.n;
+    let logged: Vec<(u32, String, Cause)> = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Adopted && e.norm == Some(kk) && e.step > 0)
+        .filter_map(|e| {
+            let cause = [
+                Cause::Domestic,
+                Cause::Persuasion,
+                Cause::Socialization,
+                Cause::Cluster,
+                Cause::Initial,
+            ]
+            .into_iter()
+            .find(|c| c.name() == e.detail)?;
+            Some((e.step, w.state_name(m, e.state? as usize), cause))
+        })
+        .take(5)
+        .collect();
     let mut firsts: Vec<(u32, usize)> = (0..n)
         .filter(|&i| w.adopted[kk * n + i] && w.adopted_step[kk * n + i] > 0)
         .map(|i| (w.adopted_step[kk * n + i] as u32, i))
@@ -508,11 +529,15 @@ fn first_and_critical(
         firsts.truncate(5);
     }
     firsts.sort();
-    let first_adopters = firsts
-        .iter()
-        .take(5)
-        .map(|&(t, i)| (t, w.state_name(m, i), Cause::from_u8(w.cause[kk * n + i])))
-        .collect();
+    let first_adopters = if n <= m.observation.log_adoptions_max {
+        logged
+    } else {
+        firsts
+            .iter()
+            .take(5)
+            .map(|&(t, i)| (t, w.state_name(m, i), Cause::from_u8(w.cause[kk * n + i])))
+            .collect()
+    };
     // (States are in canonical order: listed sorted by id, then generated.)
     let critical = (0..n)
         .filter(|&i| w.critical[kk * n + i])

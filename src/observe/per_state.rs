@@ -138,6 +138,24 @@ pub fn compare(
     })
 }
 
+/// The comparison with the scenario's per-state record (`[observed] by_state`), years of
+/// adoption taken as the calendar year of the step; None without a record, years or runs.
+pub fn of_model(m: &crate::model::Model, runs: &[RunResult]) -> Option<PerState> {
+    let o = m.observed.as_ref()?;
+    if !m.has_years() {
+        return None;
+    }
+    let end = m.time_of(m.steps as f64);
+    compare(
+        &o.by_state,
+        runs,
+        o.norm,
+        m.listed.len(),
+        |t| m.time_of(t as f64).floor(),
+        end,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //! file is written atomically (`atomic`).
 
 pub mod atomic;
+pub mod dates;
 pub mod outdir;
 pub mod plots;
 pub mod summary;

@@ -141,6 +141,7 @@ pub fn summary_json(m: &Model, runs: &[RunResult], collisions: Vec<Value>) -> Va
                 (Some(a), Some(b)) => Some(round6(b - a)),
                 _ => None,
             },
+            "per_state": per_state(m, runs),
             "points": c.points.iter().map(|p| json!({
                 "year": p.year,
                 "observed_share": round6(p.observed_share),
@@ -160,5 +161,23 @@ pub fn summary_json(m: &Model, runs: &[RunResult], collisions: Vec<Value>) -> Va
         "states": m.n_states(),
         "norms": Value::Object(norms),
         "collisions": Value::Array(collisions),
+    })
+}
+
+/// `observed.per_state`: the state-by-state comparison with the per-state record (null
+/// without one).
+fn per_state(m: &Model, runs: &[RunResult]) -> Value {
+    let Some(p) = crate::observe::per_state::of_model(m, runs) else {
+        return Value::Null;
+    };
+    json!({
+        "file": m.observed.as_ref().map(|o| o.by_state_file.clone()),
+        "states_compared": p.n,
+        "spearman": round6(p.spearman),
+        "first_decile_observed": p.first_decile_observed,
+        "first_decile_hits": p.first_decile_hits,
+        "first_decile_share": round6(p.first_decile_share),
+        "first_decile_chance": round6(p.first_decile_chance),
+        "censored_at": p.censored_at,
     })
 }

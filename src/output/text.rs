@@ -157,9 +157,39 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
             many(m, runs, kk, &mut out);
         }
     }
+    if let Some(s) = record_text(m, runs) {
+        out.push('\n');
+        out.push_str(&s);
+    }
     out.push('\n');
     out.push_str(&collisions_text(m, runs));
     out
+}
+
+/// One sentence on how close the run came to the observed record: the distance of the
+/// median curve and, with a per-state record, the rank correlation and the first decile.
+fn record_text(m: &Model, runs: &[RunResult]) -> Option<String> {
+    let o = m.observed.as_ref()?;
+    let c = crate::observe::observed::compare(m, runs)?;
+    let what = if o.parties { "parties" } else { "adopters" };
+    let mut s = format!(
+        "Against the record ({}), the simulated median share of {what} was a mean {} percentage points from the observed one",
+        o.file,
+        (c.mean_abs_diff * 100.0).round()
+    );
+    if let Some(p) = crate::observe::per_state::of_model(m, runs).filter(|p| p.spearman.is_finite())
+    {
+        s.push_str(&format!(
+            "; state by state, the rank correlation between simulated median and observed adoption years was {:.2} over {} states, and {} of the {} observed first-decile adopters were in the model's first decile (chance: about {})",
+            p.spearman,
+            p.n,
+            p.first_decile_hits,
+            p.first_decile_observed,
+            (p.first_decile_chance * p.first_decile_observed as f64).round()
+        ));
+    }
+    s.push_str(".\n");
+    Some(s)
 }
 
 /// The row of norm `kk` at `step` (step 0: the start), if recorded.
@@ -624,10 +654,24 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
             "It was above the tipping share ({} of normative weight) from the start in every replicate: no tipping point.\n",
             pct(m.tipping_share)
         )),
-        None => out.push_str(&format!(
-            "It never reached the tipping share of {} in any of {r} replicates.\n",
-            pct(m.tipping_share)
-        )),
+        None => {
+            let above = runs
+                .iter()
+                .filter(|x| row_at(x, kk, 0).is_some_and(|s| s.weighted_share >= m.tipping_share))
+                .count();
+            out.push_str(&if above > 0 {
+                format!(
+                    "It started above the tipping share ({} of normative weight) in {above} of {r} replicates (no tipping point there) and never reached it in the other {}.\n",
+                    pct(m.tipping_share),
+                    r - above
+                )
+            } else {
+                format!(
+                    "It never reached the tipping share of {} in any of {r} replicates.\n",
+                    pct(m.tipping_share)
+                )
+            })
+        }
     }
     let rc = med(&|x| x.norms[kk].regime_change.map(|t| t.counted_share));
     if let Some(md) = rc.median {

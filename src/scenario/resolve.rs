@@ -445,8 +445,17 @@ fn listed_states(
                 refuses[n] = true;
             }
         }
+        let mut cost = vec![0.0; k];
+        for (nid, &c) in &s.cost {
+            let kk = format!("states.{}.cost.{nid}", s.id);
+            if let Some(n) = lookup(v, &kk, "norm", nid, norm_ix) {
+                v.unit(&kk, c);
+                cost[n] = c;
+            }
+        }
         listed.push(model::ListedState {
             refuses,
+            cost,
             joins_step,
             defects,
             monitoring_acceptance: s.monitoring_acceptance,
@@ -1278,6 +1287,10 @@ fn observed(v: &mut V, f: &ScenarioFile, ix: &Ix, path: &Path) -> Option<model::
             None
         }
     };
+    let by_state = match &o.by_state {
+        Some(file) => observed_by_state(v, ix, &path.parent().unwrap_or(Path::new(".")).join(file)),
+        None => Some(Vec::new()),
+    };
     Some(model::Observed {
         norm: n?,
         parties: o.measure == "parties",
@@ -1285,7 +1298,49 @@ fn observed(v: &mut V, f: &ScenarioFile, ix: &Ix, path: &Path) -> Option<model::
         states: o.states,
         source: o.source.clone(),
         file: o.file.clone(),
+        by_state: by_state?,
+        by_state_file: o.by_state.clone().unwrap_or_default(),
     })
+}
+
+/// The per-state record `p` (`iso3,year`): codes of the bundled state table, each once, a
+/// year per row; every problem reported with its line. States of the record that are not
+/// in the scenario are left out; years after the end of the run are kept (the comparison
+/// censors them).
+fn observed_by_state(v: &mut V, ix: &Ix, p: &Path) -> Option<Vec<(usize, f64)>> {
+    let text = match std::fs::read_to_string(p) {
+        Ok(t) => t,
+        Err(e) => {
+            v.push(
+                "observed.by_state",
+                format!("cannot read the per-state record {}: {e}", p.display()),
+            );
+            return None;
+        }
+    };
+    let known: BTreeSet<String> = super::states_table::bundled()
+        .into_iter()
+        .map(|r| r.iso3)
+        .collect();
+    match super::states_table::read_state_years(&text, "year", &known, Some(YEARS.1)) {
+        Ok(rows) => Some(
+            rows.into_iter()
+                .filter_map(|(id, y)| {
+                    ix.state
+                        .get(&id)
+                        .filter(|&&i| i < ix.listed)
+                        .map(|&i| (i, y))
+                })
+                .collect(),
+        ),
+        Err(probs) => {
+            for (line, msg) in probs {
+                let at = line.map_or(p.display().to_string(), |l| format!("{}:{l}", p.display()));
+                v.push("observed.by_state", format!("{at}: {msg}"));
+            }
+            None
+        }
+    }
 }
 
 /// Collision parameters.

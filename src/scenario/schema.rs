@@ -167,6 +167,10 @@ pub struct ObservedSpec {
     /// Source line, repeated in outputs.
     #[serde(default)]
     pub source: String,
+    /// Per-state record (CSV `iso3,year`, relative to the scenario file): each state's
+    /// year is compared with its simulated median adoption year.
+    #[serde(default)]
+    pub by_state: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -345,6 +349,10 @@ pub struct StateSpec {
     /// Norms the state never adopts (a hold-out: e.g. a producer staying out).
     #[serde(default)]
     pub refuses: Vec<String>,
+    /// Countervailing interest per norm id, in [0, 1] (security, the material cost of
+    /// compliance): every adoption hazard of the norm is multiplied by 1 − cost.
+    #[serde(default)]
+    pub cost: BTreeMap<String, f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

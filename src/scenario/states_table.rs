@@ -171,6 +171,7 @@ const ATTRS: &[(&str, f64, f64)] = &[
     ("domestic_movement", 0.0, 1.0),
     ("values", -1.0, 1.0),
     ("monitoring_acceptance", 0.0, 1.0),
+    ("cost", 0.0, 1.0),
 ];
 const KEYS: &[&str] = &[
     "from",
@@ -182,6 +183,7 @@ const KEYS: &[&str] = &[
     "domestic_movement",
     "values",
     "monitoring_acceptance",
+    "cost",
 ];
 
 /// What expansion needs from the rest of the file.
@@ -479,7 +481,7 @@ fn state_entry(row: &StateRow, joins: Option<f64>, dists: &Dists, cx: &Ctx) -> t
             continue;
         };
         let v: toml::Value = match a {
-            "domestic_movement" => toml::Value::Table(
+            "domestic_movement" | "cost" => toml::Value::Table(
                 cx.norms
                     .iter()
                     .enumerate()
@@ -504,7 +506,7 @@ fn state_entry(row: &StateRow, joins: Option<f64>, dists: &Dists, cx: &Ctx) -> t
 }
 
 /// Overlays the file's `[[states]]` entries on the generated ones (keys set in the file
-/// win; `domestic` merged per norm); an id that is not a table state is a problem.
+/// win; `domestic` and `cost` merged per norm); an id that is not a table state is a problem.
 fn merge_listed(
     t: &toml::Table,
     generated: &mut BTreeMap<String, toml::Table>,
@@ -526,7 +528,7 @@ fn merge_listed(
         };
         for (k, v) in s {
             match (k.as_str(), g.get_mut(k), v) {
-                ("domestic", Some(toml::Value::Table(gd)), toml::Value::Table(d)) => {
+                ("domestic" | "cost", Some(toml::Value::Table(gd)), toml::Value::Table(d)) => {
                     for (n, x) in d {
                         gd.insert(n.clone(), x.clone());
                     }

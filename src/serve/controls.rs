@@ -18,7 +18,8 @@ pub struct Control {
     /// Heading the control is listed under (a coalition's name, "Socialization", …).
     pub group: String,
     pub label: String,
-    /// `number` or `choice`.
+    /// `number`, `toggle`, `choice` or `month` (value and options `YYYY-MM`: the value,
+    /// the first and the last month; sent as the decimal year of the month's first day).
     pub kind: &'static str,
     /// Current value: a number, or a string for a choice ("" = not set in the file).
     pub value: serde_json::Value,
@@ -242,6 +243,13 @@ pub fn controls(f: &ScenarioFile) -> Vec<Control> {
     out
 }
 
+/// A decimal year as `YYYY-MM` (the month it falls in), the value of a month picker.
+pub fn year_month(y: f64) -> String {
+    let year = (y + 1e-9).floor();
+    let month = (((y - year) * 12.0 + 1e-6).floor() as i64).clamp(0, 11) + 1;
+    format!("{:04}-{month:02}", year as i64)
+}
+
 /// Each treaty: ratifications needed for entry into force, and the year it opens.
 fn treaties(f: &ScenarioFile, out: &mut Vec<Control>) {
     let n = f.states.len() as f64 + f.population.as_ref().map_or(0.0, |p| p.n as f64);
@@ -259,14 +267,21 @@ fn treaties(f: &ScenarioFile, out: &mut Vec<Control>) {
         ));
         if let (Some(y), Some(y0)) = (t.opens_year, f.scenario.start_year) {
             let y1 = y0 + f.scenario.steps as f64 * f.scenario.step_years;
-            out.push(number(
-                format!("norms.{}.treaty.opens_year", nm.id),
-                &group,
-                "year it opens for signature",
-                y,
-                (y0.ceil(), y1.floor().max(y.ceil()), 0.25),
-                "when states can start to sign (decimal year: 1997.75 is October 1997)",
-            ));
+            // A month picker: readers see "December 1997", the page sends the decimal
+            // year of the month's first day (1997.9167).
+            out.push(Control {
+                kind: "month",
+                value: serde_json::json!(year_month(y)),
+                options: vec![year_month(y0), year_month(y1.max(y))],
+                ..number(
+                    format!("norms.{}.treaty.opens_year", nm.id),
+                    &group,
+                    "month it opens for signature",
+                    y,
+                    (y0, y1, 1.0 / 12.0),
+                    "when states can start to sign",
+                )
+            });
         }
     }
 }

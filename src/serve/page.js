@@ -95,6 +95,14 @@ function buildControls(controls) {
       input.addEventListener("change", () => { range.value = input.value; changed(row); });
       row.appendChild(range);
       row.appendChild(input);
+    } else if (c.kind === "month") {
+      input = document.createElement("input");
+      input.type = "month";
+      input.min = c.options[0]; input.max = c.options[1];
+      input.value = c.value;
+      input.setAttribute("aria-label", c.group + ": " + c.label);
+      input.addEventListener("change", () => changed(row));
+      row.appendChild(input);
     } else if (c.kind === "toggle") {
       row.classList.add("toggle");
       input = document.createElement("input");
@@ -131,6 +139,13 @@ function controlState(ci) {
   if (c.kind === "toggle") return { differs: el.checked !== c.value, text: el.checked ? "on" : "off", toml: el.checked ? c.on : c.off };
   const v = el.value.trim();
   if (c.kind === "number") return { differs: !sameNumber(v, c.value), text: v, toml: v };
+  if (c.kind === "month") {
+    // "1997-12" → shown as "December 1997", sent as the decimal year 1997.9167.
+    const [y, mo] = v.split("-").map(Number);
+    const ok = Number.isInteger(y) && mo >= 1 && mo <= 12;
+    return { differs: ok && v !== c.value, text: ok ? MONTHS[mo - 1] + " " + y : v,
+             toml: ok ? String(Math.round((y + (mo - 1) / 12) * 10000) / 10000) : v };
+  }
   return { differs: v !== c.value && v !== "", text: v, toml: v };
 }
 

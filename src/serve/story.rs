@@ -5,7 +5,7 @@
 
 use crate::model::Model;
 use crate::observe::{Outcome, RunResult};
-use crate::output::text::fmt_date;
+use crate::output::dates::month_year;
 use serde::Serialize;
 
 /// One line of the ticker.
@@ -46,13 +46,10 @@ fn names(named: &[String], unnamed: usize) -> String {
     }
 }
 
-/// A date for readers ("March 1999"), or "step 12" without a time axis.
+/// A date for readers ("March 1999"; the month always, when a step is shorter than a
+/// year), or "step 12" without a time axis.
 pub fn date(m: &Model, step: u32) -> String {
-    if m.has_years() {
-        fmt_date(m, step as f64)
-    } else {
-        format!("step {step}")
-    }
+    month_year(m, step as f64)
 }
 
 fn coalition_name(m: &Model, id: &str) -> String {

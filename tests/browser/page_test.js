@@ -89,6 +89,20 @@ async function worldColours(page) {
     const ticker = await page.innerText("#ticker");
     if (!/\d{4} —/.test(ticker)) fail("the ticker shows no dated event: " + ticker);
     if (/\d{4}\.\d/.test(ticker)) fail("the ticker shows a decimal year: " + ticker);
+    // Monthly steps: every ticker line is dated with its month and year ("December 1997 —").
+    const whens = await page.$$eval("#ticker .when", (els) => els.map((e) => e.textContent));
+    const monthYear = /^(January|February|March|April|May|June|July|August|September|October|November|December) \d{4} —$/;
+    for (const w of whens) if (!monthYear.test(w)) fail("a ticker date without its month: " + w);
+    // No control shows a decimal year: the treaty's opening is a month picker.
+    const opens = page.locator('input[data-path="norms.landmine_ban.treaty.opens_year"]');
+    if ((await opens.count()) !== 1) fail("no control for the treaty's opening month");
+    else {
+      const ty = await opens.getAttribute("type"), v = await opens.inputValue();
+      if (ty !== "month" || !/^\d{4}-\d{2}$/.test(v)) fail(`the treaty opening control is ${ty} ${v}, not a month`);
+    }
+    const decimals = await page.$$eval("input[data-role=value]", (els) =>
+      els.map((e) => e.value).filter((v) => /^(1[5-9]|20)\d{2}\.\d+$/.test(v)));
+    if (decimals.length) fail("controls show decimal years: " + decimals.join(", "));
     await page.click("#world rect[data-state='" + (await page.getAttribute("#world rect[data-state]", "data-state")) + "']");
     console.log(`browser test: played ${year0} → ${await page.innerText("#year")}; ${tiles} states on the world view`);
 

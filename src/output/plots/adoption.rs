@@ -9,8 +9,8 @@ use super::Painting;
 use crate::model::Model;
 use crate::observe::stages::Stage;
 use crate::observe::{observed, RunResult};
+use crate::output::dates::month_year;
 use crate::output::tables::fmt_time;
-use crate::output::text::fmt_date;
 use crate::stats::quantile;
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
@@ -116,7 +116,7 @@ fn pct(x: f64) -> String {
 /// "1972" or "October 1996" with a time axis (never a decimal year), "step 22" without.
 fn at(m: &Model, step: f64) -> String {
     if m.has_years() {
-        fmt_date(m, step)
+        month_year(m, step)
     } else {
         format!("step {}", fmt_time(m, step))
     }
@@ -150,7 +150,13 @@ impl Adoption {
                 }
             }
             let series = series_of(&mut vals, r);
-            let stages = stage_runs(&stage_votes, &tcl, &mut stages_present);
+            let mut stages = stage_runs(&stage_votes, &tcl, &mut stages_present);
+            if r > 1 {
+                // The most common stage can flip for a step or two where replicates
+                // split; a run shorter than 2% of the span joins the one before it.
+                let min = 0.02 * (tcl(last_step as f64) - tcl(0.0));
+                stages = merge_short(stages, min);
+            }
             // A norm dominant from the start never *crosses* the tipping share.
             let start_above = vals[0]
                 .first()
@@ -169,6 +175,8 @@ impl Adoption {
             });
         }
         let observed = observed_series(m, runs, &mut panels);
+        // The stages drawn (after short runs were joined).
+        stages_present.retain(|s| panels.iter().any(|p| p.stages.iter().any(|x| x.0 == *s)));
         stages_present.sort_by_key(|s| Stage::ALL.iter().position(|x| x == s));
         let title = if r == 1 {
             format!("{}: norm adoption over time (seed {})", m.name, m.seed)
@@ -287,6 +295,13 @@ impl Adoption {
             }
             for l in self.place_labels(p, &f, py) {
                 out.labels.push((l.text, l.bx));
+            }
+            let name = style::text_box(&p.name, X0, py + 22.0, 20.0, HPos::Left);
+            out.labels.push((p.name.clone(), name));
+            if i + 1 == self.panels.len() {
+                let y = self.axis_note_y(&f) + 4.0;
+                let b = style::text_box(&self.x_label, (f.x0 + f.x1) / 2.0, y, 15.0, HPos::Center);
+                out.labels.push((self.x_label.clone(), b));
             }
         }
         out
@@ -514,6 +529,19 @@ fn stage_runs(
         }
     }
     stages
+}
+
+/// Stage runs with every run shorter than `min` (except the first) joined to the run
+/// before it, and equal neighbours merged.
+fn merge_short(stages: Vec<(Stage, f64, f64)>, min: f64) -> Vec<(Stage, f64, f64)> {
+    let mut out: Vec<(Stage, f64, f64)> = Vec::with_capacity(stages.len());
+    for (st, a, b) in stages {
+        match out.last_mut() {
+            Some(last) if last.0 == st || b - a < min => last.2 = b,
+            _ => out.push((st, a, b)),
+        }
+    }
+    out
 }
 
 /// Tipping point and treaty markers of norm `kk`, the tipping times of replicates, and
@@ -749,47 +777,78 @@ impl Adoption {
             Some((x, y)) => placed.push(placed_at(&p.share_label, x, y, HPos::Left, size, MUTED)),
             None => margin.push((p.share_label.clone(), MUTED)),
         }
-        // Event labels, in rows from the top, right of their line, then left of it.
+        // Event labels, in rows from the top, right of their line, then left of it;
+        // first clear of the other event lines, then across them, then smaller.
         for (k, mk) in p.markers.iter().enumerate() {
-            let mut extra: Vec<Vec<(f64, f64)>> = marker_lines
+            let mut others: Vec<Vec<(f64, f64)>> = marker_lines
                 .iter()
                 .enumerate()
                 .filter(|&(j, _)| j != k)
                 .map(|(_, l)| l.clone())
                 .collect();
-            extra.push(share_line.clone());
-            let x = f.fx(mk.t);
-            let size = 13.5;
+            others.push(share_line.clone());
             let c = if mk.dashed {
                 style::shade(mk.color, 0.35)
             } else {
                 mk.color
             };
-            let mut spot = None;
-            let mut y = f.y0 + 20.0;
-            'rows: while y + 0.2 * size + 4.0 < f.y1 {
-                for (lx, h) in [(x + 6.0, HPos::Left), (x - 6.0, HPos::Right)] {
-                    let b = style::text_box(&mk.label, lx, y, size, h).grow(3.0);
-                    if free(&b, &extra, &placed) {
-                        spot = Some((lx, y, h));
-                        break 'rows;
+            let x = f.fx(mk.t);
+            let tries = [
+                (13.5, &others[..]),
+                (13.5, std::slice::from_ref(&share_line)),
+                (12.0, std::slice::from_ref(&share_line)),
+            ];
+            let spot = tries.iter().find_map(|&(size, obstacles)| {
+                let mut y = f.y0 + 20.0;
+                while y + 0.2 * size + 4.0 < f.y1 {
+                    for (lx, h) in [(x + 6.0, HPos::Left), (x - 6.0, HPos::Right)] {
+                        let b = style::text_box(&mk.label, lx, y, size, h).grow(3.0);
+                        if free(&b, obstacles, &placed) {
+                            return Some((lx, y, h, size));
+                        }
                     }
+                    y += 11.0;
                 }
-                y += 11.0;
-            }
+                None
+            });
             match spot {
-                Some((lx, y, h)) => placed.push(placed_at(&mk.label, lx, y, h, size, c)),
+                Some((lx, y, h, size)) => placed.push(placed_at(&mk.label, lx, y, h, size, c)),
                 None => margin.push((mk.label.clone(), c)),
             }
         }
-        // The margin: the panel's title row, right-aligned, right to left.
+        self.margin(p, f, py, margin, &mut placed);
+        placed
+    }
+
+    /// Labels with no free place in the plot, right-aligned in the margins: the panel's
+    /// title row (right of its name), then the row under the x axis.
+    fn margin(
+        &self,
+        p: &Panel,
+        f: &Frame,
+        py: f64,
+        margin: Vec<(String, RGBColor)>,
+        placed: &mut Vec<Placed>,
+    ) {
+        let name = style::text_box(&p.name, X0, py + 22.0, 20.0, HPos::Left);
+        let rows = [py + 22.0, self.axis_note_y(f)];
+        let mut row = 0;
         let mut right = f.x1;
         for (text, c) in margin {
-            let l = placed_at(&text, right, py + 22.0, HPos::Right, 13.0, c);
+            let mut l = placed_at(&text, right, rows[row], HPos::Right, 13.0, c);
+            if row == 0 && l.bx.overlaps(&name.grow(6.0)) {
+                row = 1;
+                right = f.x1;
+                l = placed_at(&text, right, rows[row], HPos::Right, 13.0, c);
+            }
             right = l.bx.x0 - 12.0;
             placed.push(l);
         }
-        placed
+    }
+
+    /// Baseline of the row under a panel's x tick labels.
+    fn axis_note_y(&self, f: &Frame) -> f64 {
+        f.y1 + if self.replicates > 1 { 78.0 } else { 40.0 }
     }
 }
 

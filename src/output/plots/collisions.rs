@@ -9,7 +9,7 @@ use super::style::{self, okabe, Canvas, Frame, Layout, Swatch, TextBox, MUTED, R
 use super::Painting;
 use crate::model::Model;
 use crate::observe::{Outcome, RunResult};
-use crate::output::text::fmt_date;
+use crate::output::dates::month_year;
 use plotters::prelude::*;
 use plotters::style::text_anchor::HPos;
 
@@ -81,7 +81,7 @@ impl Collisions {
         let at: Vec<String> = (0..=steps)
             .map(|s| {
                 if m.has_years() {
-                    fmt_date(m, s as f64)
+                    month_year(m, s as f64)
                 } else {
                     format!("step {s}")
                 }
@@ -541,11 +541,13 @@ impl Collisions {
             };
             (what, b, c)
         };
+        // In the track (nothing is active there when a collision is crowded out).
+        let ym = (ty0 + ty1) / 2.0;
         let cross_at = |x: f64| TextBox {
-            x0: x - 5.0,
-            y0: ty0 - 15.0,
-            x1: x + 5.0,
-            y1: ty0 - 5.0,
+            x0: x - 6.0,
+            y0: ym - 6.0,
+            x1: x + 6.0,
+            y1: ym + 6.0,
         };
         if self.replicates > 1 {
             let v = self.share_active(lane);
@@ -740,7 +742,7 @@ impl Collisions {
         }
         for (what, b, c) in &pl.marks {
             if what == "crowded out" {
-                style::cross(cv, (b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0, 5.0, *c)?;
+                style::cross(cv, (b.x0 + b.x1) / 2.0, (b.y0 + b.y1) / 2.0, 6.0, *c)?;
             } else {
                 cv.rect(b.x0, b.y0, b.x1, b.y1, *c)?;
             }
