@@ -295,6 +295,7 @@ fn hazards_partition_the_draw_and_are_braked_alike() {
         lobbying: 0.25,
         count: 0,
         cluster: true,
+        resist: 1.0,
     };
     let free = hazard(&ns, &v, || 0.0);
     ns.brake = 0.4;
