@@ -325,3 +325,80 @@ fn hazards_partition_the_draw_and_are_braked_alike() {
         "no adopted neighbour: no cluster term",
     );
 }
+
+/// Peer pressure: a_sys × system share + a_reg × regional share + a_net × network share;
+/// the count a count threshold reads comes from the first scope with weight.
+#[test]
+fn pressure_and_the_counted_scope() {
+    use normlife::mechanisms::adoption::{pressure, view};
+    let m = model();
+    let mut w = World::new(&m, 1);
+    let shares = vec![0.6; w.n_regions.max(1)];
+    let mut ns = NormStep::new(&m, &w, 0, 1, &shares, false);
+    ns.scope = [0.5, 0.3, 0.2];
+    ns.sys = 0.4;
+    // No network: degree 0 and no weights, so the network share is 0 and its term adds
+    // nothing (p + a_net × 0).
+    w.nb_count = vec![0; w.k * w.n];
+    w.nb_ew.clear();
+    close(
+        pressure(&ns, &w, 1, 1),
+        0.5 * 0.4 + 0.3 * 0.6,
+        "a_sys × sys + a_reg × region",
+    );
+    ns.scope = [0.0, 0.0, 0.0];
+    close(pressure(&ns, &w, 1, 1), 0.0, "no scope weight: no pressure");
+    // Counts.
+    ns.count_unit = true;
+    ns.sys_count = 7;
+    let r = w.region[1] as usize;
+    w.count_reg[r] = 3; // norm 0
+    w.nb_count[1] = 2;
+    let lob = vec![0.0f32; w.k * w.n];
+    let count = |ns: &NormStep, w: &World| view(ns, &lob, w, 1, 1, 0.0, 1.0).count;
+    ns.scope = [0.5, 0.5, 0.0];
+    assert_eq!(count(&ns, &w), 7, "system scope weighted: the system count");
+    ns.scope = [0.0, 0.5, 0.5];
+    assert_eq!(
+        count(&ns, &w),
+        3,
+        "regional scope first: the region's count"
+    );
+    ns.scope = [0.0, 0.0, 1.0];
+    assert_eq!(count(&ns, &w), 2, "network only: adopting neighbours");
+    ns.count_unit = false;
+    assert_eq!(count(&ns, &w), 0, "share thresholds read no count");
+}
+
+/// A rate of the adopters' step and how to make it non-zero.
+type Setter = (&'static str, fn(&mut NormStep));
+
+/// Internalization needs no visit only when every one of its rates is zero.
+#[test]
+fn internalization_is_static_only_with_all_rates_zero() {
+    let m = model();
+    let w = World::new(&m, 1);
+    let shares = vec![0.0; w.n_regions.max(1)];
+    let mut ns = NormStep::new(&m, &w, 0, 1, &shares, false);
+    let zero = |ns: &mut NormStep| {
+        ns.intern_dt = 0.0;
+        ns.inst_dt = 0.0;
+        ns.erosion = 0.0;
+        ns.speed_dt = 0.0;
+        ns.decay_dt = 0.0;
+    };
+    zero(&mut ns);
+    assert!(ns.static_internalization(), "all rates zero: static");
+    let setters: [Setter; 5] = [
+        ("habit and law", |n| n.intern_dt = 0.1),
+        ("institutional growth", |n| n.inst_dt = 0.1),
+        ("erosion", |n| n.erosion = 0.1),
+        ("compliance speed", |n| n.speed_dt = 0.1),
+        ("decay", |n| n.decay_dt = 0.1),
+    ];
+    for (what, set) in setters {
+        zero(&mut ns);
+        set(&mut ns);
+        assert!(!ns.static_internalization(), "{what} non-zero: not static");
+    }
+}
