@@ -288,6 +288,25 @@ fn unknown_path_is_rejected_with_a_suggestion() {
     );
 }
 
+/// Syntax errors in a sweep file are all reported, with what the rest gets wrong.
+#[test]
+fn sweep_syntax_errors_come_with_the_other_problems() {
+    rejected(
+        "syntax.toml",
+        &head(
+            "seed = = 3\nreplicats = 2",
+            "[[axes]]\npath = \"domestic.rate\"\nvalues = [0.1, 0.2] 0.3\n",
+        ),
+        &[],
+        &[
+            "syntax.toml:5:",
+            "syntax.toml:9:",
+            "replicats",
+            "did you mean",
+        ],
+    );
+}
+
 #[test]
 fn empty_axis_is_rejected() {
     rejected(

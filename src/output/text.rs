@@ -630,49 +630,7 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
             None => out.push_str(&format!("No state adopted it in any of {r} replicates.\n")),
         }
     }
-    let tip = med(&|x| x.norms[kk].tipping.map(|t| t.step as f64));
-    let tipped = r - tip.null_count;
-    match tip.median {
-        Some(md) => {
-            let shares: Vec<f64> = {
-                let mut v: Vec<f64> = runs
-                    .iter()
-                    .filter_map(|x| x.norms[kk].tipping.map(|t| t.counted_share))
-                    .collect();
-                v.sort_by(f64::total_cmp);
-                v
-            };
-            out.push_str(&format!(
-                "It tipped in {tipped} of {r} replicates, median {} (10–90%: {} to {}), when a median {} of the states had adopted it.\n",
-                time(m, md),
-                time(m, tip.p10.unwrap_or(md)),
-                time(m, tip.p90.unwrap_or(md)),
-                pct(quantile(&shares, 0.5))
-            ));
-        }
-        None if init_w.min.unwrap_or(0.0) >= m.tipping_share => out.push_str(&format!(
-            "It was above the tipping share ({} of normative weight) from the start in every replicate: no tipping point.\n",
-            pct(m.tipping_share)
-        )),
-        None => {
-            let above = runs
-                .iter()
-                .filter(|x| row_at(x, kk, 0).is_some_and(|s| s.weighted_share >= m.tipping_share))
-                .count();
-            out.push_str(&if above > 0 {
-                format!(
-                    "It started above the tipping share ({} of normative weight) in {above} of {r} replicates (no tipping point there) and never reached it in the other {}.\n",
-                    pct(m.tipping_share),
-                    r - above
-                )
-            } else {
-                format!(
-                    "It never reached the tipping share of {} in any of {r} replicates.\n",
-                    pct(m.tipping_share)
-                )
-            })
-        }
-    }
+    many_tipping(m, runs, kk, init_w.min.unwrap_or(0.0), out);
     let rc = med(&|x| x.norms[kk].regime_change.map(|t| t.counted_share));
     if let Some(md) = rc.median {
         out.push_str(&format!(
@@ -740,6 +698,59 @@ fn many(m: &Model, runs: &[RunResult], kk: usize, out: &mut String) {
         pct(fa),
         practice(m, fa, fc, fi, "Median compliance was")
     ));
+}
+
+/// The tipping sentence of a replicate summary (`init_w_min`: the smallest weighted share
+/// at the start across replicates).
+fn many_tipping(m: &Model, runs: &[RunResult], kk: usize, init_w_min: f64, out: &mut String) {
+    let r = runs.len();
+    let med = |f: &dyn Fn(&RunResult) -> Option<f64>| {
+        let v: Vec<Option<f64>> = runs.iter().map(f).collect();
+        Stats::of(&v)
+    };
+    let tip = med(&|x| x.norms[kk].tipping.map(|t| t.step as f64));
+    let tipped = r - tip.null_count;
+    match tip.median {
+        Some(md) => {
+            let shares: Vec<f64> = {
+                let mut v: Vec<f64> = runs
+                    .iter()
+                    .filter_map(|x| x.norms[kk].tipping.map(|t| t.counted_share))
+                    .collect();
+                v.sort_by(f64::total_cmp);
+                v
+            };
+            out.push_str(&format!(
+                "It tipped in {tipped} of {r} replicates, median {} (10–90%: {} to {}), when a median {} of the states had adopted it.\n",
+                time(m, md),
+                time(m, tip.p10.unwrap_or(md)),
+                time(m, tip.p90.unwrap_or(md)),
+                pct(quantile(&shares, 0.5))
+            ));
+        }
+        None if init_w_min >= m.tipping_share => out.push_str(&format!(
+            "It was above the tipping share ({} of normative weight) from the start in every replicate: no tipping point.\n",
+            pct(m.tipping_share)
+        )),
+        None => {
+            let above = runs
+                .iter()
+                .filter(|x| row_at(x, kk, 0).is_some_and(|s| s.weighted_share >= m.tipping_share))
+                .count();
+            out.push_str(&if above > 0 {
+                format!(
+                    "It started above the tipping share ({} of normative weight) in {above} of {r} replicates (no tipping point there) and never reached it in the other {}.\n",
+                    pct(m.tipping_share),
+                    r - above
+                )
+            } else {
+                format!(
+                    "It never reached the tipping share of {} in any of {r} replicates.\n",
+                    pct(m.tipping_share)
+                )
+            })
+        }
+    }
 }
 
 /// The events of collision `ii` (an index into `m.incompatibilities`).

@@ -493,7 +493,27 @@ fn parse_sweep_file(src: &str, text: &str) -> Result<SweepFile> {
 /// syntax error or the first wrong key, by line and column (sweep, fit and sensitivity
 /// files).
 pub fn parse_file<T: serde::de::DeserializeOwned>(src: &str, text: &str) -> Result<T> {
-    let table = scenario::parse_toml(src, text)?;
+    // Every syntax error at once (bad lines skipped), then what the rest gets wrong.
+    let (table, syntax) = scenario::parse_toml_recovering(src, text);
+    match (table, syntax.is_empty()) {
+        (Some(t), true) => deserialize_file(src, text, t),
+        (Some(t), false) => {
+            let mut all = syntax;
+            if let Err(Error::Input(more)) = deserialize_file::<T>(src, text, t) {
+                all.extend(more);
+            }
+            Err(Error::Input(all))
+        }
+        (None, _) => Err(Error::Input(syntax)),
+    }
+}
+
+/// Deserializes a parsed file into `T`, the first wrong key located in `text`.
+fn deserialize_file<T: serde::de::DeserializeOwned>(
+    src: &str,
+    text: &str,
+    table: toml::Table,
+) -> Result<T> {
     match serde_path_to_error::deserialize(toml::Value::Table(table)) {
         Ok(f) => Ok(f),
         Err(e) => {
