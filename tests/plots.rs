@@ -718,11 +718,38 @@ fn adoption_plot_overlays_the_observed_series() {
             curve.name.starts_with(&m.norms[o.norm].name),
             "{rel}: panel"
         );
+        // The record is compared with the simulation in its own measure (the weighted
+        // adoption share is another one): the same-measure curve is the median simulated
+        // share at each observed year, as `observe::observed::compare` computes it.
+        let cmp = normlife::observe::observed::compare(m, &runs).unwrap();
+        let same = layout
+            .curves
+            .iter()
+            .find(|c| c.name.ends_with(": simulated, same measure"))
+            .unwrap_or_else(|| panic!("{rel}: no same-measure simulated curve"));
+        let want: Vec<(f64, f64)> = cmp
+            .points
+            .iter()
+            .map(|p| (p.year, p.simulated_share))
+            .collect();
+        assert_eq!(
+            same.data, want,
+            "{rel}: simulated curve in the observed measure"
+        );
         let d = tempfile::tempdir().unwrap();
         plots::write_run_plots(d.path(), m, &runs).unwrap();
         let s = svg(&d.path().join("adoption.svg"));
         let src: String = o.source.chars().take(30).collect();
-        has_all(&s, rel, &["observed (", "Observed: ", &src]);
+        has_all(
+            &s,
+            rel,
+            &[
+                "observed (",
+                "Observed: ",
+                &src,
+                "simulated, same measure (",
+            ],
+        );
     }
 }
 

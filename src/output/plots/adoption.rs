@@ -72,6 +72,10 @@ struct Panel {
     share_label: String,
     /// The scenario's observed series of this norm: (year, share of states).
     observed: Vec<(f64, f64)>,
+    /// The simulated series in the observed one's measure (adopters or parties over the
+    /// same denominator, median over replicates) at the observed years: the weighted
+    /// adoption share is a different measure, so the record is compared with this.
+    simulated: Vec<(f64, f64)>,
 }
 
 /// A label as placed: text, anchor, alignment, size, colour, and the box drawn behind it.
@@ -172,6 +176,7 @@ impl Adoption {
                 tip_times,
                 share_label,
                 observed: Vec::new(),
+                simulated: Vec::new(),
             });
         }
         let observed = observed_series(m, runs, &mut panels);
@@ -242,6 +247,7 @@ impl Adoption {
         }
         if let Some((what, _)) = &self.observed {
             items.push((Swatch::Dots(OBSERVED), what.clone()));
+            items.push((Swatch::Line(SIMULATED, 2), self.same_measure_label()));
         }
         if self.replicates > 1 {
             items.push((
@@ -676,6 +682,12 @@ fn paint_series<DB: DrawingBackend>(cv: &Canvas<DB>, f: &Frame, p: &Panel, rep: 
         .iter()
         .map(|&(t, v)| (f.fx(t), f.fy(v)))
         .collect();
+    let sim: Vec<(f64, f64)> = p
+        .simulated
+        .iter()
+        .map(|&(t, v)| (f.fx(t), f.fy(v)))
+        .collect();
+    cv.line(&sim, SIMULATED, 2)?;
     cv.line(&obs, OBSERVED, 1)?;
     for &(x, y) in &obs {
         cv.circle(x, y, 3, OBSERVED)?;
@@ -703,11 +715,13 @@ fn panel_curves(p: &Panel) -> Vec<(String, Vec<(f64, f64)>)> {
         .collect();
     if !p.observed.is_empty() {
         v.push(("observed".into(), p.observed.clone()));
+        v.push(("simulated, same measure".into(), p.simulated.clone()));
     }
     v
 }
 
 const OBSERVED: RGBColor = okabe::BLACK;
+const SIMULATED: RGBColor = MUTED;
 
 /// The observed series of the scenario (if any) into its norm's panel, as shares of
 /// states at each declared year inside the run (the denominator rule of
@@ -725,6 +739,11 @@ fn observed_series(
         .iter()
         .map(|p| (p.year, p.observed_share))
         .collect();
+    panel.simulated = cmp
+        .points
+        .iter()
+        .map(|p| (p.year, p.simulated_share))
+        .collect();
     let what = if o.parties { "parties" } else { "adopters" };
     let of = match o.states {
         Some(n) => format!("{n:.0} states"),
@@ -740,6 +759,19 @@ fn observed_series(
 }
 
 impl Adoption {
+    /// Legend text of the simulated series in the observed one's measure.
+    fn same_measure_label(&self) -> String {
+        let what = match &self.observed {
+            Some((w, _)) => w.trim_start_matches("observed ").to_string(),
+            None => String::new(),
+        };
+        if self.replicates > 1 {
+            format!("simulated, same measure {what}, median")
+        } else {
+            format!("simulated, same measure {what}")
+        }
+    }
+
     /// Labels of a panel, each at the first candidate place whose box covers no curve,
     /// no event line and no label placed before it; a label with no such place goes to
     /// the margin (the panel's title row, right-aligned).
