@@ -402,3 +402,70 @@ fn internalization_is_static_only_with_all_rates_zero() {
         assert!(!ns.static_internalization(), "{what} non-zero: not static");
     }
 }
+
+/// Coalition life at known values: a `share` goal is met when the adopters of *its* norm
+/// (not another norm's) hold that share of the weight, and monitoring's funding accrues at
+/// `monitoring.funding` per year, i.e. × Δt per step.
+#[test]
+fn share_goal_and_monitoring_funding_per_year() {
+    use normlife::mechanisms::coalition_life;
+    let m = from_text(
+        r#"[scenario]
+name = "goal"
+steps = 8
+step_years = 0.25
+[population]
+n = 6
+[[norms]]
+id = "a"
+initial_share = 0.0
+[[norms]]
+id = "b"
+initial_share = 0.0
+[[coalitions]]
+id = "c"
+norms = ["b"]
+power = 0.5
+targets_per_step = 0
+goal = { norm = "b", kind = "share", share = 0.5 }
+monitoring = { step = 1, strength = 1.0 }
+[monitoring]
+funding = 0.4
+"#,
+        &[],
+    )
+    .model;
+    let mut ev = Vec::new();
+    let n = 6;
+    // Two of six states hold b (and every state holds a): a third of the weight, not met.
+    let mut w = World::new(&m, 1);
+    for i in 0..n {
+        w.adopted[i] = true;
+    }
+    w.adopted[n + 4] = true;
+    w.adopted[n + 5] = true;
+    coalition_life::step(&m, &mut w, 1, &mut ev);
+    assert_eq!(
+        w.goal_met[0], None,
+        "share goal: 2 of 6 adopters of b < 0.5"
+    );
+    // Three of six: met at this step.
+    w.adopted[n + 3] = true;
+    coalition_life::step(&m, &mut w, 2, &mut ev);
+    assert_eq!(
+        w.goal_met[0],
+        Some(2),
+        "share goal: 3 of 6 adopters of b ≥ 0.5"
+    );
+    // Monitoring funding: + funding × Δt per step while monitoring runs.
+    assert!(w.monitoring_on[0], "monitoring from step 1");
+    let pool = w.pool[0];
+    let before = w.resources[pool];
+    coalition_life::step(&m, &mut w, 3, &mut ev);
+    let gained = w.resources[pool] - before;
+    close(
+        gained,
+        0.4 * 0.25,
+        "monitoring funding per quarterly step = 0.4 / year × 0.25",
+    );
+}

@@ -588,3 +588,34 @@ fn new_mechanism_keys_bad_input() {
         &["report_evry", "did you mean `report_every`"],
     );
 }
+
+/// The reporting cycle is in years, not steps: with quarterly steps and
+/// `report_every = 1`, monitoring from step 2 reports at steps 6, 10, 14 and 18 (one cycle
+/// after it starts, then yearly), at every seed.
+#[test]
+fn reports_come_once_a_year_with_quarterly_steps() {
+    for seed in SEEDS {
+        let rs = runs(
+            MONITORED,
+            seed,
+            &[
+                "scenario.step_years=0.25".into(),
+                "monitoring.reporting=0.5".into(),
+            ],
+            2,
+        );
+        for r in &rs {
+            let steps: Vec<u32> = r
+                .events
+                .iter()
+                .filter(|e| e.kind == "monitoring_report")
+                .map(|e| e.step)
+                .collect();
+            assert_eq!(
+                steps,
+                vec![6, 10, 14, 18],
+                "seed {seed}: report steps with step_years 0.25 and report_every 1 year"
+            );
+        }
+    }
+}
