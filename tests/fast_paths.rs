@@ -4,10 +4,14 @@
 //! aggregates and the same per-step tallies.
 
 mod common;
-use common::{load, lockstep};
+use common::{from_text, load, lockstep};
+use normlife::scenario::Scenario;
 
 fn same_paths(file: &str, set: &[&str], replicates: u64) {
-    let sc = load(file, set);
+    same_paths_of(&load(file, set), &format!("{file} {set:?}"), replicates);
+}
+
+fn same_paths_of(sc: &Scenario, file: &str, replicates: u64) {
     let m = &sc.model;
     let n = m.n_states();
     for run in 0..replicates {
@@ -17,7 +21,7 @@ fn same_paths(file: &str, set: &[&str], replicates: u64) {
             m.steps,
             |_| (0..n).collect(),
             |t, a, b| {
-                let ctx = format!("{file} {set:?} run {run} step {t}");
+                let ctx = format!("{file} run {run} step {t}");
                 let (x, y) = (a.w, b.w);
                 assert_eq!(a.changes, b.changes, "{ctx}: changes");
                 assert_eq!(x.adopted, y.adopted, "{ctx}");
@@ -122,7 +126,24 @@ fn life_cycle_scenarios_take_the_full_loop_unchanged() {
         "scenarios/landmines.toml",
         "scenarios/women_suffrage.toml",
         "scenarios/child_rights.toml",
+        "scenarios/child_trafficking.toml",
     ] {
         same_paths(f, &[], 1);
     }
+}
+
+/// Bass diffusion of two norms in a cluster with a cluster hazard: the uniform-hazard fast
+/// path must see the cluster term (holders of the other norm adopt faster), so it gives
+/// what the full loop gives.
+#[test]
+fn uniform_hazard_with_a_cluster_term() {
+    let text = std::fs::read_to_string(common::root().join("scenarios/classic/bass.toml"))
+        .unwrap()
+        .replace("n = 10000", "n = 2000")
+        .replace(
+            "[domestic]",
+            "[[norms]]\nid = \"twin\"\ninitial_share = 0.3\n[[clusters]]\nid = \"pair\"\nnorms = [\"product\", \"twin\"]\nfuzziness = 0.5\n[clustering]\ninfer = \"none\"\nrate = 0.2\n[domestic]",
+        );
+    let sc = from_text(&text, &[]);
+    same_paths_of(&sc, "bass with a clustered twin", 2);
 }

@@ -469,3 +469,72 @@ funding = 0.4
         "monitoring funding per quarterly step = 0.4 / year × 0.25",
     );
 }
+
+/// A ratification lag from one uniform draw is the distribution's quantile; for a Beta
+/// lag, the normal approximation with the Beta's mean a/(a+b) and variance
+/// ab/((a+b)²(a+b+1)): the median is the mean, one standard deviation above sits at the
+/// normal quantile 0.841 (values where every term matters).
+#[test]
+fn beta_ratification_lag_quantiles() {
+    use normlife::mechanisms::treaties::sample_lag;
+    use normlife::model::dist::inverse_normal_cdf;
+    use normlife::model::Dist;
+    let d = Dist::Beta { a: 2.0, b: 6.0 };
+    let mean = 2.0 / 8.0;
+    let sd = (12.0f64 / (64.0 * 9.0)).sqrt();
+    close(
+        sample_lag(&d, 0.5),
+        mean,
+        "Beta(2, 6) lag median = mean 0.25",
+    );
+    let u = 0.8413447460685429;
+    close(
+        sample_lag(&d, u),
+        mean + sd * inverse_normal_cdf(u),
+        "Beta(2, 6) lag at u = Φ(1) = mean + 1 sd (sd² = ab/((a+b)²(a+b+1)))",
+    );
+}
+
+/// Peer pressure's hazard at known values, each response: threshold (1 at or above θ, 0
+/// below), linear (rate × Δt × (p − θ)⁺) and logistic (rate × Δt × the logistic shifted to
+/// 0 at no pressure and rescaled: (L(p) − L(0)) / (1 − L(0))).
+#[test]
+fn peer_pressure_hazard_per_response() {
+    use normlife::mechanisms::socialization::{count_hazard, hazard};
+    let base = model();
+    let mut s = base.socialization.clone();
+    s.rate = 0.4;
+    s.steepness = 10.0;
+    s.response = normlife::model::Response::Threshold;
+    close(hazard(&s, 0.5, 0.6, 0.5), 1.0, "threshold: p ≥ θ adopts");
+    close(hazard(&s, 0.5, 0.4, 0.5), 0.0, "threshold: p < θ does not");
+    close(
+        count_hazard(&s, 0.5, 3, 1.0, 3.0),
+        1.0,
+        "count threshold: 3 ≥ 3",
+    );
+    close(
+        count_hazard(&s, 0.5, 2, 1.0, 3.0),
+        0.0,
+        "count threshold: 2 < 3",
+    );
+    s.response = normlife::model::Response::Linear;
+    close(
+        hazard(&s, 0.5, 0.8, 0.5),
+        0.4 * 0.5 * 0.3,
+        "linear: rate × Δt × (p − θ)",
+    );
+    close(hazard(&s, 0.5, 0.3, 0.5), 0.0, "linear: nothing below θ");
+    s.response = normlife::model::Response::Logistic;
+    let l = |x: f64| 1.0 / (1.0 + (-10.0f64 * (x - 0.5)).exp());
+    close(
+        hazard(&s, 0.5, 0.7, 0.5),
+        0.4 * 0.5 * (l(0.7) - l(0.0)) / (1.0 - l(0.0)),
+        "logistic: rate × Δt × (L(p) − L(0)) / (1 − L(0))",
+    );
+    close(
+        hazard(&s, 0.5, 0.0, 0.5),
+        0.0,
+        "logistic: no pressure, no hazard",
+    );
+}
