@@ -493,6 +493,15 @@ fn beta_ratification_lag_quantiles() {
         mean + sd * inverse_normal_cdf(u),
         "Beta(2, 6) lag at u = Φ(1) = mean + 1 sd (sd² = ab/((a+b)²(a+b+1)))",
     );
+    // Listed lags: the draw picks the ⌊u × len⌋-th, so each is equally likely.
+    let l = Dist::List(vec![1.0, 2.0, 3.0, 4.0]);
+    for (u, want) in [(0.1, 1.0), (0.3, 2.0), (0.6, 3.0), (0.99, 4.0)] {
+        close(
+            sample_lag(&l, u),
+            want,
+            &format!("listed lags [1, 2, 3, 4] at u = {u}"),
+        );
+    }
 }
 
 /// Peer pressure's hazard at known values, each response: threshold (1 at or above θ, 0
