@@ -731,14 +731,6 @@ fn pct(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
 
-fn norm_index(sc: &Scenario, id: &str) -> usize {
-    sc.model
-        .norms
-        .iter()
-        .position(|n| n.id == id)
-        .expect("norm id")
-}
-
 /// Share of runs in which norm `k`'s weighted share ends at ≥ 90% of its start.
 fn not_displaced(runs: &[RunResult], k: usize) -> f64 {
     share(runs.iter().map(|r| {

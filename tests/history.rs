@@ -7,14 +7,6 @@ use normlife::observe::per_state::{self, PerState};
 use normlife::observe::RunResult;
 use normlife::scenario::Scenario;
 
-fn norm_index(sc: &Scenario, id: &str) -> usize {
-    sc.model
-        .norms
-        .iter()
-        .position(|n| n.id == id)
-        .expect("norm id")
-}
-
 fn state_index(sc: &Scenario, id: &str) -> usize {
     sc.model
         .listed

@@ -8,14 +8,6 @@ use normlife::scenario::Scenario;
 
 const R: u64 = 50;
 
-fn norm_index(sc: &Scenario, id: &str) -> usize {
-    sc.model
-        .norms
-        .iter()
-        .position(|n| n.id == id)
-        .expect("norm id")
-}
-
 /// The row of norm `k` at the last step whose year is ≤ `year`.
 fn at_year<'a>(sc: &Scenario, r: &'a RunResult, k: usize, year: f64) -> &'a Row {
     r.rows

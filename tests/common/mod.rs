@@ -145,3 +145,12 @@ pub fn median(mut v: Vec<f64>) -> f64 {
         (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
+
+/// The index of norm `id` in a loaded scenario.
+pub fn norm_index(sc: &Scenario, id: &str) -> usize {
+    sc.model
+        .norms
+        .iter()
+        .position(|n| n.id == id)
+        .expect("norm id")
+}
