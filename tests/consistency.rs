@@ -747,6 +747,113 @@ impl Check<'_> {
     }
 }
 
+impl Check<'_> {
+    /// The coalitions' paragraph: every merger and monitoring sentence against events.csv.
+    fn coalitions_paragraph(&mut self, txt: &str, reps: u64) {
+        for line in txt.lines() {
+            if let Some((head, rest)) = line.split_once(" merged into ") {
+                let (date, from) = head.trim_start_matches("In ").split_once(" the ").unwrap();
+                let into = rest.split(':').next().unwrap();
+                let n = self
+                    .events("coalition_merged")
+                    .filter(|e| {
+                        self.date(&e["step"]) == date
+                            && self.coalition_name(&e["actor"]) == bare(into)
+                            && self.coalition_name(e["detail"].split(' ').next().unwrap())
+                                == bare(from)
+                    })
+                    .count();
+                if n as u64 != reps {
+                    self.fail(format!(
+                        "\"{line}\": {n} coalition_merged events in {reps} replicates"
+                    ));
+                }
+            }
+            if line.contains(" began monitoring compliance with ") {
+                self.monitoring_line(line);
+            }
+            if let Some((who, rest)) = line.split_once(" monitored compliance with ") {
+                let ev = |kind: &str| -> Vec<u64> {
+                    self.events(kind)
+                        .filter(|e| self.coalition_name(&e["actor"]) == bare(who))
+                        .map(|e| e["replicate"].parse().unwrap())
+                        .collect()
+                };
+                let (started, reports) = (ev("monitoring_started"), ev("monitoring_report"));
+                let mut k: Vec<u64> = started.clone();
+                k.dedup();
+                let per: Vec<f64> = k
+                    .iter()
+                    .map(|r| reports.iter().filter(|x| *x == r).count() as f64)
+                    .collect();
+                let mut want = format!("in {} of {reps} replicates", k.len());
+                if let Some(n) = median(per).filter(|&n| n > 0.0) {
+                    want.push_str(&format!(" and published a median of {} report", n.round()));
+                }
+                self.expect(rest, &want);
+            }
+        }
+    }
+
+    /// "The X began monitoring compliance with "N" in July 1998. It published 13 reports
+    /// from July 1999 to July 2011; 139 of 139 adopters … in the first and 5 of 162 in the last."
+    fn monitoring_line(&mut self, line: &str) {
+        let (who, rest) = line
+            .split_once(" began monitoring compliance with ")
+            .unwrap();
+        let date = rest
+            .split("\" in ")
+            .nth(1)
+            .unwrap()
+            .split('.')
+            .next()
+            .unwrap();
+        let mine = |e: &&HashMap<String, String>| self.coalition_name(&e["actor"]) == bare(who);
+        let started = self
+            .events("monitoring_started")
+            .filter(mine)
+            .any(|e| self.date(&e["step"]) == date);
+        let reports: Vec<&HashMap<String, String>> =
+            self.events("monitoring_report").filter(mine).collect();
+        let said = |e: &HashMap<String, String>| {
+            let d = &e["detail"];
+            let a = d
+                .trim_start_matches("report on ")
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_string();
+            let s = d
+                .split(": ")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_string();
+            format!("{s} of {a}")
+        };
+        let want = match reports.as_slice() {
+            [] => String::new(),
+            [one] => format!("It published 1 report, in {}: {} adopters", self.date(&one["step"]), said(one)),
+            [a, .., b] => format!(
+                "It published {} reports from {} to {}; {} adopters fell visibly short of compliance (below one half) in the first and {} in the last.",
+                reports.len(),
+                self.date(&a["step"]),
+                self.date(&b["step"]),
+                said(a),
+                said(b)
+            ),
+        };
+        if !started {
+            self.fail(format!("\"{line}\": no monitoring_started in {date}"));
+        }
+        if !line.contains(&want) || (want.is_empty() && line.contains("It published")) {
+            self.fail(format!("\"{line}\" should say \"{want}\""));
+        }
+    }
+}
+
 fn check_run(name: &str, seed: u64, reps: u64, dir: &Path) -> Vec<String> {
     let sc = common::load(
         &format!("scenarios/{name}.toml"),
@@ -768,6 +875,7 @@ fn check_run(name: &str, seed: u64, reps: u64, dir: &Path) -> Vec<String> {
         bad: vec![],
     };
     c.wording(&txt);
+    c.coalitions_paragraph(&txt, reps);
     if reps == 1 {
         for (kk, n) in m.norms.iter().enumerate() {
             let head = format!("Norm \"{}\"", n.name);

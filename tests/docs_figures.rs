@@ -7,27 +7,8 @@ mod common;
 
 use std::collections::BTreeMap;
 
-/// Replaces the text between `<!-- BEGIN name -->` and `<!-- END name -->` of `doc` with
-/// `table` (rewriting the file when NORMLIFE_WRITE_DOCS=1), or asserts it is already there.
 fn generated(doc: &str, name: &str, table: &str) {
-    let path = common::root().join(doc);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let (begin, end) = (
-        format!("<!-- BEGIN {name} -->\n"),
-        format!("<!-- END {name} -->"),
-    );
-    let a = text.find(&begin).expect("begin marker") + begin.len();
-    let b = text.find(&end).expect("end marker");
-    if std::env::var("NORMLIFE_WRITE_DOCS").as_deref() == Ok("1") {
-        let new = format!("{}{}{}", &text[..a], table, &text[b..]);
-        std::fs::write(&path, new).unwrap();
-        return;
-    }
-    assert_eq!(
-        &text[a..b],
-        table,
-        "{doc}: the table {name} is stale; regenerate it with NORMLIFE_WRITE_DOCS=1 cargo test --release --test docs_figures"
-    );
+    common::generated(doc, name, table, "docs_figures");
 }
 
 fn aggregate(sweep: &str) -> Vec<BTreeMap<String, String>> {

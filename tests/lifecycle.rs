@@ -96,6 +96,7 @@ fn no_entrepreneurs_no_movements_no_adoption() {
         .parse()
         .unwrap();
     t.remove("coalitions");
+    t.remove("mergers");
     let text = toml::to_string(&t).unwrap();
     let sc = from_text(&text, &["population.domestic_movement=0"]);
     for r in replicates(&sc, 20) {

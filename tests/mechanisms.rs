@@ -476,6 +476,31 @@ fn merging_with_an_admitted_campaign_raises_activation_and_lowers_suppression() 
     }
 }
 
+/// A merger dated before one of its coalitions forms takes effect when that coalition
+/// forms (so a sweep over a coalition's start never merges a coalition that does not yet
+/// exist): the `coalition_merged` event falls at max(merger step, both start steps).
+#[test]
+fn a_merger_waits_for_both_coalitions_to_form() {
+    for (merge, start, want) in [(2, 0, 2), (2, 9, 9), (9, 4, 9), (0, 5, 5)] {
+        let text = constellation(&format!(
+            "[[mergers]]\ncoalitions = [\"cm\", \"ch\"]\nstep = {merge}\n"
+        ));
+        let sc = common::from_text(&text, &[&format!("coalitions.ch.start_step={start}")]);
+        let r = normlife::engine::run(&sc.model, 0);
+        let steps: Vec<u32> = r
+            .events
+            .iter()
+            .filter(|e| e.kind.name() == "coalition_merged")
+            .map(|e| e.step)
+            .collect();
+        assert_eq!(
+            steps,
+            vec![want],
+            "merger at step {merge}, challenger formed at step {start}: merged at which step"
+        );
+    }
+}
+
 /// Seed 000: opening a forum "enabled more contentious debates" (H6). Over the step at
 /// which the challenger's access opens from `none` to `full` (never, 12, 6, 2), the
 /// collision is articulated more often, and the earlier the opening, the earlier the

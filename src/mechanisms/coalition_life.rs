@@ -36,7 +36,7 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
                 w.burnt_out[rb] = false;
                 events.push(Event::coalition(
                     t,
-                    EventKind::CoalitionMerged,
+                    EventKind::CoalitionMerged { into: a, from: b },
                     None,
                     &m.coalitions[a].id,
                     format!(
@@ -157,7 +157,10 @@ pub fn reports(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
             }
             events.push(Event::coalition(
                 t,
-                EventKind::MonitoringReport,
+                EventKind::MonitoringReport {
+                    adopters: adopters as u32,
+                    short: short as u32,
+                },
                 Some(k),
                 &c.id,
                 format!("report on {adopters} adopters: {short} visibly short of compliance (below 1/2)"),

@@ -627,13 +627,14 @@ pub fn shift_positions(m: &Model, w: &mut World) {
         }
         let rate = (m.collision.position_shift * st.intensity * m.dt).min(1.0);
         let target_norm = inc.norms[st.invoked];
-        let dims: Vec<usize> = match inc.dimension {
-            Some(x) => vec![x],
-            None => (0..d).collect(),
+        // The contested dimension, or all of them (a range: no allocation in the step loop).
+        let dims = match inc.dimension {
+            Some(x) => x..x + 1,
+            None => 0..d,
         };
         let target = &m.norms[target_norm].values;
         for i in 0..w.n {
-            for &dim in &dims {
+            for dim in dims.clone() {
                 let v = &mut w.values[i * d + dim];
                 *v += rate * (target[dim] - *v);
             }
@@ -644,7 +645,7 @@ pub fn shift_positions(m: &Model, w: &mut World) {
             {
                 continue;
             }
-            for &dim in &dims {
+            for dim in dims.clone() {
                 let v = &mut w.coal_values[ci * d + dim];
                 *v += rate * (target[dim] - *v);
             }

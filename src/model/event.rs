@@ -72,11 +72,20 @@ pub enum EventKind {
     RegimeChange,
     FastestAdoption,
     CoalitionFormed,
-    CoalitionMerged,
+    /// Coalition `from`'s resources pooled into coalition `into`'s (indices into
+    /// `Model::coalitions`); both keep their names.
+    CoalitionMerged {
+        into: usize,
+        from: usize,
+    },
     GoalMet,
     MonitoringStarted,
-    /// A monitoring body published a report on the norm (its reporting cycle).
-    MonitoringReport,
+    /// A monitoring body published a report on the norm (its reporting cycle): of
+    /// `adopters` present adopters, `short` had compliance below one half.
+    MonitoringReport {
+        adopters: u32,
+        short: u32,
+    },
     CoalitionBurnout,
     AccessChanged,
     /// A coalition articulated the collision, invoking `norms[0]` against `norms[1]`.
@@ -119,10 +128,10 @@ impl EventKind {
             RegimeChange => "regime_change",
             FastestAdoption => "fastest_adoption",
             CoalitionFormed => "coalition_formed",
-            CoalitionMerged => "coalition_merged",
+            CoalitionMerged { .. } => "coalition_merged",
             GoalMet => "goal_met",
             MonitoringStarted => "monitoring_started",
-            MonitoringReport => "monitoring_report",
+            MonitoringReport { .. } => "monitoring_report",
             CoalitionBurnout => "coalition_burnout",
             AccessChanged => "access_changed",
             CollisionArticulated { .. } => "collision_articulated",

@@ -157,6 +157,10 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
             many(m, runs, kk, &mut out);
         }
     }
+    if let Some(s) = coalitions_text(m, runs) {
+        out.push('\n');
+        out.push_str(&s);
+    }
     if let Some(s) = record_text(m, runs) {
         out.push('\n');
         out.push_str(&s);
@@ -164,6 +168,105 @@ pub fn summary_text(m: &Model, runs: &[RunResult]) -> String {
     out.push('\n');
     out.push_str(&collisions_text(m, runs));
     out
+}
+
+/// The coalitions' own history, when it has one: mergers (inputs, the same in every
+/// replicate) and monitoring with its published reports. None when there is nothing to say.
+fn coalitions_text(m: &Model, runs: &[RunResult]) -> Option<String> {
+    let mut s = String::new();
+    for e in runs[0].events.iter() {
+        if let EventKind::CoalitionMerged { into, from } = e.kind {
+            s.push_str(&format!(
+                "{} {} merged into {}: they pooled their resources and kept their names.\n",
+                capitalize(&when(m, e.step as f64)),
+                the(&m.coalitions[from].name),
+                the(&m.coalitions[into].name),
+            ));
+        }
+    }
+    for (ci, c) in m.coalitions.iter().enumerate() {
+        for &kk in &c.norms {
+            if let Some(t) = monitoring_sentence(m, runs, ci, kk) {
+                s.push_str(&t);
+            }
+        }
+    }
+    (!s.is_empty()).then_some(s)
+}
+
+/// The events of coalition `ci` of `kind`'s name on norm `kk` in one run.
+fn coalition_events<'a>(
+    m: &Model,
+    r: &'a RunResult,
+    ci: usize,
+    kk: usize,
+    kind: &str,
+) -> Vec<&'a Event> {
+    r.events
+        .iter()
+        .filter(|e| e.norm == Some(kk) && e.actor == m.coalitions[ci].id && e.kind.name() == kind)
+        .collect()
+}
+
+/// When coalition `ci` began monitoring norm `kk` and what its reports found (one run), or
+/// in how many replicates it monitored and how many reports it published (median).
+fn monitoring_sentence(m: &Model, runs: &[RunResult], ci: usize, kk: usize) -> Option<String> {
+    let who = capitalize(&the(&m.coalitions[ci].name));
+    let norm = &m.norms[kk].name;
+    if runs.len() > 1 {
+        let started: Vec<&RunResult> = runs
+            .iter()
+            .filter(|r| !coalition_events(m, r, ci, kk, "monitoring_started").is_empty())
+            .collect();
+        if started.is_empty() {
+            return None;
+        }
+        let mut reports: Vec<f64> = started
+            .iter()
+            .map(|r| coalition_events(m, r, ci, kk, "monitoring_report").len() as f64)
+            .collect();
+        reports.sort_by(f64::total_cmp);
+        let n = quantile(&reports, 0.5).round() as u64;
+        let tail = if n > 0 {
+            format!(" and published a median of {}", plural(n, "report"))
+        } else {
+            String::new()
+        };
+        return Some(format!(
+            "{who} monitored compliance with \"{norm}\" in {} of {} replicates{tail}.\n",
+            started.len(),
+            runs.len()
+        ));
+    }
+    let r = &runs[0];
+    let start = *coalition_events(m, r, ci, kk, "monitoring_started").first()?;
+    let mut out = format!(
+        "{who} began monitoring compliance with \"{norm}\" {}.",
+        when(m, start.step as f64)
+    );
+    let reports = coalition_events(m, r, ci, kk, "monitoring_report");
+    let found = |e: &Event| match e.kind {
+        EventKind::MonitoringReport { adopters, short } => format!("{short} of {adopters}"),
+        _ => String::new(),
+    };
+    match reports.as_slice() {
+        [] => {}
+        [one] => out.push_str(&format!(
+            " It published 1 report, {}: {} adopters fell visibly short of compliance (below one half).",
+            when(m, one.step as f64),
+            found(one)
+        )),
+        [first, .., last] => out.push_str(&format!(
+            " It published {} reports from {} to {}; {} adopters fell visibly short of compliance (below one half) in the first and {} in the last.",
+            reports.len(),
+            time(m, first.step as f64),
+            time(m, last.step as f64),
+            found(first),
+            found(last)
+        )),
+    }
+    out.push('\n');
+    Some(out)
 }
 
 /// One sentence on how close the run came to the observed record: the distance of the

@@ -248,7 +248,7 @@ pub fn resolve(f: &ScenarioFile, path: &Path) -> Result<Model, Problems> {
     let incompatibilities = incompatibilities(v, f, &ix);
     treaties(v, f, &forums, &ix, &mut norms);
     let clusters = clusters(v, f, &ix);
-    let mergers = mergers(v, f, &ix);
+    let mergers = mergers(v, f, &ix, &coalitions);
     check_monitoring(v, &f.monitoring);
     let observed = observed(v, f, &ix, path);
     check_collisions(v, &f.collisions);
@@ -1187,8 +1187,15 @@ fn clusters(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Clusters {
     }
 }
 
-/// Coalition mergers: (step, coalition, coalition merged into it).
-fn mergers(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Vec<(u32, usize, usize)> {
+/// Coalition mergers: (step, coalition, coalition merged into it). A merger dated before
+/// one of the two coalitions forms takes effect when the later one forms (a sweep may move
+/// a coalition's start past the merger's date).
+fn mergers(
+    v: &mut V,
+    f: &ScenarioFile,
+    ix: &Ix,
+    coalitions: &[model::Coalition],
+) -> Vec<(u32, usize, usize)> {
     let (meta, coal_ix) = (&f.scenario, &ix.coal);
     let mut mergers = Vec::new();
     for (mi, mg) in f.mergers.iter().enumerate() {
@@ -1223,7 +1230,11 @@ fn mergers(v: &mut V, f: &ScenarioFile, ix: &Ix) -> Vec<(u32, usize, usize)> {
             if a == b {
                 v.push(&key, "a coalition cannot merge with itself");
             }
-            mergers.push((st.clamp(0, meta.steps.max(0)) as u32, a, b));
+            let start = |c: usize| coalitions.get(c).map_or(0, |x| x.start_step);
+            let st = (st.clamp(0, meta.steps.max(0)) as u32)
+                .max(start(a))
+                .max(start(b));
+            mergers.push((st, a, b));
         }
     }
     mergers

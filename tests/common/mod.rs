@@ -154,3 +154,27 @@ pub fn norm_index(sc: &Scenario, id: &str) -> usize {
         .position(|n| n.id == id)
         .expect("norm id")
 }
+
+/// Replaces the text between `<!-- BEGIN name -->` and `<!-- END name -->` of `doc` with
+/// `text` when `NORMLIFE_WRITE_DOCS=1`, or asserts it is already there; `test` names the
+/// test target that regenerates it.
+pub fn generated(doc: &str, name: &str, text: &str, test: &str) {
+    let path = root().join(doc);
+    let old = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = (
+        format!("<!-- BEGIN {name} -->\n"),
+        format!("<!-- END {name} -->"),
+    );
+    let a = old.find(&begin).expect("begin marker") + begin.len();
+    let b = old.find(&end).expect("end marker");
+    if std::env::var("NORMLIFE_WRITE_DOCS").as_deref() == Ok("1") {
+        let new = format!("{}{}{}", &old[..a], text, &old[b..]);
+        std::fs::write(&path, new).unwrap();
+        return;
+    }
+    assert_eq!(
+        &old[a..b],
+        text,
+        "{doc}: the part {name} is stale; regenerate it with NORMLIFE_WRITE_DOCS=1 cargo test --release --test {test}"
+    );
+}
