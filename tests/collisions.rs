@@ -1,7 +1,7 @@
 //! Advocacy coalition constellations and norm collisions (Holzscheiter et al., seed 000;
-//! MODEL.md §3.5). Three groups of tests:
+//! MODEL.md §3.5). Two groups of tests (the analytic values of the collision functions are
+//! in `tests/collision_mechanisms.rs`):
 //!
-//! * **analytic**: the ending chances and the constellation measures at known values;
 //! * **hypotheses H1–H7** of the seed as comparative statics: each a trend over a grid of
 //!   one constellation parameter in a small world (20 states, a dominant norm `a` and a
 //!   challenger norm `b`, one forum), across 300 replicates per grid point;
@@ -10,20 +10,12 @@
 
 mod common;
 use common::*;
-use normlife::mechanisms::collisions::{asymmetry, contest, ending_chances};
 use normlife::observe::{CollisionRecord, Outcome, RunResult};
 use normlife::scenario::Scenario;
 use rayon::prelude::*;
 
 /// Replicates per grid point of a hypothesis test.
 const R: u64 = 300;
-
-fn coll<'a>(r: &'a RunResult, id: &str) -> &'a CollisionRecord {
-    r.collisions
-        .iter()
-        .find(|c| c.id == id)
-        .expect("collision id")
-}
 
 /// Runs replicates `from..from + r` in parallel.
 fn runs_from(sc: &Scenario, from: u64, r: u64) -> Vec<RunResult> {
@@ -34,7 +26,7 @@ fn runs_from(sc: &Scenario, from: u64, r: u64) -> Vec<RunResult> {
 }
 
 fn rate(runs: &[RunResult], id: &str, f: impl Fn(&CollisionRecord) -> bool) -> f64 {
-    share(runs.iter().map(|r| f(coll(r, id))))
+    share(runs.iter().map(|r| f(collision(r, id))))
 }
 
 fn activated(runs: &[RunResult], id: &str) -> f64 {
@@ -45,7 +37,7 @@ fn activated(runs: &[RunResult], id: &str) -> f64 {
 fn among_activated(runs: &[RunResult], id: &str, f: impl Fn(&CollisionRecord) -> bool) -> f64 {
     let act: Vec<&CollisionRecord> = runs
         .iter()
-        .map(|r| coll(r, id))
+        .map(|r| collision(r, id))
         .filter(|c| c.activated_step.is_some())
         .collect();
     if act.is_empty() {
@@ -57,7 +49,7 @@ fn among_activated(runs: &[RunResult], id: &str, f: impl Fn(&CollisionRecord) ->
 fn median_duration(runs: &[RunResult], id: &str, steps: u32) -> f64 {
     median(
         runs.iter()
-            .filter_map(|r| coll(r, id).active_duration(steps))
+            .filter_map(|r| collision(r, id).active_duration(steps))
             .map(|d| d as f64)
             .collect(),
     )
@@ -90,26 +82,7 @@ fn assert_rising(what: &str, xs: &[f64], ys: &[f64], n: u64) {
 fn world(steps: u32, forum: &str, extra: &str) -> Scenario {
     from_text(
         &format!(
-            r#"[scenario]
-name = "acc"
-steps = {steps}
-seed = 7
-value_dimensions = ["x"]
-[population]
-n = 20
-values = {{ dist = "normal", mean = -0.5, sd = 0.1, min = -1.0, max = 1.0 }}
-[[norms]]
-id = "a"
-dominant = true
-initial_share = 0.8
-initial_internalization = 0.6
-values = [-0.8]
-[[norms]]
-id = "b"
-initial_share = 0.1
-initial_internalization = 0.3
-values = [0.8]
-[[forums]]
+            r#"{}[[forums]]
 id = "f"
 every = 2
 capacity = 1
@@ -119,7 +92,8 @@ id = "x"
 norms = ["a", "b"]
 dimension = "x"
 {extra}
-"#
+"#,
+            acc_world("acc", steps)
         ),
         &[],
     )
@@ -131,83 +105,8 @@ fn coalition(id: &str, norm: &str, power: f64, value: f64, stance: &str) -> Stri
     )
 }
 
-// ---------------------------------------------------------------------------------------
-// Analytic values.
-
-#[test]
-fn asymmetry_and_contest_analytic_values() {
-    assert_eq!(asymmetry(3.0, 1.0), (0.5, 1), "(3-1)/(3+1), weaker side 1");
-    assert_eq!(asymmetry(1.0, 3.0), (0.5, 0), "weaker side 0");
-    assert_eq!(asymmetry(2.0, 2.0).0, 0.0, "a tie is balanced");
-    assert_eq!(asymmetry(0.0, 0.0).0, 0.0, "no power at all: no asymmetry");
-    assert_eq!(asymmetry(0.0, 2.0).0, 1.0, "one side alone: full asymmetry");
-    assert_eq!(
-        contest(0.5, 2.0),
-        0.25,
-        "contest is the weaker push over the stronger"
-    );
-    assert_eq!(contest(2.0, 0.5), 0.25, "contest is symmetric");
-    assert_eq!(contest(0.0, 1.0), 0.0, "one side pushing alone: no contest");
-    assert_eq!(contest(0.0, 0.0), 0.0, "no push: no contest");
-}
-
-#[test]
-fn ending_chances_analytic_values() {
-    let p = world(4, "", "").model.collision.clone();
-    // (power, push, access) of the two sides. Side 0 weighs 3, side 1 weighs 1 with
-    // restricted access 0.35; only side 0's coalitions push: contest 0.
-    let s = [(3.0, 1.0, 1.0), (1.0, 0.0, 0.35)];
-    let (c, r, sup, weak) = ending_chances(&p, &s, true);
-    assert_eq!(weak, 1, "the weaker side");
-    assert_eq!(c, 0.0, "no compromise without two sides pushing");
-    let want_r = p.resolution * 0.25 * (1.0 - p.shield * 0.35);
-    assert!((r - want_r).abs() < 1e-12, "resolution at a deciding session: resolution × asym² × (1 − shield × access): {r} vs {want_r}");
-    let want_s = p.suppression * 0.5 * 0.65;
-    assert!(
-        (sup - want_s).abs() < 1e-12,
-        "suppression × asym × (1 − access): {sup} vs {want_s}"
-    );
-    let (c2, r2, _, _) = ending_chances(&p, &s, false);
-    assert_eq!(c2, 0.0, "no compromise without an outcome document");
-    assert!(
-        (r2 - want_r * p.session_resolution).abs() < 1e-12,
-        "an ordinary session resolves × session_resolution: {r2}"
-    );
-    // Two balanced sides pushing equally at a deciding session: compromise, no hierarchy.
-    let b = [(1.0, 0.8, 1.0), (1.0, 0.8, 1.0)];
-    let (c, r, sup, _) = ending_chances(&p, &b, true);
-    assert!(
-        (c - p.compromise).abs() < 1e-12,
-        "balanced and fully contested: compromise chance = compromise: {c}"
-    );
-    assert_eq!(
-        (r, sup),
-        (0.0, 0.0),
-        "balanced: no resolution, no suppression"
-    );
-    // Contest protracts: the same asymmetry with the weaker side pushing half as hard.
-    let k = [(3.0, 1.0, 0.35), (1.0, 0.5, 0.35)];
-    let (_, rk, sk, _) = ending_chances(&p, &k, true);
-    let protract = 1.0 - p.obstruction * 0.5;
-    let want = p.resolution * 0.25 * (1.0 - p.shield * 0.35) * protract;
-    assert!(
-        (rk - want).abs() < 1e-12,
-        "resolution × (1 − obstruction × contest): {rk} vs {want}"
-    );
-    assert!(
-        (sk - p.suppression * 0.5 * 0.65 * protract).abs() < 1e-12,
-        "suppression protracted too: {sk}"
-    );
-    // Chances never sum above 1, whatever the parameters.
-    let mut q = p.clone();
-    q.resolution = 50.0;
-    q.suppression = 50.0;
-    let (c, r, s, _) = ending_chances(&q, &[(3.0, 1.0, 0.0), (1.0, 0.9, 0.0)], true);
-    assert!(
-        c + r + s <= 1.0 + 1e-12 && r > 0.0 && s >= 0.0,
-        "chances sum to at most 1: {c} {r} {s}"
-    );
-}
+// The analytic values of the collision functions (asymmetry, contest, the ending chances)
+// are tested in tests/collision_mechanisms.rs; this file tests what comes out of runs.
 
 // ---------------------------------------------------------------------------------------
 // Hypotheses H1-H7 (seed 000 §3.2, §4.5-4.7, §5).
@@ -384,7 +283,7 @@ fn h4_weak_restricted_challenger_articulates_and_shifts_positions_toward_its_nor
         let runs = runs_from(&sc, 0, R);
         let by_ch = share(
             runs.iter()
-                .map(|r| coll(r, "x"))
+                .map(|r| collision(r, "x"))
                 .filter(|c| c.articulated_step.is_some())
                 .map(|c| c.articulated_by == "ch"),
         );
@@ -474,7 +373,7 @@ fn h6_access_raises_articulation_and_opening_makes_debate_contentious() {
         let runs = runs_from(&world(20, forum, &extra), 0, R);
         let v: Vec<f64> = runs
             .iter()
-            .map(|r| coll(r, "x"))
+            .map(|r| collision(r, "x"))
             .filter(|c| c.activated_step.is_some())
             .map(|c| c.peak_intensity)
             .collect();
@@ -561,7 +460,7 @@ fn child_labour_opening_access_in_1998_makes_the_debate_more_contentious() {
     );
     let late = |r: &[RunResult]| {
         share(r.iter().map(|r| {
-            let c = coll(r, id);
+            let c = collision(r, id);
             c.activated_step.is_some() && c.ended_step.is_none_or(|e| e > 32)
         }))
     };
@@ -571,7 +470,10 @@ fn child_labour_opening_access_in_1998_makes_the_debate_more_contentious() {
         })
     };
     let peak = |r: &[RunResult]| {
-        r.iter().map(|r| coll(r, id).peak_intensity).sum::<f64>() / r.len() as f64
+        r.iter()
+            .map(|r| collision(r, id).peak_intensity)
+            .sum::<f64>()
+            / r.len() as f64
     };
     eprintln!(
         "child labour opened in 1998: mean peak intensity {:.3} -> {:.3}, ended for prohibition {:.2} -> {:.2} (still active after 1998: {:.2} -> {:.2})",
@@ -637,7 +539,8 @@ fn in_class_lesson_figures_are_measured() {
         .collect::<Vec<_>>()
         .join(" ");
     let id = "prohibition_vs_health";
-    let count = |r: &[RunResult], o: Outcome| r.iter().filter(|r| coll(r, id).outcome == o).count();
+    let count =
+        |r: &[RunResult], o: Outcome| r.iter().filter(|r| collision(r, id).outcome == o).count();
     let mut lines = Vec::new();
     let mut peaks = Vec::new();
     for p in ["0.3", "0.5", "0.9"] {
@@ -645,7 +548,10 @@ fn in_class_lesson_figures_are_measured() {
         let runs = runs_from(&load("scenarios/drug_control.toml", &[&s]), 0, 20);
         peaks.push(format!(
             "{:.2}",
-            runs.iter().map(|r| coll(r, id).peak_intensity).sum::<f64>() / 20.0
+            runs.iter()
+                .map(|r| collision(r, id).peak_intensity)
+                .sum::<f64>()
+                / 20.0
         ));
         lines.push(format!(
             "at power {p}, {} of 20 end open and {} resolved for prohibition",
@@ -677,11 +583,11 @@ fn in_class_lesson_figures_are_measured() {
         let runs = runs_from(&sc, 0, 20);
         let act = runs
             .iter()
-            .filter(|r| coll(r, id).activated_step.is_some())
+            .filter(|r| collision(r, id).activated_step.is_some())
             .count();
         let res = runs
             .iter()
-            .filter(|r| coll(r, id).outcome == Outcome::Resolved)
+            .filter(|r| collision(r, id).outcome == Outcome::Resolved)
             .count();
         lines.push(format!("at {p}: activated in {act} of 20, median duration {} quarters, resolved for prohibition in {res}", median_duration(&runs, id, sc.model.steps)));
     }
@@ -715,8 +621,9 @@ fn invariant_no_coalition_no_articulation() {
     .unwrap();
     let runs = runs_from(&sc, 0, 20);
     assert!(
-        runs.iter()
-            .all(|r| coll(r, "prohibition_vs_health").articulated_step.is_none()),
+        runs.iter().all(|r| collision(r, "prohibition_vs_health")
+            .articulated_step
+            .is_none()),
         "invariant: only coalitions articulate, so without one nothing is articulated"
     );
 }
@@ -812,7 +719,7 @@ fn child_labour(set: &[&str]) -> (Vec<(&'static str, f64, f64)>, String) {
     let act = activated(&runs, id);
     let by_pro_work = share(
         runs.iter()
-            .map(|r| coll(r, id))
+            .map(|r| collision(r, id))
             .filter(|c| c.articulated_step.is_some())
             .map(|c| c.articulated_by == "pro_work"),
     );

@@ -302,6 +302,12 @@ impl Check<'_> {
     }
 }
 
+/// "x: resolved in favour of a" → "resolved"; "report on 9 adopters: 2 visibly …" → "2".
+fn first_word_after_colon(detail: &str) -> String {
+    let after = detail.split(": ").nth(1).unwrap_or("");
+    after.split(' ').next().unwrap_or("").to_string()
+}
+
 /// The median of `v` (interpolated, as `summary.txt` computes it), or None if empty.
 fn median(mut v: Vec<f64>) -> Option<f64> {
     v.sort_by(f64::total_cmp);
@@ -667,16 +673,7 @@ impl Check<'_> {
                 let o = of(r, "collision_ended")
                     .last()
                     .filter(|e| e["step"].parse::<u32>().unwrap() >= last_act)
-                    .map_or("open".to_string(), |e| {
-                        e["detail"]
-                            .split(": ")
-                            .nth(1)
-                            .unwrap()
-                            .split(' ')
-                            .next()
-                            .unwrap()
-                            .to_string()
-                    });
+                    .map_or("open".to_string(), |e| first_word_after_colon(&e["detail"]));
                 *outcomes.entry(o).or_default() += 1;
             }
             let claimed = line
@@ -823,14 +820,7 @@ impl Check<'_> {
                 .next()
                 .unwrap()
                 .to_string();
-            let s = d
-                .split(": ")
-                .nth(1)
-                .unwrap()
-                .split(' ')
-                .next()
-                .unwrap()
-                .to_string();
+            let s = first_word_after_colon(d);
             format!("{s} of {a}")
         };
         let want = match reports.as_slice() {

@@ -368,25 +368,7 @@ fn adjacent_norm_enforcement_raises_compliance_in_a_fuzzy_cluster() {
 /// in the collision) has full access; a defender `def` of `a` has full access.
 fn constellation(extra: &str) -> String {
     format!(
-        r#"[scenario]
-name = "merger"
-steps = 16
-value_dimensions = ["x"]
-[population]
-n = 20
-values = {{ dist = "normal", mean = -0.5, sd = 0.1, min = -1.0, max = 1.0 }}
-[[norms]]
-id = "a"
-dominant = true
-initial_share = 0.8
-initial_internalization = 0.6
-values = [-0.8]
-[[norms]]
-id = "b"
-initial_share = 0.1
-initial_internalization = 0.3
-values = [0.8]
-[[norms]]
+        r#"{}[[norms]]
 id = "c"
 initial_share = 0.1
 [[coalitions]]
@@ -415,19 +397,16 @@ id = "x"
 norms = ["a", "b"]
 dimension = "x"
 {extra}
-"#
+"#,
+        acc_world("merger", 16)
     )
-}
-
-fn coll<'a>(r: &'a RunResult, id: &str) -> &'a CollisionRecord {
-    r.collisions.iter().find(|c| c.id == id).expect("collision")
 }
 
 /// Activation share and, among activated collisions, the suppressed share.
 fn activation_and_suppression(rs: &[RunResult]) -> (f64, f64) {
     let act: Vec<&CollisionRecord> = rs
         .iter()
-        .map(|r| coll(r, "x"))
+        .map(|r| collision(r, "x"))
         .filter(|c| c.activated_step.is_some())
         .collect();
     let sup = act
@@ -528,11 +507,16 @@ fn opening_access_earlier_raises_articulation() {
                 );
             let rs = runs(&text, seed, &[], 200);
             art.push(share(
-                rs.iter().map(|r| coll(r, "x").articulated_step.is_some()),
+                rs.iter()
+                    .map(|r| collision(r, "x").articulated_step.is_some()),
             ));
             first.push(median(
                 rs.iter()
-                    .map(|r| coll(r, "x").articulated_step.map_or(17.0, |t| t as f64))
+                    .map(|r| {
+                        collision(r, "x")
+                            .articulated_step
+                            .map_or(17.0, |t| t as f64)
+                    })
                     .collect(),
             ));
         }

@@ -178,3 +178,39 @@ pub fn generated(doc: &str, name: &str, text: &str, test: &str) {
         "{doc}: the part {name} is stale; regenerate it with NORMLIFE_WRITE_DOCS=1 cargo test --release --test {test}"
     );
 }
+
+/// The small world of the collision tests (seed 000's constellation in miniature): 20
+/// states on one value dimension `x`, a dominant norm `a` held by 80% and a challenger norm
+/// `b` held by 10%, at scenario seed 7. Append norms, coalitions, forums and collisions.
+pub fn acc_world(name: &str, steps: u32) -> String {
+    format!(
+        r#"[scenario]
+name = "{name}"
+steps = {steps}
+seed = 7
+value_dimensions = ["x"]
+[population]
+n = 20
+values = {{ dist = "normal", mean = -0.5, sd = 0.1, min = -1.0, max = 1.0 }}
+[[norms]]
+id = "a"
+dominant = true
+initial_share = 0.8
+initial_internalization = 0.6
+values = [-0.8]
+[[norms]]
+id = "b"
+initial_share = 0.1
+initial_internalization = 0.3
+values = [0.8]
+"#
+    )
+}
+
+/// The record of collision `id` in a run.
+pub fn collision<'a>(r: &'a RunResult, id: &str) -> &'a normlife::observe::CollisionRecord {
+    r.collisions
+        .iter()
+        .find(|c| c.id == id)
+        .expect("collision id")
+}
