@@ -406,6 +406,49 @@ fn internalization_is_static_only_with_all_rates_zero() {
 /// Coalition life at known values: a `share` goal is met when the adopters of *its* norm
 /// (not another norm's) hold that share of the weight, and monitoring's funding accrues at
 /// `monitoring.funding` per year, i.e. × Δt per step.
+/// A coalition acts from its start step on, not before: a goal already met and monitoring
+/// due from step 0 are registered at the start step (3), neither earlier nor later.
+#[test]
+fn a_coalition_acts_from_its_start_step() {
+    use normlife::mechanisms::coalition_life;
+    let m = from_text(
+        r#"[scenario]
+name = "late"
+steps = 8
+[population]
+n = 4
+[[norms]]
+id = "a"
+initial_share = 1.0
+[[coalitions]]
+id = "c"
+norms = ["a"]
+power = 0.5
+start_step = 3
+targets_per_step = 0
+goal = { norm = "a", kind = "share", share = 0.5 }
+monitoring = { step = 0, strength = 1.0 }
+"#,
+        &[],
+    )
+    .model;
+    let mut w = World::new(&m, 1);
+    let mut ev = Vec::new();
+    for t in 1..=4 {
+        coalition_life::step(&m, &mut w, t, &mut ev);
+    }
+    let at: Vec<(u32, &str)> = ev.iter().map(|e| (e.step, e.kind.name())).collect();
+    assert_eq!(
+        at,
+        vec![
+            (3, "coalition_formed"),
+            (3, "goal_met"),
+            (3, "monitoring_started")
+        ],
+        "events of a coalition starting at step 3 whose goal is met and monitoring due from the start"
+    );
+}
+
 #[test]
 fn share_goal_and_monitoring_funding_per_year() {
     use normlife::mechanisms::coalition_life;

@@ -455,6 +455,34 @@ fn merging_with_an_admitted_campaign_raises_activation_and_lowers_suppression() 
     }
 }
 
+/// `coalition_formed` is logged once, at the coalition's start step; coalitions present
+/// from the first step have no such event (they formed before the scenario starts).
+#[test]
+fn coalition_formed_is_logged_once_at_its_start_step() {
+    for start in [0u32, 1, 5, 12] {
+        let sc = common::from_text(
+            &constellation(""),
+            &[&format!("coalitions.ch.start_step={start}")],
+        );
+        let r = normlife::engine::run(&sc.model, 0);
+        let formed: Vec<(u32, &str)> = r
+            .events
+            .iter()
+            .filter(|e| e.kind.name() == "coalition_formed")
+            .map(|e| (e.step, e.actor.as_str()))
+            .collect();
+        let want = if start == 0 {
+            vec![]
+        } else {
+            vec![(start, "ch")]
+        };
+        assert_eq!(
+            formed, want,
+            "coalition_formed events with the challenger starting at step {start} (the others at 0)"
+        );
+    }
+}
+
 /// A merger dated before one of its coalitions forms takes effect when that coalition
 /// forms (so a sweep over a coalition's start never merges a coalition that does not yet
 /// exist): the `coalition_merged` event falls at max(merger step, both start steps).

@@ -79,8 +79,7 @@ pub fn step(m: &Model, w: &mut World, t: u32, events: &mut Vec<Event>) {
                 ));
             }
         }
-        if let Some((start, strength)) = c.monitoring.filter(|x| x.1 > 0.0) {
-            let _ = strength;
+        if let Some((start, _)) = c.monitoring.filter(|x| x.1 > 0.0) {
             let due = match start {
                 Some(s) => t >= s,
                 None => w.goal_met[ci].is_some(),
