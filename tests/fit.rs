@@ -403,3 +403,63 @@ fn check_validates_fit_and_sensitivity_files_and_run_refuses_them() {
         &["this is a fit file", "normlife fit suffrage_fit"],
     );
 }
+
+/// The README's speed claim ("a fit runs about 27 times more simulations per core than a
+/// loop of `normlife run` processes", docs/calibration.md): on this machine, one thread
+/// each, the fit's simulations per second against 8 `normlife run` processes of the same
+/// scenario, by wall-clock time. The figure varies with the machine and its load (other
+/// tests run beside this one), so the test requires at least 5× and prints the ratio.
+#[test]
+fn a_fit_runs_many_more_simulations_per_core_than_a_process_loop() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = root().join("scenarios/women_suffrage.toml");
+    let t0 = std::time::Instant::now();
+    for i in 0..8 {
+        let out = tmp.path().join(format!("run_{i}"));
+        let o = run_bin(&[
+            "run",
+            scenario.to_str().unwrap(),
+            "--seed",
+            &i.to_string(),
+            "--threads",
+            "1",
+            "--set",
+            "domestic.rate=0.3",
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "normlife run {i} failed");
+    }
+    let per_process = 8.0 / t0.elapsed().as_secs_f64();
+    let spec = std::fs::read_to_string(root().join("scenarios/fits/suffrage_fit.toml"))
+        .unwrap()
+        .replace(
+            "scenario = \"../women_suffrage.toml\"",
+            &format!("scenario = \"{}\"", scenario.display()),
+        )
+        .replace("particles = 100", "particles = 40")
+        .replace("generations = 7", "generations = 3");
+    let f = tmp.path().join("speed_fit.toml");
+    std::fs::write(&f, spec).unwrap();
+    let out = tmp.path().join("fit");
+    let o = Options {
+        threads: Some(1),
+        out: Some(out.clone()),
+        quiet: true,
+    };
+    let t0 = std::time::Instant::now();
+    fit::fit(&f, &o).unwrap();
+    let secs = t0.elapsed().as_secs_f64();
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("fit.json")).unwrap()).unwrap();
+    let sims = j["simulations"].as_f64().expect("fit.json simulations");
+    let in_process = sims / secs;
+    let ratio = in_process / per_process;
+    eprintln!(
+        "speed: fit {in_process:.0} simulations/s ({sims} in {secs:.2} s), process loop {per_process:.1} runs/s: ratio {ratio:.0}"
+    );
+    assert!(
+        ratio >= 5.0,
+        "a fit should run at least 5× more simulations per core than a process loop: {ratio:.1}× ({in_process:.0}/s vs {per_process:.1}/s)"
+    );
+}

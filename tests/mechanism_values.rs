@@ -449,6 +449,78 @@ monitoring = { step = 0, strength = 1.0 }
     );
 }
 
+/// A monitoring report: due every `report_every` years counted from the step monitoring
+/// began (here step 3, quarterly steps: steps 7, 11, …), it counts the present adopters
+/// of the coalition's norm and those with compliance below one half (0.5 itself is not
+/// short), and sets the norm's report strength for the step.
+#[test]
+fn a_monitoring_report_counts_present_adopters_and_the_visibly_short() {
+    use normlife::mechanisms::coalition_life;
+    use normlife::model::EventKind;
+    let m = from_text(
+        r#"[scenario]
+name = "report"
+steps = 12
+step_years = 0.25
+[population]
+n = 6
+[[norms]]
+id = "a"
+initial_share = 0.0
+[[norms]]
+id = "b"
+initial_share = 0.0
+[[coalitions]]
+id = "c"
+norms = ["b"]
+power = 0.5
+targets_per_step = 0
+monitoring = { step = 3, strength = 0.8 }
+[monitoring]
+reporting = 0.5
+report_every = 1.0
+"#,
+        &[],
+    )
+    .model;
+    let n = 6;
+    let mut w = World::new(&m, 1);
+    w.monitoring_on[0] = true;
+    w.monitoring_from[0] = 3;
+    // b: states 0-3 adopted (3 is absent); 0 short (0.2), 1 at exactly 0.5, 2 at 0.9.
+    // a: states 4 and 5 adopted with compliance 0 (another norm: not counted).
+    for (i, c) in [(0, 0.2), (1, 0.5), (2, 0.9), (3, 0.1)] {
+        w.adopted[n + i] = true;
+        w.compliance[n + i] = c;
+    }
+    w.present[3] = false;
+    for i in [4, 5] {
+        w.adopted[i] = true;
+        w.compliance[i] = 0.0;
+    }
+    let mut ev = Vec::new();
+    for t in 4..=11 {
+        coalition_life::reports(&m, &mut w, t, &mut ev);
+        let due = t == 7 || t == 11;
+        assert_eq!(
+            (w.report[0], w.report[1]),
+            (0.0, if due { 0.8 } else { 0.0 }),
+            "step {t}: report strength of a and b (reports due at steps 7 and 11)"
+        );
+    }
+    let got: Vec<(u32, Option<usize>, EventKind)> =
+        ev.iter().map(|e| (e.step, e.norm, e.kind)).collect();
+    let report = EventKind::MonitoringReport {
+        adopters: 3,
+        short: 1,
+    };
+    assert_eq!(
+        got,
+        vec![(7, Some(1), report), (11, Some(1), report)],
+        "reports on b at steps 7 and 11: 3 present adopters, 1 below one half"
+    );
+}
+
 #[test]
 fn share_goal_and_monitoring_funding_per_year() {
     use normlife::mechanisms::coalition_life;
