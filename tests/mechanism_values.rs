@@ -487,9 +487,9 @@ report_every = 1.0
     let mut w = World::new(&m, 1);
     w.monitoring_on[0] = true;
     w.monitoring_from[0] = 3;
-    // b: states 0-3 adopted (3 is absent); 0 short (0.2), 1 at exactly 0.5, 2 at 0.9.
-    // a: states 4 and 5 adopted with compliance 0 (another norm: not counted).
-    for (i, c) in [(0, 0.2), (1, 0.5), (2, 0.9), (3, 0.1)] {
+    // b: states 0-4 adopted (3 is absent); 0 and 4 short (0.2, 0.3), 1 at exactly 0.5,
+    // 2 at 0.9. a: states 4 and 5 adopted with compliance 0 (another norm: not counted).
+    for (i, c) in [(0, 0.2), (1, 0.5), (2, 0.9), (3, 0.1), (4, 0.3)] {
         w.adopted[n + i] = true;
         w.compliance[n + i] = c;
     }
@@ -511,13 +511,13 @@ report_every = 1.0
     let got: Vec<(u32, Option<usize>, EventKind)> =
         ev.iter().map(|e| (e.step, e.norm, e.kind)).collect();
     let report = EventKind::MonitoringReport {
-        adopters: 3,
-        short: 1,
+        adopters: 4,
+        short: 2,
     };
     assert_eq!(
         got,
         vec![(7, Some(1), report), (11, Some(1), report)],
-        "reports on b at steps 7 and 11: 3 present adopters, 1 below one half"
+        "reports on b at steps 7 and 11: 4 present adopters, 2 below one half"
     );
 }
 
