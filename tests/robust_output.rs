@@ -286,6 +286,42 @@ fn a_sweep_with_finished_runs_needs_resume_or_force() {
     assert_eq!(files(&out), before, "resumed sweep must equal the first");
 }
 
+/// A directory that holds no sweep but files a sweep would overwrite or remove (a user's
+/// own `aggregate.csv`, a plot of the same name) is refused without `--force`, naming
+/// them, and left as it was; other files do not stop a sweep and are kept.
+#[test]
+fn a_sweep_into_someone_elses_files_is_refused_unless_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = sweep_file(tmp.path(), BAND);
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let (s, o) = (f.to_str().unwrap(), out.to_str().unwrap());
+    run_ok(&["sweep", s, "--out", o, "--max-runs", "1"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "mine",
+        "a file no sweep writes is kept"
+    );
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("aggregate.csv"), "my table").unwrap();
+    std::fs::write(other.join("band.svg"), "my picture").unwrap();
+    let before = files(&other);
+    let r = run_bin(&["sweep", s, "--out", other.to_str().unwrap()]);
+    assert_input_error(
+        "foreign sweep dir",
+        &r,
+        &["no sweep.json", "aggregate.csv, band.svg", "--force"],
+    );
+    assert_eq!(files(&other), before, "a refused sweep must change nothing");
+    run_ok(&["sweep", s, "--out", other.to_str().unwrap(), "--force"]);
+    assert!(
+        files(&other)["aggregate.csv"] != b"my table".to_vec(),
+        "--force replaces them"
+    );
+}
+
 #[test]
 fn plot_names_are_checked_before_the_first_run() {
     for (name, needle) in [

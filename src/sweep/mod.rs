@@ -106,16 +106,44 @@ fn refuse_overwrite(dir: &Path, o: &Options) -> Result<()> {
     ))
 }
 
+/// A directory that holds no sweep (no `sweep.json`) but files a sweep would overwrite or
+/// remove (`runs.csv`, `aggregate.csv`, the plots) is someone else's: refused without
+/// `--force`, naming the files, so that nothing is lost.
+fn refuse_foreign(dir: &Path, plan: &Plan, o: &Options) -> Result<()> {
+    if o.force || dir.join("sweep.json").exists() {
+        return Ok(());
+    }
+    let mut names = vec!["runs.csv".to_string(), "aggregate.csv".to_string()];
+    names.extend(plot_files(plan));
+    let clash: Vec<String> = names.into_iter().filter(|n| dir.join(n).exists()).collect();
+    if clash.is_empty() {
+        return Ok(());
+    }
+    Err(Error::input(
+        &dir.display().to_string(),
+        "",
+        format!(
+            "is not a sweep directory (no sweep.json) but holds {}, which a sweep would overwrite or remove; choose another --out, or pass --force to replace them",
+            clash.join(", ")
+        ),
+    ))
+}
+
+/// The file names of a plan's plots (SVG and PNG).
+fn plot_files(plan: &Plan) -> Vec<String> {
+    plan.plots
+        .iter()
+        .flat_map(|pl| [format!("{}.svg", pl.file), format!("{}.png", pl.file)])
+        .collect()
+}
+
 /// Removes what is derived from a complete runs.csv (aggregate.csv and the plots of the
 /// earlier and of this sweep), before any run: a sweep stopped part-way never leaves an
 /// earlier sweep's aggregate beside its runs.
 fn clear_derived(dir: &Path, old: Option<&Plan>, plan: &Plan) -> Result<()> {
     let mut names = vec!["aggregate.csv".to_string()];
     for p in old.into_iter().chain([plan]) {
-        for pl in &p.plots {
-            names.push(format!("{}.svg", pl.file));
-            names.push(format!("{}.png", pl.file));
-        }
+        names.extend(plot_files(p));
     }
     for n in names {
         match std::fs::remove_file(dir.join(&n)) {
@@ -336,6 +364,7 @@ pub fn sweep(file: &Path, o: &Options) -> Result<Report> {
             ));
         }
     }
+    refuse_foreign(&dir, &plan, o)?;
     refuse_overwrite(&dir, o)?;
     clear_derived(&dir, old.as_ref(), &plan)?;
     crate::output::atomic::write(&dir.join("sweep.json"), &manifest_bytes(&plan)?)?;
