@@ -449,6 +449,20 @@ monitoring = { step = 0, strength = 1.0 }
     );
 }
 
+/// Six states, quarterly steps, norms `a` and `b` held by none, and a coalition `c` on `b`
+/// that lobbies no one; `extra` completes the coalition (goal, monitoring) and adds tables.
+fn coalition_on_b(extra: &str) -> normlife::model::Model {
+    from_text(
+        &format!(
+            "[scenario]\nname = \"coalition\"\nsteps = 12\nstep_years = 0.25\n[population]\nn = 6\n\
+             [[norms]]\nid = \"a\"\ninitial_share = 0.0\n[[norms]]\nid = \"b\"\ninitial_share = 0.0\n\
+             [[coalitions]]\nid = \"c\"\nnorms = [\"b\"]\npower = 0.5\ntargets_per_step = 0\n{extra}"
+        ),
+        &[],
+    )
+    .model
+}
+
 /// A monitoring report: due every `report_every` years counted from the step monitoring
 /// began (here step 3, quarterly steps: steps 7, 11, …), it counts the present adopters
 /// of the coalition's norm and those with compliance below one half (0.5 itself is not
@@ -457,32 +471,9 @@ monitoring = { step = 0, strength = 1.0 }
 fn a_monitoring_report_counts_present_adopters_and_the_visibly_short() {
     use normlife::mechanisms::coalition_life;
     use normlife::model::EventKind;
-    let m = from_text(
-        r#"[scenario]
-name = "report"
-steps = 12
-step_years = 0.25
-[population]
-n = 6
-[[norms]]
-id = "a"
-initial_share = 0.0
-[[norms]]
-id = "b"
-initial_share = 0.0
-[[coalitions]]
-id = "c"
-norms = ["b"]
-power = 0.5
-targets_per_step = 0
-monitoring = { step = 3, strength = 0.8 }
-[monitoring]
-reporting = 0.5
-report_every = 1.0
-"#,
-        &[],
-    )
-    .model;
+    let m = coalition_on_b(
+        "monitoring = { step = 3, strength = 0.8 }\n[monitoring]\nreporting = 0.5\nreport_every = 1.0\n",
+    );
     let n = 6;
     let mut w = World::new(&m, 1);
     w.monitoring_on[0] = true;
@@ -524,32 +515,9 @@ report_every = 1.0
 #[test]
 fn share_goal_and_monitoring_funding_per_year() {
     use normlife::mechanisms::coalition_life;
-    let m = from_text(
-        r#"[scenario]
-name = "goal"
-steps = 8
-step_years = 0.25
-[population]
-n = 6
-[[norms]]
-id = "a"
-initial_share = 0.0
-[[norms]]
-id = "b"
-initial_share = 0.0
-[[coalitions]]
-id = "c"
-norms = ["b"]
-power = 0.5
-targets_per_step = 0
-goal = { norm = "b", kind = "share", share = 0.5 }
-monitoring = { step = 1, strength = 1.0 }
-[monitoring]
-funding = 0.4
-"#,
-        &[],
-    )
-    .model;
+    let m = coalition_on_b(
+        "goal = { norm = \"b\", kind = \"share\", share = 0.5 }\nmonitoring = { step = 1, strength = 1.0 }\n[monitoring]\nfunding = 0.4\n",
+    );
     let mut ev = Vec::new();
     let n = 6;
     // Two of six states hold b (and every state holds a): a third of the weight, not met.
