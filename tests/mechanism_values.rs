@@ -558,7 +558,7 @@ fn share_goal_and_monitoring_funding_per_year() {
 /// ab/((a+b)²(a+b+1)): the median is the mean, one standard deviation above sits at the
 /// normal quantile 0.841 (values where every term matters).
 #[test]
-fn beta_ratification_lag_quantiles() {
+fn uniform_beta_and_listed_ratification_lag_quantiles() {
     use normlife::mechanisms::treaties::sample_lag;
     use normlife::model::dist::inverse_normal_cdf;
     use normlife::model::Dist;
@@ -576,6 +576,19 @@ fn beta_ratification_lag_quantiles() {
         mean + sd * inverse_normal_cdf(u),
         "Beta(2, 6) lag at u = Φ(1) = mean + 1 sd (sd² = ab/((a+b)²(a+b+1)))",
     );
+    // Uniform lags: the quantile min + (max − min) × u.
+    let uni = Dist::Uniform {
+        min: 1.0,
+        max: 3.0,
+        quantiles: false,
+    };
+    for (u, want) in [(0.0, 1.0), (0.25, 1.5), (0.9, 2.8)] {
+        close(
+            sample_lag(&uni, u),
+            want,
+            &format!("uniform lag on [1, 3] at u = {u}"),
+        );
+    }
     // Listed lags: the draw picks the ⌊u × len⌋-th, so each is equally likely.
     let l = Dist::List(vec![1.0, 2.0, 3.0, 4.0]);
     for (u, want) in [(0.1, 1.0), (0.3, 2.0), (0.6, 3.0), (0.99, 4.0)] {
@@ -628,5 +641,51 @@ fn peer_pressure_hazard_per_response() {
         hazard(&s, 0.5, 0.0, 0.5),
         0.0,
         "logistic: no pressure, no hazard",
+    );
+}
+
+/// A coalition lobbying for two norms with the random strategy draws its targets for each
+/// norm independently: over 300 steps' keys, with one target per norm among 1,000 states,
+/// both norms' targets coincide about 300/1,000 times by chance, not at every step.
+#[test]
+fn random_targets_are_drawn_independently_per_norm() {
+    use normlife::mechanisms::persuasion::{plan, Lobbying};
+    use normlife::rng::Keys;
+    let m = from_text(
+        "[scenario]\nname = \"targets\"\nsteps = 4\n[population]\nn = 1000\n\
+         [[norms]]\nid = \"a\"\ninitial_share = 0.0\n[[norms]]\nid = \"b\"\ninitial_share = 0.0\n\
+         [[coalitions]]\nid = \"c\"\nnorms = [\"a\", \"b\"]\npower = 0.5\nstrategy = \"random\"\n\
+         targets_per_step = 1\ncost_per_target = 0.0\n",
+        &[],
+    )
+    .model;
+    let n = 1000;
+    let mut same = 0;
+    for k in 0..300u64 {
+        let mut w = World::new(&m, 1);
+        let mut lob = Lobbying::new(n, 2);
+        let keys = Keys {
+            adopt: 1,
+            backslide: 2,
+            target: k.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0xABCD,
+            ratify: 4,
+            collision: 5,
+        };
+        plan(&m, &mut w, &mut lob, &keys, 1);
+        let of = |norm: usize| {
+            lob.touched
+                .iter()
+                .map(|&x| x as usize)
+                .filter(|x| x / n == norm)
+                .map(|x| x % n)
+                .collect::<Vec<_>>()
+        };
+        let (a, b) = (of(0), of(1));
+        assert_eq!((a.len(), b.len()), (1, 1), "one target per norm");
+        same += (a == b) as u32;
+    }
+    assert!(
+        same <= 6,
+        "both norms' random targets coincided in {same} of 300 steps (chance: about 0.3)"
     );
 }
