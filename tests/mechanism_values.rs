@@ -689,3 +689,55 @@ fn random_targets_are_drawn_independently_per_norm() {
         "both norms' random targets coincided in {same} of 300 steps (chance: about 0.3)"
     );
 }
+
+/// The boomerang (`persuasion.mobilisation`): after the step, each lobbied state that did
+/// not adopt has its movement raised by mobilisation × (1 − movement); an adopter's is left
+/// alone; the lobbying is cleared; with mobilisation 0 nothing moves.
+#[test]
+fn lobbying_that_did_not_persuade_mobilises_the_movement() {
+    use normlife::mechanisms::persuasion::{mobilise, Lobbying};
+    for mob in [0.0, 0.5] {
+        let m = from_text(
+            &format!(
+                "[scenario]\nname = \"boomerang\"\nsteps = 2\n[population]\nn = 4\n\
+                 [[norms]]\nid = \"a\"\ninitial_share = 0.0\n[persuasion]\nmobilisation = {mob}\n"
+            ),
+            &[],
+        )
+        .model;
+        let mut w = World::new(&m, 1);
+        for i in 0..4 {
+            w.movement[i] = 0.2;
+        }
+        w.adopted[1] = true;
+        let mut lob = Lobbying::new(4, 1);
+        lob.add(0, 0.1);
+        lob.add(1, 0.1);
+        let changed = mobilise(&m, &mut w, &mut lob);
+        assert_eq!(
+            changed,
+            mob > 0.0,
+            "mobilisation {mob}: movements may change"
+        );
+        let want0 = if mob > 0.0 { 0.2 + 0.5 * 0.8 } else { 0.2 };
+        close(
+            w.movement[0] as f64,
+            want0,
+            &format!("mobilisation {mob}: lobbied non-adopter's movement"),
+        );
+        close(
+            w.movement[1] as f64,
+            0.2,
+            "an adopter's movement is left alone",
+        );
+        close(
+            w.movement[2] as f64,
+            0.2,
+            "an unlobbied state's movement is left alone",
+        );
+        assert!(
+            lob.touched.is_empty() && lob.pers.iter().all(|&p| p == 0.0),
+            "the lobbying is cleared"
+        );
+    }
+}
