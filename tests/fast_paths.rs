@@ -114,6 +114,19 @@ fn threshold_frontier() {
         1,
     );
     same_paths("scenarios/classic/granovetter.toml", &[], 1);
+    // A network blended with a system-wide share: the frontier (which re-evaluates only
+    // states whose neighbour counts changed) must not be taken, since every state's
+    // system share moves with each adoption; likewise with a regional share alone.
+    for scope in [
+        ["socialization.system=0.5", "socialization.region=0.0"],
+        ["socialization.system=0.0", "socialization.region=0.5"],
+    ] {
+        same_paths(
+            "scenarios/classic/watts.toml",
+            &["population.n=2000", "scenario.steps=40", scope[0], scope[1]],
+            2,
+        );
+    }
 }
 
 #[test]

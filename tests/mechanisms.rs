@@ -656,3 +656,58 @@ fn reports_come_once_a_year_with_quarterly_steps() {
         }
     }
 }
+
+/// A treaty on the second norm of a file reads that norm's adopters (not the first's):
+/// the 3 listed adopters of `b` sign and ratify (lag 0), it enters into force on the 2nd
+/// ratification, and then the champion (an adopter of `b`, which holds no `a`) lobbies
+/// the non-adopters of `b` (thresholds 1: no peer pressure), who adopt by persuasion;
+/// without the treaty nobody is persuaded.
+#[test]
+fn a_treaty_on_the_second_norm_counts_that_norms_adopters() {
+    let text = |treaty: bool| {
+        let mut s = String::from(
+            "[scenario]\nname = \"second\"\nsteps = 12\n\
+             [[states]]\nid = \"s0\"\n[[states]]\nid = \"s1\"\n[[states]]\nid = \"s2\"\n\
+             [[states]]\nid = \"s3\"\nthreshold = 1.0\n[[states]]\nid = \"s4\"\nthreshold = 1.0\n\
+             [[states]]\nid = \"s5\"\nthreshold = 1.0\n\
+             [[norms]]\nid = \"a\"\n[[norms]]\nid = \"b\"\ninitial_adopters = [\"s0\", \"s1\", \"s2\"]\n",
+        );
+        if treaty {
+            s.push_str(
+                "[norms.treaty]\nopens_step = 1\nentry_into_force = 2\nratification_lag = 0.0\n\
+                 champion = { state = \"s0\", power = 1.0, targets_per_step = 3 }\n",
+            );
+        }
+        s.push_str("[domestic]\nrate = 0.0\n[persuasion]\nefficacy = 1.0\nmovement_floor = 1.0\n");
+        s
+    };
+    let sc = from_text(&text(true), &[]);
+    let r = normlife::engine::run(&sc.model, 0);
+    let last = r.rows.iter().filter(|x| x.norm == 1).last().unwrap();
+    let persuaded: u64 = r
+        .rows
+        .iter()
+        .filter(|x| x.norm == 1)
+        .map(|x| x.new_persuasion)
+        .sum();
+    assert!(
+        last.parties >= 3,
+        "parties to the treaty on norm b at the end: {} (3 adopters from the start)",
+        last.parties
+    );
+    assert!(
+        persuaded > 0,
+        "the champion's drive after entry into force persuaded no one"
+    );
+    let r0 = normlife::engine::run(&from_text(&text(false), &[]).model, 0);
+    let none: u64 = r0
+        .rows
+        .iter()
+        .filter(|x| x.norm == 1)
+        .map(|x| x.new_persuasion)
+        .sum();
+    assert_eq!(
+        none, 0,
+        "without the treaty and its champion nobody is persuaded"
+    );
+}
