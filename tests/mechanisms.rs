@@ -683,7 +683,7 @@ fn a_treaty_on_the_second_norm_counts_that_norms_adopters() {
     };
     let sc = from_text(&text(true), &[]);
     let r = normlife::engine::run(&sc.model, 0);
-    let last = r.rows.iter().filter(|x| x.norm == 1).last().unwrap();
+    let last = r.rows.iter().rfind(|x| x.norm == 1).unwrap();
     let persuaded: u64 = r
         .rows
         .iter()
