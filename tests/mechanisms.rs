@@ -681,15 +681,17 @@ fn a_treaty_on_the_second_norm_counts_that_norms_adopters() {
         s.push_str("[domestic]\nrate = 0.0\n[persuasion]\nefficacy = 1.0\nmovement_floor = 1.0\n");
         s
     };
-    let sc = from_text(&text(true), &[]);
-    let r = normlife::engine::run(&sc.model, 0);
+    let run = |treaty: bool| normlife::engine::run(&from_text(&text(treaty), &[]).model, 0);
+    let persuaded_b = |r: &RunResult| -> u64 {
+        r.rows
+            .iter()
+            .filter(|x| x.norm == 1)
+            .map(|x| x.new_persuasion)
+            .sum()
+    };
+    let r = run(true);
     let last = r.rows.iter().rfind(|x| x.norm == 1).unwrap();
-    let persuaded: u64 = r
-        .rows
-        .iter()
-        .filter(|x| x.norm == 1)
-        .map(|x| x.new_persuasion)
-        .sum();
+    let persuaded = persuaded_b(&r);
     assert!(
         last.parties >= 3,
         "parties to the treaty on norm b at the end: {} (3 adopters from the start)",
@@ -699,13 +701,7 @@ fn a_treaty_on_the_second_norm_counts_that_norms_adopters() {
         persuaded > 0,
         "the champion's drive after entry into force persuaded no one"
     );
-    let r0 = normlife::engine::run(&from_text(&text(false), &[]).model, 0);
-    let none: u64 = r0
-        .rows
-        .iter()
-        .filter(|x| x.norm == 1)
-        .map(|x| x.new_persuasion)
-        .sum();
+    let none = persuaded_b(&run(false));
     assert_eq!(
         none, 0,
         "without the treaty and its champion nobody is persuaded"
