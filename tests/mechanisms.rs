@@ -468,7 +468,7 @@ fn coalition_formed_is_logged_once_at_its_start_step() {
         let formed: Vec<(u32, &str)> = r
             .events
             .iter()
-            .filter(|e| e.kind.name() == "coalition_formed")
+            .filter(|e| e.kind == "coalition_formed")
             .map(|e| (e.step, e.actor.as_str()))
             .collect();
         let want = if start == 0 {
@@ -497,7 +497,7 @@ fn a_merger_waits_for_both_coalitions_to_form() {
         let steps: Vec<u32> = r
             .events
             .iter()
-            .filter(|e| e.kind.name() == "coalition_merged")
+            .filter(|e| e.kind == "coalition_merged")
             .map(|e| e.step)
             .collect();
         assert_eq!(

@@ -204,7 +204,7 @@ fn coalition_events<'a>(
 ) -> Vec<&'a Event> {
     r.events
         .iter()
-        .filter(|e| e.norm == Some(kk) && e.actor == m.coalitions[ci].id && e.kind.name() == kind)
+        .filter(|e| e.norm == Some(kk) && e.actor == m.coalitions[ci].id && e.kind == kind)
         .collect()
 }
 
